@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Read benchmark of the Kronika GraphQL server.
+#
+# It serves the demo content from a fresh data directory, loads two typical
+# read queries at 16 and 64 connections, and runs the same load against
+# `loadbench ceiling`, a bare poem server that replays the real response
+# bytes. The ceiling shows what the HTTP stack alone reaches on this machine,
+# so the real figures can be read as a share of what is possible here rather
+# than as absolute numbers that depend on the machine.
+#
+# The load generator shares the cores with the server it measures, so every
+# figure is conservative; comparing against the ceiling under the same
+# handicap is what makes them meaningful.
+#
+# Environment: BENCH_SECONDS (default 10) is the measured time of each run,
+# after a 2-second warm-up. The report goes to stdout and to
+# target/bench-read.md.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+target_dir=${CARGO_TARGET_DIR:-target}
+bench_seconds=${BENCH_SECONDS:-10}
+warmup_seconds=2
+connection_counts=(16 64)
+
+cargo build --release -p kronika-api -p kronika-loadbench
+kronika=$target_dir/release/kronika
+loadbench=$target_dir/release/loadbench
+
+work=$(mktemp -d)
+mkdir "$work/data"
+server_pid=
+ceiling_pid=
+
+# Both servers must go away however the script ends, or a failed run would
+# leave them holding their ports.
+cleanup() {
+    for pid in "$ceiling_pid" "$server_pid"; do
+        if [[ -n $pid ]]; then
+            kill "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "bench-read: $*" >&2
+    exit 1
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+port=$(free_port)
+# Two probes can hand back the same port once the first socket is closed.
+ceiling_port=$(free_port)
+while [[ $ceiling_port == "$port" ]]; do
+    ceiling_port=$(free_port)
+done
+url=http://127.0.0.1:$port/graphql
+ceiling_url=http://127.0.0.1:$ceiling_port/graphql
+
+RUST_LOG=warn "$kronika" serve --listen "127.0.0.1:$port" --data-dir "$work/data" \
+    >"$work/kronika.log" 2>&1 &
+server_pid=$!
+
+# An empty data directory means migrations and demo content first, hence
+# the generous limit.
+deadline=$((SECONDS + 60))
+until curl -fs "http://127.0.0.1:$port/health" >/dev/null; do
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+        cat "$work/kronika.log" >&2
+        server_pid=
+        fail "kronika exited before it became healthy"
+    fi
+    if ((SECONDS >= deadline)); then
+        cat "$work/kronika.log" >&2
+        fail "kronika was not healthy after 60 s"
+    fi
+    sleep 0.25
+done
+echo "kronika is healthy on port $port (pid $server_pid)"
+
+write_body() {
+    python3 -c 'import json, sys; print(json.dumps({"query": sys.argv[1]}))' "$2" >"$1"
+}
+
+write_body "$work/article.json" \
+    'query Article { article(slug: "razem-dla-wspolnej-sprawy") { id title slug lead body publishedAt updatedAt byline viewCount section { slug name } tags { slug name } createdBy { name } gallery { title photos { id caption credit alt width height } } } }'
+write_body "$work/newest20.json" \
+    'query Newest { articles(first: 20, orderBy: {field: PUBLISHED_AT, direction: DESC}) { totalCount edges { cursor node { id slug title lead publishedAt byline section { slug name } } } pageInfo { hasNextPage endCursor } } }'
+
+start_ceiling() {
+    "$loadbench" ceiling --listen "127.0.0.1:$ceiling_port" --body-file "$1" \
+        >"$work/ceiling.log" 2>&1 &
+    ceiling_pid=$!
+    local deadline=$((SECONDS + 10))
+    until grep -q '^listening on ' "$work/ceiling.log"; do
+        if ! kill -0 "$ceiling_pid" 2>/dev/null || ((SECONDS >= deadline)); then
+            cat "$work/ceiling.log" >&2
+            fail "the ceiling server did not start"
+        fi
+        sleep 0.1
+    done
+}
+
+stop_ceiling() {
+    kill "$ceiling_pid"
+    wait "$ceiling_pid" 2>/dev/null || true
+    ceiling_pid=
+}
+
+# Runs one load and keeps its JSON line, tagged with scenario and target.
+# Both targets get the same body checks so that the generator does the same
+# work per request on each side of the comparison; the checks mirror the
+# validation of the saved response: "data" present, no "errors" key.
+bench() {
+    local scenario=$1 target=$2 target_url=$3 connections=$4 output
+    output=$("$loadbench" run --url "$target_url" --body-file "$work/$scenario.json" \
+        --connections "$connections" --duration "$bench_seconds" --warmup "$warmup_seconds" \
+        --label "$scenario/$target" --expect-substring '"data"' --reject-substring '"errors":')
+    head -n 1 <<<"$output"
+    printf '%s\t%s\t%s\n' "$scenario" "$target" "$(tail -n 1 <<<"$output")" >>"$work/results.tsv"
+}
+
+for scenario in article newest20; do
+    response=$work/$scenario.response.json
+    curl -fsS -X POST -H 'content-type: application/json' \
+        --data-binary "@$work/$scenario.json" "$url" -o "$response" \
+        || fail "$scenario: the query request failed"
+    # The ceiling replays these bytes, so they must be a real success: a
+    # GraphQL error would make both sides of the comparison meaningless.
+    python3 - "$response" <<'EOF' || fail "$scenario: the response is not a clean GraphQL success"
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+reply = json.loads(raw)
+if not isinstance(reply.get("data"), dict) or "errors" in reply:
+    print(raw[:2000].decode("utf-8", "replace"), file=sys.stderr)
+    sys.exit(1)
+EOF
+    echo "$scenario: response of $(wc -c <"$response") bytes"
+
+    start_ceiling "$response"
+    for connections in "${connection_counts[@]}"; do
+        bench "$scenario" kronika "$url" "$connections"
+        bench "$scenario" ceiling "$ceiling_url" "$connections"
+    done
+    stop_ceiling
+done
+
+# VmHWM is the peak resident set since start, VmRSS the current one; both
+# are read after every run so the peak includes the load.
+rss_peak=$(awk '/^VmHWM:/ {print $2, $3}' "/proc/$server_pid/status")
+rss_now=$(awk '/^VmRSS:/ {print $2, $3}' "/proc/$server_pid/status")
+
+report=$target_dir/bench-read.md
+python3 - "$work/results.tsv" "$bench_seconds" "$rss_peak" "$rss_now" \
+    "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" "$(nproc)" <<'EOF' | tee "$report"
+import datetime, json, sys
+
+path, seconds, rss_peak, rss_now, commit, cores = sys.argv[1:]
+rows = []
+with open(path) as results:
+    for line in results:
+        scenario, target, payload = line.rstrip("\n").split("\t", 2)
+        rows.append((scenario, target, json.loads(payload)))
+
+print(f"# Read benchmark ({datetime.date.today()}, commit {commit}, {cores} cores, "
+      f"{seconds} s per run)")
+print()
+print("| scenario | connections | target | req/s | p50 ms | p99 ms | errors |")
+print("| --- | ---: | --- | ---: | ---: | ---: | ---: |")
+for scenario, target, r in rows:
+    print(f"| {scenario} | {r['connections']} | {target} | {r['rps']:.0f} | "
+          f"{r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} |")
+print()
+
+def rps(scenario, target, connections):
+    for s, t, r in rows:
+        if (s, t, r["connections"]) == (scenario, target, connections):
+            return r["rps"]
+    return None
+
+real, ceiling = rps("article", "kronika", 64), rps("article", "ceiling", 64)
+if real is not None and ceiling:
+    print(f"article query reaches {100 * real / ceiling:.1f}% of ceiling req/s at 64 connections")
+print(f"kronika RSS after the runs: peak (VmHWM) {rss_peak}, current (VmRSS) {rss_now}")
+EOF
+echo "report written to $report"

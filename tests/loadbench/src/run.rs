@@ -1,0 +1,270 @@
+//! Closed-loop load: each connection sends its next request as soon as the
+//! previous response has been read, so the offered load adapts to the server
+//! and latency is measured without a queue in front of it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result, ensure};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::{self, SendRequest};
+use hyper_util::rt::TokioIo;
+use memchr::memmem::Finder;
+use tokio::net::TcpStream;
+use tokio::task::JoinSet;
+use tokio::time::{Instant, sleep_until, timeout_at};
+
+use crate::report::{RunReport, Tally};
+use crate::target::RequestTemplate;
+
+/// How long a worker waits before dialing again after a failed connect, so a
+/// server that is down does not turn the generator into a busy loop.
+const RECONNECT_PAUSE: Duration = Duration::from_millis(10);
+
+/// What to run; the request itself lives in a [`RequestTemplate`].
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub label: String,
+    pub connections: usize,
+    pub duration: Duration,
+    pub warmup: Duration,
+    /// A successful (2xx) body must contain this, so that a GraphQL error
+    /// answered with status 200 is not counted as a success.
+    pub expect_substring: Option<String>,
+    /// A successful (2xx) body must not contain this; `"errors":` catches
+    /// GraphQL errors that still come with partial data.
+    pub reject_substring: Option<String>,
+}
+
+/// What happened to one request.
+enum Outcome {
+    Success,
+    Status,
+    Body,
+    Transport,
+    /// The server closed the idle connection; this is not a failed request,
+    /// the worker simply dials again.
+    Closed,
+}
+
+/// Runs the load and returns the merged figures. The whole run, warm-up
+/// included, ends after `warmup + duration` even if the server stops
+/// answering, because every wait is bounded by that deadline.
+pub async fn run(template: Arc<RequestTemplate>, config: &RunConfig) -> Result<RunReport> {
+    ensure!(config.connections > 0, "--connections must be at least 1");
+    ensure!(!config.duration.is_zero(), "--duration must be positive");
+    let measure_from = Instant::now() + config.warmup;
+    let until = measure_from + config.duration;
+    let finder = |text: &Option<String>| {
+        text.as_deref()
+            .map(|s| Arc::new(Finder::new(s.as_bytes()).into_owned()))
+    };
+    let expect = finder(&config.expect_substring);
+    let reject = finder(&config.reject_substring);
+
+    let mut workers = JoinSet::new();
+    for _ in 0..config.connections {
+        let worker = Worker {
+            template: Arc::clone(&template),
+            expect: expect.clone(),
+            reject: reject.clone(),
+            measure_from,
+            until,
+            tally: Tally::new()?,
+        };
+        workers.spawn(worker.run());
+    }
+    let mut total = Tally::new()?;
+    while let Some(joined) = workers.join_next().await {
+        total.merge(&joined.context("a load worker panicked")?)?;
+    }
+
+    Ok(total.report(config))
+}
+
+/// One keep-alive connection's request loop.
+struct Worker {
+    template: Arc<RequestTemplate>,
+    expect: Option<Arc<Finder<'static>>>,
+    reject: Option<Arc<Finder<'static>>>,
+    measure_from: Instant,
+    until: Instant,
+    tally: Tally,
+}
+
+impl Worker {
+    async fn run(mut self) -> Tally {
+        while Instant::now() < self.until {
+            let mut sender = match timeout_at(self.until, connect(&self.template)).await {
+                Err(_deadline) => break,
+                Ok(Ok(sender)) => sender,
+                Ok(Err(_)) => {
+                    if Instant::now() >= self.measure_from {
+                        self.tally.errors.transport += 1;
+                    }
+                    sleep_until((Instant::now() + RECONNECT_PAUSE).min(self.until)).await;
+                    continue;
+                }
+            };
+            // Back-to-back requests on this connection until it breaks or the
+            // run ends; a request still in flight at the deadline is neither
+            // a success nor an error, it is simply outside the window.
+            loop {
+                let sent = Instant::now();
+                let exchange = self.exchange(&mut sender);
+                let Ok(outcome) = timeout_at(self.until, exchange).await else {
+                    return self.tally;
+                };
+                if sent < self.measure_from {
+                    if matches!(outcome, Outcome::Transport | Outcome::Closed) {
+                        break;
+                    }
+                    continue;
+                }
+                match outcome {
+                    Outcome::Success => {
+                        let micros = u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX);
+                        self.tally.latencies_us.saturating_record(micros);
+                    }
+                    Outcome::Status => self.tally.errors.status += 1,
+                    Outcome::Body => self.tally.errors.body += 1,
+                    Outcome::Transport => {
+                        self.tally.errors.transport += 1;
+                        break;
+                    }
+                    Outcome::Closed => break,
+                }
+            }
+        }
+        self.tally
+    }
+
+    /// Sends one request and reads the whole response body.
+    async fn exchange(&self, sender: &mut SendRequest<Full<Bytes>>) -> Outcome {
+        if sender.ready().await.is_err() {
+            return Outcome::Closed;
+        }
+        let Ok(response) = sender.send_request(self.template.build()).await else {
+            return Outcome::Transport;
+        };
+        let status = response.status();
+        let Ok(collected) = response.into_body().collect().await else {
+            return Outcome::Transport;
+        };
+        if !status.is_success() {
+            return Outcome::Status;
+        }
+        if self.expect.is_none() && self.reject.is_none() {
+            return Outcome::Success;
+        }
+        // Joining the frames may copy, so it is only done when a check needs
+        // the body as one slice.
+        let body = collected.to_bytes();
+        let lacks_expected = self
+            .expect
+            .as_ref()
+            .is_some_and(|f| f.find(&body).is_none());
+        let has_rejected = self
+            .reject
+            .as_ref()
+            .is_some_and(|f| f.find(&body).is_some());
+        if lacks_expected || has_rejected {
+            return Outcome::Body;
+        }
+        Outcome::Success
+    }
+}
+
+/// Dials the server and starts the HTTP/1.1 connection driver.
+async fn connect(template: &RequestTemplate) -> Result<SendRequest<Full<Bytes>>> {
+    let stream = TcpStream::connect(template.addr).await?;
+    // Requests are small and sent whole; Nagle's algorithm would only add
+    // delay waiting for an acknowledgement.
+    stream.set_nodelay(true)?;
+    let (sender, connection) = http1::handshake(TokioIo::new(stream)).await?;
+    // The driver's own error is redundant: the sender reports the same
+    // failure on the next request, which is where it is counted.
+    tokio::spawn(async move { connection.await.ok() });
+    Ok(sender)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ceiling;
+    use crate::target::HttpMethod;
+
+    const BODY: &str = r#"{"data":{"article":{"title":"Razem"}}}"#;
+
+    /// The generator against the in-process ceiling: a short run must see
+    /// traffic and no errors, with the substring check switched on.
+    #[tokio::test]
+    async fn loads_the_ceiling_without_errors() -> Result<()> {
+        let (addr, serve) = ceiling::bind(([127, 0, 0, 1], 0).into(), Bytes::from(BODY)).await?;
+        let server = tokio::spawn(serve);
+        let url = format!("http://{addr}/graphql");
+        let query = Bytes::from(r#"{"query":"{ article { title } }"}"#);
+        // POST gets the full second; GET only needs to show that the server
+        // accepts the encoded query string, so it stays short.
+        for (method, duration) in [
+            (HttpMethod::Post, Duration::from_secs(1)),
+            (HttpMethod::Get, Duration::from_millis(300)),
+        ] {
+            let template = Arc::new(RequestTemplate::new(&url, method, query.clone()).await?);
+            let config = RunConfig {
+                label: format!("ceiling {method:?}"),
+                connections: 4,
+                duration,
+                warmup: Duration::from_millis(200),
+                expect_substring: Some(r#""data""#.into()),
+                reject_substring: Some(r#""errors":"#.into()),
+            };
+            let report = run(template, &config).await?;
+            assert!(report.requests > 0, "{method:?}: {}", report.human_line());
+            assert_eq!(report.errors, 0, "{method:?}: {}", report.human_line());
+            assert!(report.p50_ms <= report.max_ms);
+        }
+        server.abort();
+        Ok(())
+    }
+
+    /// A body that lacks the expected text, or has the rejected text, must
+    /// count as an error, not as a success.
+    #[tokio::test]
+    async fn counts_wrong_bodies_as_errors() -> Result<()> {
+        let (addr, serve) = ceiling::bind(([127, 0, 0, 1], 0).into(), Bytes::from(BODY)).await?;
+        let server = tokio::spawn(serve);
+        let url = format!("http://{addr}/graphql");
+        let template =
+            Arc::new(RequestTemplate::new(&url, HttpMethod::Post, Bytes::from("{}")).await?);
+        for (expect, reject) in [(Some(r#""errors""#), None), (None, Some(r#""data""#))] {
+            let config = RunConfig {
+                label: "mismatch".into(),
+                connections: 2,
+                duration: Duration::from_millis(200),
+                warmup: Duration::ZERO,
+                expect_substring: expect.map(Into::into),
+                reject_substring: reject.map(Into::into),
+            };
+            let report = run(Arc::clone(&template), &config).await?;
+            assert_eq!(report.requests, 0, "{}", report.human_line());
+            assert!(report.error_counts.body > 0, "{}", report.human_line());
+            assert_eq!(report.errors, report.error_counts.body);
+        }
+        server.abort();
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn get_moves_the_query_into_the_url() -> Result<()> {
+        let body = Bytes::from(r#"{"query":"{ a(x: \"b c\") }","variables":{"n":1}}"#);
+        let template =
+            RequestTemplate::new("http://127.0.0.1:9/graphql", HttpMethod::Get, body).await?;
+        assert_eq!(
+            template.target().to_string(),
+            "/graphql?query=%7B+a%28x%3A+%22b+c%22%29+%7D&variables=%7B%22n%22%3A1%7D"
+        );
+        Ok(())
+    }
+}
