@@ -1,1 +1,88 @@
-fn main(){}
+//! The `kronika` command: see `kronika --help`.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use kronika_api::cli::{Cli, Command};
+use kronika_api::{App, db};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let config = cli.config();
+    let outcome = match cli.command {
+        Some(Command::Migrate) => migrate(config).await,
+        Some(Command::Serve(_)) | None => serve(config).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("kronika: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: kronika_api::Config) -> Result<(), String> {
+    let app = App::build(config)
+        .await
+        .map_err(|error| error.to_string())?;
+    let listener = app.bind().await.map_err(|error| error.to_string())?;
+    tracing::info!(
+        address = %listener.local_address(),
+        database = %app.config().effective_database_url(),
+        "Kronika listening on http://{}/graphql",
+        listener.local_address()
+    );
+    app.serve(listener, shutdown_signal())
+        .await
+        .map_err(|error| error.to_string())
+}
+
+async fn migrate(config: kronika_api::Config) -> Result<(), String> {
+    let url = config.effective_database_url();
+    std::fs::create_dir_all(&config.data_dir).map_err(|error| error.to_string())?;
+    let connection = db::connect(&url, &db::StatementCounter::default())
+        .await
+        .map_err(|error| format!("cannot open the database {url}: {error}"))?;
+    db::migrate(&connection)
+        .await
+        .map_err(|error| format!("cannot migrate the database {url}: {error}"))?;
+    tracing::info!(database = %url, "migrations applied");
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM, whichever comes first.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}

@@ -1,1 +1,19 @@
-pub fn x(){}
+//! Schema changes for Kronika, runnable on SQLite and PostgreSQL alike.
+//!
+//! A migration, once written, describes the schema of its day: it never imports the
+//! `entities` crate, so that changing an entity can never silently change history. New
+//! changes get a new file; old files are not edited after they have landed.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_content_model;
+
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_content_model::Migration)]
+    }
+}

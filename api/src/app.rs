@@ -1,0 +1,151 @@
+//! The composition root: `App::build` turns a `Config` into a running server's parts.
+//! `main` and the end-to-end tests both start Kronika through here.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use poem::listener::{Acceptor, Listener, TcpListener};
+use poem::{EndpointExt, Server};
+use sea_orm::{DatabaseConnection, DbErr};
+
+use crate::config::Config;
+use crate::db::{self, StatementCounter};
+use crate::demo;
+use crate::graphql::{self, SiteTimeZone};
+use crate::http::{self, HttpState};
+
+/// How long in-flight requests may take to finish after a shutdown signal.
+const GRACEFUL_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDirectory { path: PathBuf, source: io::Error },
+    #[error("cannot open the database {url}: {source}")]
+    Database { url: String, source: DbErr },
+    #[error("cannot migrate the database: {0}")]
+    Migration(DbErr),
+    #[error("cannot load the demo content: {0}")]
+    DemoContent(DbErr),
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        address: SocketAddr,
+        source: io::Error,
+    },
+}
+
+/// A built server, ready to listen.
+#[derive(Debug)]
+pub struct App {
+    config: Config,
+    db: DatabaseConnection,
+    statements: StatementCounter,
+}
+
+impl App {
+    /// Opens (and creates) the data directory and database, migrates, and loads demo
+    /// content into an empty database when the configuration asks for it.
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDirectory {
+            path: config.data_dir.clone(),
+            source,
+        })?;
+        let url = config.effective_database_url();
+        let statements = StatementCounter::default();
+        let db = db::connect(&url, &statements)
+            .await
+            .map_err(|source| StartError::Database {
+                url: url.to_string(),
+                source,
+            })?;
+        db::migrate(&db).await.map_err(StartError::Migration)?;
+        if config.demo_content {
+            demo::load_if_empty(&db)
+                .await
+                .map_err(StartError::DemoContent)?;
+        }
+        Ok(Self {
+            config,
+            db,
+            statements,
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn database(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// SQL statements sent since the app was built.
+    pub fn statement_count(&self) -> u64 {
+        self.statements.get()
+    }
+
+    /// The HTTP application with all routes and middleware.
+    pub fn endpoint(&self) -> impl poem::Endpoint + 'static {
+        let schema = graphql::build_schema(self.db.clone(), SiteTimeZone(self.config.timezone));
+        http::routes(HttpState {
+            schema,
+            db: self.db.clone(),
+        })
+        .with(poem::middleware::Tracing)
+    }
+
+    /// Binds the configured address. Port 0 picks a free port; the bound address is
+    /// returned with the listener.
+    pub async fn bind(&self) -> Result<BoundListener, StartError> {
+        let address = self.config.listen;
+        let acceptor = TcpListener::bind(address)
+            .into_acceptor()
+            .await
+            .map_err(|source| StartError::Listen { address, source })?;
+        let local_address = acceptor
+            .local_addr()
+            .first()
+            .and_then(|local| local.as_socket_addr().copied())
+            .unwrap_or(address);
+        Ok(BoundListener {
+            acceptor,
+            local_address,
+        })
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish.
+    pub async fn serve(
+        self,
+        listener: BoundListener,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> io::Result<()> {
+        Server::new_with_acceptor(listener.acceptor)
+            .run_with_graceful_shutdown(self.endpoint(), shutdown, Some(GRACEFUL_SHUTDOWN_TIMEOUT))
+            .await
+    }
+}
+
+/// A listening socket and the address it is bound to.
+pub struct BoundListener {
+    acceptor: poem::listener::TcpAcceptor,
+    local_address: SocketAddr,
+}
+
+impl BoundListener {
+    pub fn local_address(&self) -> SocketAddr {
+        self.local_address
+    }
+}
+
+impl std::fmt::Debug for BoundListener {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("BoundListener")
+            .field("local_address", &self.local_address)
+            .finish_non_exhaustive()
+    }
+}

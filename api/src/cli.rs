@@ -1,0 +1,106 @@
+//! The `kronika` command line: subcommands, flags and the environment variables behind them.
+//!
+//! Precedence is flag > environment variable > default, which clap applies for us. A bad
+//! value ends the program with clap's message and exit code 2, before anything starts.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{Config, DatabaseUrl};
+
+const AFTER_HELP: &str = "\
+Environment variables (each flag above also names its variable):
+  DATABASE_URL        database to use, e.g. postgres://user@host/db; when unset, SQLite
+                      at <data-dir>/kronika.sqlite3
+  KRONIKA_LISTEN      address to listen on (default 127.0.0.1:8080)
+  KRONIKA_DATA_DIR    data directory (default ./data)
+  KRONIKA_TIMEZONE    the site's time zone for timestamps (default Europe/Warsaw)
+  KRONIKA_DEMO_CONTENT
+                      load demo content into an empty database (default true)
+  RUST_LOG            log filter, e.g. info or kronika_api=debug (default info)
+
+With no subcommand, `kronika` runs `serve`.";
+
+/// Kronika: a GraphQL content hub for articles, galleries and Polish search.
+#[derive(Debug, Parser)]
+#[command(
+    name = "kronika",
+    version,
+    about,
+    after_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The flags of `serve`, accepted without the subcommand too, since it is the default.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (migrates the database first).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+}
+
+/// Settings every subcommand needs.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Directory for the SQLite database and media files.
+    #[arg(
+        long,
+        env = "KRONIKA_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// Database URL (sqlite:… or postgres://…); SQLite in the data directory when unset.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<DatabaseUrl>,
+    /// The site's time zone, used for timestamps in the API.
+    #[arg(
+        long,
+        env = "KRONIKA_TIMEZONE",
+        default_value = "Europe/Warsaw",
+        global = true
+    )]
+    pub timezone: chrono_tz::Tz,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "KRONIKA_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Load demo content when the database is empty.
+    #[arg(
+        long,
+        env = "KRONIKA_DEMO_CONTENT",
+        default_value_t = true,
+        action = clap::ArgAction::Set
+    )]
+    pub demo_content: bool,
+}
+
+impl Cli {
+    /// The typed configuration for the chosen subcommand.
+    pub fn config(&self) -> Config {
+        let serve = match &self.command {
+            Some(Command::Serve(serve)) => serve,
+            _ => &self.serve,
+        };
+        let mut config = Config::new(self.common.data_dir.clone());
+        config.database_url = self.common.database_url.clone();
+        config.timezone = self.common.timezone;
+        config.listen = serve.listen;
+        config.demo_content = serve.demo_content;
+        config
+    }
+}

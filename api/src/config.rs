@@ -1,0 +1,120 @@
+//! The server's typed configuration, read once at start.
+//!
+//! Every setting, its variable and its default is listed in `cli.rs` (`kronika --help`)
+//! and in the README. Secrets are wrapped so that they never reach a log line.
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::str::FromStr;
+
+/// Everything `App::build` needs.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where the HTTP server listens. Default 127.0.0.1:8080.
+    pub listen: SocketAddr,
+    /// Holds the SQLite database (when `database_url` is unset) and media files.
+    pub data_dir: PathBuf,
+    /// `sqlite:…` or `postgres://…`; SQLite in `data_dir` when `None`.
+    pub database_url: Option<DatabaseUrl>,
+    /// The site's zone: timestamps leave the API as RFC 3339 in this zone.
+    pub timezone: chrono_tz::Tz,
+    /// Load demo content into an empty database.
+    pub demo_content: bool,
+}
+
+impl Config {
+    /// The defaults of the embedded mode, with the given data directory.
+    pub fn new(data_dir: PathBuf) -> Self {
+        Self {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 8080)),
+            data_dir,
+            database_url: None,
+            timezone: chrono_tz::Europe::Warsaw,
+            demo_content: true,
+        }
+    }
+
+    /// The database to connect to: the configured URL, or the SQLite file of the data dir.
+    pub fn effective_database_url(&self) -> DatabaseUrl {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => DatabaseUrl(format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("kronika.sqlite3").display()
+            )),
+        }
+    }
+}
+
+/// A database URL, which may carry a password: `Debug` and `Display` show only its scheme
+/// and host, never the credentials.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+#[derive(Debug, thiserror::Error)]
+#[error("DATABASE_URL must start with sqlite: or postgres:// (or postgresql://)")]
+pub struct UnsupportedDatabaseUrl;
+
+impl DatabaseUrl {
+    /// The full URL, credentials included; for the database driver only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.0.starts_with("sqlite:")
+    }
+}
+
+impl FromStr for DatabaseUrl {
+    type Err = UnsupportedDatabaseUrl;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let supported = ["sqlite:", "postgres://", "postgresql://"]
+            .iter()
+            .any(|scheme| value.starts_with(scheme));
+        if supported {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err(UnsupportedDatabaseUrl)
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, formatter)
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    /// Shows `scheme://host/…` with any user and password removed.
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (scheme, rest) = self.0.split_once(':').unwrap_or(("?", ""));
+        let rest = rest.trim_start_matches('/');
+        let host_and_path = rest.rsplit_once('@').map_or(rest, |(_, after)| after);
+        write!(formatter, "{scheme}://{host_and_path}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_url_never_prints_its_password() {
+        let url: DatabaseUrl = match "postgres://kronika:s3cret@db:5432/kronika".parse() {
+            Ok(url) => url,
+            Err(error) => panic!("{error}"),
+        };
+        assert_eq!(format!("{url}"), "postgres://db:5432/kronika");
+        assert_eq!(format!("{url:?}"), "postgres://db:5432/kronika");
+        assert!(!format!("{url:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn an_unknown_database_scheme_is_refused() {
+        assert!("mysql://localhost/kronika".parse::<DatabaseUrl>().is_err());
+    }
+}

@@ -1,0 +1,167 @@
+//! Creating content rows. The demo loader and the test fixtures use these today; the
+//! editors' mutations build on them.
+
+use chrono::{DateTime, Utc};
+use entities::{account, article, article_tag, gallery, gallery_photo, photo, section, tag};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+
+use crate::domain::{ArticleBody, ArticleStatus, Slug};
+
+pub async fn insert_account(
+    db: &impl ConnectionTrait,
+    email: &str,
+    display_name: &str,
+    role: &str,
+) -> Result<account::Model, DbErr> {
+    account::ActiveModel {
+        email: Set(email.to_owned()),
+        display_name: Set(display_name.to_owned()),
+        role: Set(role.to_owned()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+pub async fn insert_section(
+    db: &impl ConnectionTrait,
+    slug: &Slug,
+    name: &str,
+    position: i32,
+) -> Result<section::Model, DbErr> {
+    section::ActiveModel {
+        slug: Set(slug.to_string()),
+        name: Set(name.to_owned()),
+        description: Set(None),
+        position: Set(position),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+pub async fn insert_tag(
+    db: &impl ConnectionTrait,
+    slug: &Slug,
+    name: &str,
+) -> Result<tag::Model, DbErr> {
+    tag::ActiveModel {
+        slug: Set(slug.to_string()),
+        name: Set(name.to_owned()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// A photo's descriptive metadata.
+#[derive(Clone, Debug)]
+pub struct NewPhoto {
+    pub caption: String,
+    pub credit: String,
+    pub alt: String,
+    pub width: i32,
+    pub height: i32,
+}
+
+/// Creates a gallery holding `photos` in the given order.
+pub async fn insert_gallery(
+    db: &impl ConnectionTrait,
+    slug: &Slug,
+    title: &str,
+    photos: &[NewPhoto],
+) -> Result<gallery::Model, DbErr> {
+    let now = Utc::now();
+    let gallery = gallery::ActiveModel {
+        slug: Set(slug.to_string()),
+        title: Set(title.to_owned()),
+        description: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    for (position, new_photo) in (0..).zip(photos) {
+        let photo = photo::ActiveModel {
+            caption: Set(new_photo.caption.clone()),
+            credit: Set(new_photo.credit.clone()),
+            alt: Set(new_photo.alt.clone()),
+            width: Set(new_photo.width),
+            height: Set(new_photo.height),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        gallery_photo::ActiveModel {
+            gallery_id: Set(gallery.id),
+            photo_id: Set(photo.id),
+            position: Set(position),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(gallery)
+}
+
+/// Everything needed to store an article. The body is already sanitised by its type.
+#[derive(Clone, Debug)]
+pub struct NewArticle {
+    pub slug: Slug,
+    pub section_id: i64,
+    pub title: String,
+    pub lead: String,
+    pub body: ArticleBody,
+    pub byline: String,
+    pub created_by: i64,
+    pub status: ArticleStatus,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub gallery_id: Option<i64>,
+    pub tag_ids: Vec<i64>,
+    pub view_count: i64,
+}
+
+/// Stores an article with its tags. Run it inside a transaction so both land together.
+pub async fn insert_article(
+    db: &impl ConnectionTrait,
+    new: NewArticle,
+) -> Result<article::Model, DbErr> {
+    let headings_json = serde_json::to_string(&new.body.headings)
+        .map_err(|error| DbErr::Custom(error.to_string()))?;
+    let article = article::ActiveModel {
+        slug: Set(new.slug.to_string()),
+        section_id: Set(new.section_id),
+        title: Set(new.title),
+        lead: Set(new.lead),
+        body_html: Set(new.body.html),
+        body_text: Set(new.body.text),
+        headings_json: Set(headings_json),
+        byline: Set(new.byline),
+        created_by: Set(new.created_by),
+        updated_by: Set(None),
+        status: Set(new.status.as_str().to_owned()),
+        published_at: Set(new.published_at),
+        created_at: Set(new.created_at),
+        updated_at: Set(new.updated_at),
+        gallery_id: Set(new.gallery_id),
+        view_count: Set(new.view_count),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    for tag_id in new.tag_ids {
+        article_tag::ActiveModel {
+            article_id: Set(article.id),
+            tag_id: Set(tag_id),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(article)
+}

@@ -1,0 +1,230 @@
+//! Articles: the `Article` type and the `article` / `articles` queries.
+
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use chrono::{DateTime, FixedOffset};
+use entities::article;
+use sea_orm::DatabaseConnection;
+
+use super::connection::{ArticleConnection, ArticleFilterInput, ArticleOrderInput, PageRequest};
+use super::error::ApiError;
+use super::gallery::Gallery;
+use super::loaders::Loaders;
+use super::section::{Section, Tag};
+use super::time::SiteTimeZone;
+use crate::content;
+use crate::domain;
+
+#[derive(Default)]
+pub struct ArticleQueries;
+
+#[Object]
+impl ArticleQueries {
+    /// One published article, by `slug` or by `id` (give exactly one). Returns null when
+    /// no published article matches.
+    async fn article(
+        &self,
+        ctx: &Context<'_>,
+        slug: Option<String>,
+        id: Option<ID>,
+    ) -> Result<Option<Article>, ApiError> {
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let found = match (slug, id) {
+            (Some(slug), None) => content::published_article_by_slug(db, &slug).await?,
+            (None, Some(id)) => match parse_id(&id) {
+                Some(id) => content::published_article_by_id(db, id).await?,
+                None => None,
+            },
+            _ => {
+                return Err(ApiError::bad_input(
+                    "slug",
+                    "give exactly one of `slug` and `id`",
+                ));
+            }
+        };
+        Ok(found.map(Article))
+    }
+
+    /// Published articles, newest first unless `orderBy` says otherwise.
+    async fn articles(
+        &self,
+        #[graphql(desc = "Page size, 0 to 100; default 20.")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+        filter: Option<ArticleFilterInput>,
+        order_by: Option<ArticleOrderInput>,
+    ) -> Result<ArticleConnection, ApiError> {
+        let page = PageRequest::parse(first, after)?;
+        let filter = filter.unwrap_or_default().into_filter();
+        Ok(ArticleConnection::new(
+            filter,
+            order_by.unwrap_or_default().into(),
+            page,
+        ))
+    }
+}
+
+/// Ids are decimal strings; anything else matches nothing.
+pub fn parse_id(id: &ID) -> Option<i64> {
+    id.parse().ok()
+}
+
+/// Where an article is in its life cycle.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "ArticleStatus")]
+pub enum ArticleStatusValue {
+    Draft,
+    Scheduled,
+    Published,
+    Archived,
+}
+
+impl From<domain::ArticleStatus> for ArticleStatusValue {
+    fn from(status: domain::ArticleStatus) -> Self {
+        match status {
+            domain::ArticleStatus::Draft => Self::Draft,
+            domain::ArticleStatus::Scheduled => Self::Scheduled,
+            domain::ArticleStatus::Published => Self::Published,
+            domain::ArticleStatus::Archived => Self::Archived,
+        }
+    }
+}
+
+/// An entry of an article's table of contents.
+#[derive(SimpleObject)]
+pub struct Heading {
+    /// 2, 3 or 4, as in `h2`–`h4`.
+    level: u8,
+    text: String,
+    /// The `id` of the heading in `body`, for `#anchor` links.
+    anchor: String,
+}
+
+/// The person who entered or changed an article (an editor account; its e-mail address
+/// is never public).
+pub struct Editor(entities::account::Model);
+
+#[Object]
+impl Editor {
+    async fn name(&self) -> &str {
+        &self.0.display_name
+    }
+}
+
+pub struct Article(pub article::Model);
+
+#[Object]
+impl Article {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// Plain text shown under the title.
+    async fn lead(&self) -> &str {
+        &self.0.lead
+    }
+
+    /// Sanitised HTML: headings h2–h4 (with `id` anchors), paragraphs, lists, links,
+    /// emphasis, quotes, tables and figures. Safe to insert into a page as it is.
+    async fn body(&self) -> &str {
+        &self.0.body_html
+    }
+
+    /// The body as plain text, one paragraph per block, separated by blank lines.
+    async fn body_text(&self) -> &str {
+        &self.0.body_text
+    }
+
+    /// The table of contents: the body's h2–h4 headings in order.
+    async fn headings(&self) -> Result<Vec<Heading>, ApiError> {
+        let headings: Vec<domain::Heading> =
+            serde_json::from_str(&self.0.headings_json).map_err(ApiError::internal)?;
+        Ok(headings
+            .into_iter()
+            .map(|heading| Heading {
+                level: heading.level,
+                text: heading.text,
+                anchor: heading.anchor,
+            })
+            .collect())
+    }
+
+    /// Who prepared the text, as printed ("oprac. WKZ"); free text, not an account.
+    async fn byline(&self) -> &str {
+        &self.0.byline
+    }
+
+    async fn status(&self) -> Result<ArticleStatusValue, ApiError> {
+        let status: domain::ArticleStatus = self.0.status.parse().map_err(ApiError::internal)?;
+        Ok(status.into())
+    }
+
+    /// Increases with every change; send it back as `expectedVersion` when updating.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    async fn published_at(&self, ctx: &Context<'_>) -> Option<DateTime<FixedOffset>> {
+        let zone = ctx.data_unchecked::<SiteTimeZone>();
+        self.0.published_at.map(|time| zone.present(time))
+    }
+
+    async fn updated_at(&self, ctx: &Context<'_>) -> DateTime<FixedOffset> {
+        ctx.data_unchecked::<SiteTimeZone>()
+            .present(self.0.updated_at)
+    }
+
+    async fn created_at(&self, ctx: &Context<'_>) -> DateTime<FixedOffset> {
+        ctx.data_unchecked::<SiteTimeZone>()
+            .present(self.0.created_at)
+    }
+
+    /// How many times readers have viewed the article.
+    async fn view_count(&self) -> i64 {
+        self.0.view_count
+    }
+
+    async fn section(&self, ctx: &Context<'_>) -> Result<Option<Section>, ApiError> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let section = loaders.sections.load_one(self.0.section_id).await?;
+        Ok(section.map(Section))
+    }
+
+    async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<Tag>, ApiError> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let tags = loaders.article_tags.load_one(self.0.id).await?;
+        Ok(tags.unwrap_or_default().into_iter().map(Tag).collect())
+    }
+
+    async fn gallery(&self, ctx: &Context<'_>) -> Result<Option<Gallery>, ApiError> {
+        let Some(gallery_id) = self.0.gallery_id else {
+            return Ok(None);
+        };
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let gallery = loaders.galleries.load_one(gallery_id).await?;
+        Ok(gallery.map(Gallery))
+    }
+
+    /// The editor who entered the article.
+    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<Editor>, ApiError> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let account = loaders.accounts.load_one(self.0.created_by).await?;
+        Ok(account.map(Editor))
+    }
+
+    /// The editor who changed the article last, if anyone did.
+    async fn updated_by(&self, ctx: &Context<'_>) -> Result<Option<Editor>, ApiError> {
+        let Some(account_id) = self.0.updated_by else {
+            return Ok(None);
+        };
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let account = loaders.accounts.load_one(account_id).await?;
+        Ok(account.map(Editor))
+    }
+}

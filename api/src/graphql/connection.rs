@@ -1,0 +1,208 @@
+//! The `ArticleConnection`: a cursor-paginated list of articles with its total.
+
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+
+use super::article::Article;
+use super::error::ApiError;
+use tokio::sync::OnceCell;
+
+use crate::content::article_list::{
+    self, ArticleFilter, ArticleOrder, ArticlePage, ListError, SortDirection, SortField,
+};
+use crate::content::cursor::ArticleCursor;
+
+const DEFAULT_PAGE_SIZE: u64 = 20;
+const MAX_PAGE_SIZE: u64 = 100;
+
+/// Which published articles to list. All given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct ArticleFilterInput {
+    /// Slug of the section.
+    section: Option<String>,
+    /// Slug of a tag the article carries.
+    tag: Option<String>,
+    /// Published at or after this time.
+    published_after: Option<DateTime<Utc>>,
+    /// Published before this time.
+    published_before: Option<DateTime<Utc>>,
+}
+
+impl ArticleFilterInput {
+    pub fn into_filter(self) -> ArticleFilter {
+        ArticleFilter {
+            section_id: None,
+            section_slug: self.section,
+            tag_slug: self.tag,
+            published_after: self.published_after,
+            published_before: self.published_before,
+        }
+    }
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ArticleOrderField {
+    #[default]
+    PublishedAt,
+    Title,
+    Views,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrderDirection {
+    Asc,
+    #[default]
+    Desc,
+}
+
+/// How to order a list of articles; ties are broken by id in the same direction.
+#[derive(InputObject, Default)]
+#[graphql(name = "ArticleOrder")]
+pub struct ArticleOrderInput {
+    field: ArticleOrderField,
+    #[graphql(default)]
+    direction: OrderDirection,
+}
+
+impl From<ArticleOrderInput> for ArticleOrder {
+    fn from(input: ArticleOrderInput) -> Self {
+        Self {
+            field: match input.field {
+                ArticleOrderField::PublishedAt => SortField::PublishedAt,
+                ArticleOrderField::Title => SortField::Title,
+                ArticleOrderField::Views => SortField::Views,
+            },
+            direction: match input.direction {
+                OrderDirection::Asc => SortDirection::Asc,
+                OrderDirection::Desc => SortDirection::Desc,
+            },
+        }
+    }
+}
+
+/// `first` and `after`, checked.
+#[derive(Debug)]
+pub struct PageRequest {
+    first: u64,
+    after: Option<ArticleCursor>,
+}
+
+impl PageRequest {
+    pub fn parse(first: Option<i32>, after: Option<String>) -> Result<Self, ApiError> {
+        let first = match first {
+            None => DEFAULT_PAGE_SIZE,
+            Some(first) => u64::try_from(first)
+                .ok()
+                .filter(|first| *first <= MAX_PAGE_SIZE)
+                .ok_or_else(|| {
+                    ApiError::bad_input("first", format!("`first` must be 0 to {MAX_PAGE_SIZE}"))
+                })?,
+        };
+        let after = after
+            .map(|cursor| ArticleCursor::decode(&cursor))
+            .transpose()
+            .map_err(|error| ApiError::bad_input("after", error.to_string()))?;
+        Ok(Self { first, after })
+    }
+}
+
+/// A page of articles. Fields are computed only when asked for: the page costs one
+/// select, loaded once however many of `edges`, `nodes` and `pageInfo` are selected, and
+/// `totalCount` one count statement.
+pub struct ArticleConnection {
+    filter: ArticleFilter,
+    order: ArticleOrder,
+    page: PageRequest,
+    loaded: OnceCell<ArticlePage>,
+}
+
+impl ArticleConnection {
+    pub fn new(filter: ArticleFilter, order: ArticleOrder, page: PageRequest) -> Self {
+        Self {
+            filter,
+            order,
+            page,
+            loaded: OnceCell::new(),
+        }
+    }
+
+    async fn load(&self, ctx: &Context<'_>) -> Result<&ArticlePage, ApiError> {
+        self.loaded
+            .get_or_try_init(|| async {
+                let db = ctx.data_unchecked::<DatabaseConnection>();
+                article_list::find_page(
+                    db,
+                    &self.filter,
+                    self.order,
+                    self.page.first,
+                    self.page.after.as_ref(),
+                )
+                .await
+                .map_err(|error| match error {
+                    ListError::CursorOrderMismatch => {
+                        ApiError::bad_input("after", error.to_string())
+                    }
+                    ListError::Database(error) => ApiError::from(error),
+                })
+            })
+            .await
+    }
+
+    fn edges_of(&self, page: &ArticlePage) -> Vec<ArticleEdge> {
+        page.articles
+            .iter()
+            .map(|article| ArticleEdge {
+                cursor: self.order.cursor_after(article).encode(),
+                node: Article(article.clone()),
+            })
+            .collect()
+    }
+}
+
+#[Object]
+impl ArticleConnection {
+    async fn edges(&self, ctx: &Context<'_>) -> Result<Vec<ArticleEdge>, ApiError> {
+        Ok(self.edges_of(self.load(ctx).await?))
+    }
+
+    /// The articles of the page, for clients that need no cursor per item.
+    async fn nodes(&self, ctx: &Context<'_>) -> Result<Vec<Article>, ApiError> {
+        let page = self.load(ctx).await?;
+        Ok(page.articles.iter().cloned().map(Article).collect())
+    }
+
+    async fn page_info(&self, ctx: &Context<'_>) -> Result<PageInfo, ApiError> {
+        let page = self.load(ctx).await?;
+        let cursor_of =
+            |article: &entities::article::Model| self.order.cursor_after(article).encode();
+        Ok(PageInfo {
+            has_next_page: page.has_next_page,
+            has_previous_page: self.page.after.is_some(),
+            start_cursor: page.articles.first().map(cursor_of),
+            end_cursor: page.articles.last().map(cursor_of),
+        })
+    }
+
+    /// How many published articles match the filter, across all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<u64, ApiError> {
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        Ok(article_list::count(db, &self.filter).await?)
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct ArticleEdge {
+    /// Pass as `after` to get the articles that follow this one.
+    cursor: String,
+    node: Article,
+}
+
+#[derive(SimpleObject)]
+pub struct PageInfo {
+    has_next_page: bool,
+    /// True when this page was asked for with `after`.
+    has_previous_page: bool,
+    start_cursor: Option<String>,
+    end_cursor: Option<String>,
+}

@@ -1,0 +1,115 @@
+//! The one error type of the GraphQL boundary, and the closed set of codes clients see.
+//!
+//! `ApiError` deliberately does not implement `Display`: async-graphql turns anything that
+//! does into a client-visible message through a blanket `From`, which is how database
+//! errors leak. Conversion to a GraphQL error happens only here, on purpose.
+
+use async_graphql::ErrorExtensions;
+
+/// Every `extensions.code` a client can receive. Clients may match on these strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// The query text is not valid GraphQL.
+    GraphqlParseFailed,
+    /// The query asks for fields, types or arguments the schema does not have.
+    GraphqlValidationFailed,
+    /// An argument or variable has a wrong type or value.
+    BadUserInput,
+    /// The HTTP request itself is malformed (not JSON, no query).
+    BadRequest,
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    Conflict,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    RateLimited,
+    /// Something failed inside the server; the cause is logged, never sent.
+    InternalServerError,
+}
+
+impl ErrorCode {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
+            Self::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
+            Self::BadUserInput => "BAD_USER_INPUT",
+            Self::BadRequest => "BAD_REQUEST",
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound => "NOT_FOUND",
+            Self::Conflict => "CONFLICT",
+            Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+            Self::RateLimited => "RATE_LIMITED",
+            Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+        }
+    }
+}
+
+/// What a resolver can fail with.
+#[derive(Debug)]
+pub enum ApiError {
+    /// Input the client can fix; `field` is the path of the offending input, if one.
+    BadUserInput {
+        message: String,
+        field: Option<String>,
+    },
+    /// A failure inside the server. The cause is logged and replaced by a generic message.
+    Internal(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    pub fn bad_input(field: &str, message: impl Into<String>) -> Self {
+        Self::BadUserInput {
+            message: message.into(),
+            field: Some(field.to_owned()),
+        }
+    }
+
+    pub fn internal(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Internal(Box::new(cause))
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        Self::internal(error)
+    }
+}
+
+impl From<std::sync::Arc<sea_orm::DbErr>> for ApiError {
+    fn from(error: std::sync::Arc<sea_orm::DbErr>) -> Self {
+        Self::Internal(Box::new(SharedDbError(error)))
+    }
+}
+
+/// A database error shared between the callers of one DataLoader batch.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+struct SharedDbError(std::sync::Arc<sea_orm::DbErr>);
+
+/// Builds a client-facing error with its code.
+pub fn coded_error(code: ErrorCode, message: impl Into<String>) -> async_graphql::Error {
+    async_graphql::Error::new(message).extend_with(|_, extensions| {
+        extensions.set("code", code.as_str());
+    })
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(error: ApiError) -> Self {
+        match error {
+            ApiError::BadUserInput { message, field } => {
+                coded_error(ErrorCode::BadUserInput, message).extend_with(|_, extensions| {
+                    if let Some(field) = &field {
+                        extensions.set("field", field.as_str());
+                    }
+                })
+            }
+            ApiError::Internal(cause) => {
+                tracing::error!(error = %cause, "request failed inside the server");
+                coded_error(ErrorCode::InternalServerError, "internal server error")
+            }
+        }
+    }
+}

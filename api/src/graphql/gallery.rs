@@ -1,0 +1,128 @@
+//! Galleries and photos: `gallery(id | slug)`, `photo(id)` and their types.
+
+use async_graphql::{Context, ID, Object};
+use entities::{gallery, photo};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use super::article::parse_id;
+use super::error::ApiError;
+use super::loaders::Loaders;
+use super::time::SiteTimeZone;
+
+#[derive(Default)]
+pub struct GalleryQueries;
+
+#[Object]
+impl GalleryQueries {
+    /// One gallery by `id` or `slug` (give exactly one), or null.
+    async fn gallery(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> Result<Option<Gallery>, ApiError> {
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let found = match (id, slug) {
+            (Some(id), None) => match parse_id(&id) {
+                Some(id) => gallery::Entity::find_by_id(id).one(db).await?,
+                None => None,
+            },
+            (None, Some(slug)) => {
+                gallery::Entity::find()
+                    .filter(gallery::Column::Slug.eq(slug))
+                    .one(db)
+                    .await?
+            }
+            _ => {
+                return Err(ApiError::bad_input(
+                    "id",
+                    "give exactly one of `id` and `slug`",
+                ));
+            }
+        };
+        Ok(found.map(Gallery))
+    }
+
+    /// One photo by id, or null.
+    async fn photo(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Photo>, ApiError> {
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let Some(id) = parse_id(&id) else {
+            return Ok(None);
+        };
+        Ok(photo::Entity::find_by_id(id).one(db).await?.map(Photo))
+    }
+}
+
+pub struct Gallery(pub gallery::Model);
+
+#[Object]
+impl Gallery {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// The photos in gallery order.
+    async fn photos(&self, ctx: &Context<'_>) -> Result<Vec<Photo>, ApiError> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let photos = loaders.gallery_photos.load_one(self.0.id).await?;
+        Ok(photos.unwrap_or_default().into_iter().map(Photo).collect())
+    }
+
+    async fn updated_at(&self, ctx: &Context<'_>) -> chrono::DateTime<chrono::FixedOffset> {
+        ctx.data_unchecked::<SiteTimeZone>()
+            .present(self.0.updated_at)
+    }
+}
+
+pub struct Photo(pub photo::Model);
+
+#[Object]
+impl Photo {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn caption(&self) -> &str {
+        &self.0.caption
+    }
+
+    /// Who took the photo, as printed after "fot.".
+    async fn credit(&self) -> &str {
+        &self.0.credit
+    }
+
+    /// Text alternative for readers who cannot see the image.
+    async fn alt(&self) -> &str {
+        &self.0.alt
+    }
+
+    /// Width in pixels of the upright image.
+    async fn width(&self) -> i32 {
+        self.0.width
+    }
+
+    /// Height in pixels of the upright image.
+    async fn height(&self) -> i32 {
+        self.0.height
+    }
+
+    /// Width divided by height, for reserving space before the image loads.
+    async fn aspect_ratio(&self) -> f64 {
+        if self.0.height == 0 {
+            return 0.0;
+        }
+        f64::from(self.0.width) / f64::from(self.0.height)
+    }
+}

@@ -1,0 +1,47 @@
+//! The public GraphQL schema, split by subject and joined with `MergedObject`.
+//!
+//! Objects here are our own wire types built from entities, never the sea-orm models
+//! themselves, so the table layout can change without changing the API. Every relation
+//! field resolves through a DataLoader (see `loaders`), and every error leaves through
+//! `ApiError` with a code from the closed set in `error`.
+
+mod article;
+mod connection;
+pub mod error;
+mod error_codes;
+mod gallery;
+pub mod loaders;
+mod section;
+mod time;
+
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use sea_orm::DatabaseConnection;
+
+pub use time::SiteTimeZone;
+
+/// All read operations.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(
+    article::ArticleQueries,
+    section::SectionQueries,
+    gallery::GalleryQueries,
+);
+
+pub type KronikaSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// Deeper queries than this are refused before they run; the deepest sensible query
+/// (article → gallery → photos → field) is far shallower.
+const MAX_QUERY_DEPTH: usize = 16;
+/// Refuses queries that select an unreasonable number of fields.
+const MAX_QUERY_COMPLEXITY: usize = 5_000;
+
+/// Builds the schema with the data every request shares.
+pub fn build_schema(db: DatabaseConnection, time_zone: SiteTimeZone) -> KronikaSchema {
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+        .data(db)
+        .data(time_zone)
+        .extension(error_codes::ErrorCodes)
+        .limit_depth(MAX_QUERY_DEPTH)
+        .limit_complexity(MAX_QUERY_COMPLEXITY)
+        .finish()
+}

@@ -1,0 +1,120 @@
+//! GraphQL over HTTP: `POST /graphql` with a JSON body, `GET /graphql?query=…` for
+//! cacheable reads, and GraphiQL for a browser that opens `/graphql`.
+
+use async_graphql::http::{GraphiQLSource, MultipartOptions};
+use async_graphql::parser::types::OperationType;
+use async_graphql::{Request as GraphqlRequest, Response as GraphqlResponse};
+use poem::http::{StatusCode, header};
+use poem::web::{Data, Html};
+use poem::{Body, IntoResponse, Request, Response, handler};
+use tokio_util::compat::TokioAsyncReadCompatExt;
+
+use super::HttpState;
+use crate::graphql::error::{ErrorCode, coded_error};
+use crate::graphql::loaders::Loaders;
+
+#[handler]
+pub async fn graphql_get(request: &Request, Data(state): Data<&HttpState>) -> Response {
+    let query_string = request.uri().query().unwrap_or_default();
+    if !query_string.contains("query=") && accepts_html(request) {
+        return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
+    }
+    let graphql_request = match async_graphql::http::parse_query_string(query_string) {
+        Ok(graphql_request) => graphql_request,
+        Err(error) => return bad_request(&error.to_string()),
+    };
+    // GET must never change anything (it may be cached and prefetched), so mutations are
+    // refused here, as the GraphQL-over-HTTP specification asks.
+    if is_mutation(&graphql_request) {
+        let mut response = error_response(
+            ErrorCode::BadRequest,
+            "mutations must be sent with POST",
+            StatusCode::METHOD_NOT_ALLOWED,
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+        return response;
+    }
+    execute(state, graphql_request).await
+}
+
+#[handler]
+pub async fn graphql_post(
+    request: &Request,
+    body: Body,
+    Data(state): Data<&HttpState>,
+) -> Response {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(ToOwned::to_owned);
+    let received = async_graphql::http::receive_body(
+        content_type,
+        body.into_async_read().compat(),
+        MultipartOptions::default(),
+    )
+    .await;
+    match received {
+        Ok(graphql_request) => execute(state, graphql_request).await,
+        Err(error) => bad_request(&error.to_string()),
+    }
+}
+
+async fn execute(state: &HttpState, graphql_request: GraphqlRequest) -> Response {
+    let graphql_request = graphql_request.data(Loaders::new(&state.db));
+    let graphql_response = state.schema.execute(graphql_request).await;
+    json_response(&graphql_response, StatusCode::OK)
+}
+
+fn accepts_html(request: &Request) -> bool {
+    request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// Whether the operation the request would run is a mutation. A query that does not
+/// parse is left to the executor, which reports the parse error properly.
+fn is_mutation(graphql_request: &GraphqlRequest) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(&graphql_request.query) else {
+        return false;
+    };
+    let wanted = graphql_request.operation_name.as_deref();
+    document.operations.iter().any(|(name, operation)| {
+        let selected = match (wanted, name) {
+            (Some(wanted), Some(name)) => wanted == name.as_str(),
+            (None, _) => true,
+            (Some(_), None) => false,
+        };
+        selected && operation.node.ty == OperationType::Mutation
+    })
+}
+
+fn bad_request(reason: &str) -> Response {
+    error_response(
+        ErrorCode::BadRequest,
+        &format!("the request is not a GraphQL request: {reason}"),
+        StatusCode::BAD_REQUEST,
+    )
+}
+
+fn error_response(code: ErrorCode, message: &str, status: StatusCode) -> Response {
+    let error = coded_error(code, message).into_server_error(Default::default());
+    json_response(&GraphqlResponse::from_errors(vec![error]), status)
+}
+
+fn json_response(graphql_response: &GraphqlResponse, status: StatusCode) -> Response {
+    match serde_json::to_vec(graphql_response) {
+        Ok(bytes) => Response::builder()
+            .status(status)
+            .content_type("application/json")
+            .body(bytes),
+        Err(error) => {
+            tracing::error!(%error, "could not serialise a GraphQL response");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}

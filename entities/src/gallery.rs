@@ -1,0 +1,30 @@
+//! A gallery: an ordered set of photos, usually shown with one article.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "galleries")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::gallery_photo::Entity")]
+    GalleryPhoto,
+}
+
+impl Related<super::gallery_photo::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::GalleryPhoto.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}
