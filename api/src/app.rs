@@ -38,8 +38,8 @@ pub enum StartError {
     },
 }
 
-/// A built server, ready to listen.
-#[derive(Debug)]
+/// A built server, ready to listen. Cloning is cheap: the parts share their pools.
+#[derive(Clone, Debug)]
 pub struct App {
     config: Config,
     db: DatabaseConnection,
@@ -119,7 +119,7 @@ impl App {
 
     /// Serves until `shutdown` completes, then lets in-flight requests finish.
     pub async fn serve(
-        self,
+        &self,
         listener: BoundListener,
         shutdown: impl Future<Output = ()> + Send,
     ) -> io::Result<()> {

@@ -251,8 +251,11 @@ fn finish_paragraph(current: &mut String, paragraphs: &mut Vec<String>) {
     current.clear();
 }
 
+/// Collapses runs of ASCII whitespace (HTML's own whitespace) to one space. No-break
+/// spaces are content, not layout: Polish typography puts them after one-letter words
+/// and editors type them on purpose, so they are kept.
 fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -307,6 +310,14 @@ mod tests {
             body.html,
             r#"<h2 id="plan">Plan</h2><h2> </h2><h2 id="plan-2">Plan</h2>"#
         );
+    }
+
+    #[test]
+    fn no_break_spaces_are_kept_but_anchors_do_not_contain_them() {
+        let body = body("<h2>Czym&nbsp;jest partnerstwo</h2>");
+        assert_eq!(body.headings[0].text, "Czym\u{a0}jest partnerstwo");
+        assert_eq!(body.headings[0].anchor, "czym-jest-partnerstwo");
+        assert_eq!(body.text, "Czym\u{a0}jest partnerstwo");
     }
 
     #[test]

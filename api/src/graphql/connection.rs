@@ -18,6 +18,7 @@ const MAX_PAGE_SIZE: u64 = 100;
 
 /// Which published articles to list. All given conditions must hold.
 #[derive(InputObject, Default)]
+#[graphql(name = "ArticleFilter")]
 pub struct ArticleFilterInput {
     /// Slug of the section.
     section: Option<String>,

@@ -1,0 +1,152 @@
+//! Builders for test content. Until the editors' mutations exist, fixtures are written
+//! with the same functions the demo loader uses (`kronika_api::content::write`).
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use entities::{account, article, gallery, section, tag};
+use kronika_api::content::write::{self, NewArticle, NewPhoto};
+use kronika_api::domain::{ArticleBody, ArticleStatus, Slug};
+
+use crate::TestApp;
+
+/// A fixed instant the fixtures count from, so dates in assertions are predictable.
+pub fn base_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 1, 1, 12, 0, 0)
+        .single()
+        .unwrap_or_else(|| panic!("valid date"))
+}
+
+fn slug(value: &str) -> Slug {
+    Slug::from_title(value).unwrap_or_else(|error| panic!("{value}: {error}"))
+}
+
+impl TestApp {
+    pub async fn editor(&self, name: &str) -> account::Model {
+        let email = format!("{}@example.org", slug(name));
+        write::insert_account(self.db(), &email, name, "EDITOR")
+            .await
+            .unwrap_or_else(|error| panic!("insert account: {error}"))
+    }
+
+    pub async fn section(&self, name: &str) -> section::Model {
+        write::insert_section(self.db(), &slug(name), name, 0)
+            .await
+            .unwrap_or_else(|error| panic!("insert section: {error}"))
+    }
+
+    pub async fn tag(&self, name: &str) -> tag::Model {
+        write::insert_tag(self.db(), &slug(name), name)
+            .await
+            .unwrap_or_else(|error| panic!("insert tag: {error}"))
+    }
+
+    /// A gallery with `photo_count` photos captioned "<title> 1", "<title> 2", …
+    pub async fn gallery(&self, title: &str, photo_count: usize) -> gallery::Model {
+        let photos: Vec<NewPhoto> = (1..=photo_count)
+            .map(|number| NewPhoto {
+                caption: format!("{title} {number}"),
+                credit: "fot. Test".to_owned(),
+                alt: format!("Zdjęcie {number}"),
+                width: 1600,
+                height: 900,
+            })
+            .collect();
+        write::insert_gallery(self.db(), &slug(title), title, &photos)
+            .await
+            .unwrap_or_else(|error| panic!("insert gallery: {error}"))
+    }
+
+    /// Starts an article in `section` by `author`; published at `base_time()` unless set.
+    pub fn article<'app>(
+        &'app self,
+        title: &str,
+        section: &section::Model,
+        author: &account::Model,
+    ) -> ArticleBuilder<'app> {
+        ArticleBuilder {
+            app: self,
+            title: title.to_owned(),
+            section_id: section.id,
+            created_by: author.id,
+            status: ArticleStatus::Published,
+            published_at: Some(base_time()),
+            tag_ids: Vec::new(),
+            gallery_id: None,
+            view_count: 0,
+            body: "<h2>Wstęp</h2><p>Treść artykułu.</p>".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct ArticleBuilder<'app> {
+    app: &'app TestApp,
+    title: String,
+    section_id: i64,
+    created_by: i64,
+    status: ArticleStatus,
+    published_at: Option<DateTime<Utc>>,
+    tag_ids: Vec<i64>,
+    gallery_id: Option<i64>,
+    view_count: i64,
+    body: String,
+}
+
+impl ArticleBuilder<'_> {
+    /// Published `hours` after `base_time()`.
+    pub fn published_hours_after_base(mut self, hours: i64) -> Self {
+        self.published_at = Some(base_time() + Duration::hours(hours));
+        self
+    }
+
+    pub fn status(mut self, status: ArticleStatus) -> Self {
+        self.status = status;
+        if status != ArticleStatus::Published && status != ArticleStatus::Scheduled {
+            self.published_at = None;
+        }
+        self
+    }
+
+    pub fn tags(mut self, tags: &[&tag::Model]) -> Self {
+        self.tag_ids = tags.iter().map(|tag| tag.id).collect();
+        self
+    }
+
+    pub fn gallery(mut self, gallery: &gallery::Model) -> Self {
+        self.gallery_id = Some(gallery.id);
+        self
+    }
+
+    pub fn views(mut self, views: i64) -> Self {
+        self.view_count = views;
+        self
+    }
+
+    pub fn body(mut self, html: &str) -> Self {
+        self.body = html.to_owned();
+        self
+    }
+
+    pub async fn create(self) -> article::Model {
+        let created_at = self.published_at.unwrap_or_else(base_time);
+        let new = NewArticle {
+            slug: slug(&self.title),
+            section_id: self.section_id,
+            title: self.title,
+            lead: "Lead.".to_owned(),
+            body: ArticleBody::from_untrusted_html(&self.body)
+                .unwrap_or_else(|error| panic!("body: {error}")),
+            byline: "oprac. test".to_owned(),
+            created_by: self.created_by,
+            status: self.status,
+            published_at: self.published_at,
+            created_at,
+            updated_at: created_at,
+            gallery_id: self.gallery_id,
+            tag_ids: self.tag_ids,
+            view_count: self.view_count,
+        };
+        write::insert_article(self.app.db(), new)
+            .await
+            .unwrap_or_else(|error| panic!("insert article: {error}"))
+    }
+}

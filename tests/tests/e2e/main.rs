@@ -1,0 +1,11 @@
+//! One end-to-end test binary: every test starts the real server on an ephemeral port
+//! and talks to it over HTTP. One binary links once and runs its tests in parallel.
+
+mod errors;
+mod http;
+mod lists;
+mod migrations;
+mod n_plus_one;
+mod reads;
+mod seed;
+mod visibility;
