@@ -25,17 +25,12 @@ With no subcommand, `kronika` runs `serve`.";
 
 /// Kronika: a GraphQL content hub for articles, galleries and Polish search.
 #[derive(Debug, Parser)]
-#[command(
-    name = "kronika",
-    version,
-    about,
-    after_help = AFTER_HELP,
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "kronika", version, about, after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(flatten)]
     pub common: CommonArgs,
     /// The flags of `serve`, accepted without the subcommand too, since it is the default.
+    /// `migrate` accepts and ignores them, so one set of variables serves both.
     #[command(flatten)]
     pub serve: ServeArgs,
     #[command(subcommand)]
@@ -45,7 +40,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP server (migrates the database first).
-    Serve(ServeArgs),
+    Serve,
     /// Apply pending database migrations and exit.
     Migrate,
 }
@@ -77,13 +72,14 @@ pub struct CommonArgs {
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on.
-    #[arg(long, env = "KRONIKA_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "KRONIKA_LISTEN", default_value = "127.0.0.1:8080", global = true)]
     pub listen: SocketAddr,
     /// Load demo content when the database is empty.
     #[arg(
         long,
         env = "KRONIKA_DEMO_CONTENT",
         default_value_t = true,
+        global = true,
         action = clap::ArgAction::Set
     )]
     pub demo_content: bool,
@@ -92,10 +88,7 @@ pub struct ServeArgs {
 impl Cli {
     /// The typed configuration for the chosen subcommand.
     pub fn config(&self) -> Config {
-        let serve = match &self.command {
-            Some(Command::Serve(serve)) => serve,
-            _ => &self.serve,
-        };
+        let serve = &self.serve;
         let mut config = Config::new(self.common.data_dir.clone());
         config.database_url = self.common.database_url.clone();
         config.timezone = self.common.timezone;

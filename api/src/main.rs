@@ -18,7 +18,7 @@ async fn main() -> ExitCode {
     let config = cli.config();
     let outcome = match cli.command {
         Some(Command::Migrate) => migrate(config).await,
-        Some(Command::Serve(_)) | None => serve(config).await,
+        Some(Command::Serve) | None => serve(config).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -190,10 +190,12 @@ impl Article {
         self.0.view_count
     }
 
-    async fn section(&self, ctx: &Context<'_>) -> Result<Option<Section>, ApiError> {
+    async fn section(&self, ctx: &Context<'_>) -> Result<Section, ApiError> {
         let loaders = ctx.data_unchecked::<Loaders>();
         let section = loaders.sections.load_one(self.0.section_id).await?;
-        Ok(section.map(Section))
+        section
+            .map(Section)
+            .ok_or_else(|| ApiError::missing_row("sections", self.0.section_id))
     }
 
     async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<Tag>, ApiError> {
@@ -212,10 +214,12 @@ impl Article {
     }
 
     /// The editor who entered the article.
-    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<Editor>, ApiError> {
+    async fn created_by(&self, ctx: &Context<'_>) -> Result<Editor, ApiError> {
         let loaders = ctx.data_unchecked::<Loaders>();
         let account = loaders.accounts.load_one(self.0.created_by).await?;
-        Ok(account.map(Editor))
+        account
+            .map(Editor)
+            .ok_or_else(|| ApiError::missing_row("accounts", self.0.created_by))
     }
 
     /// The editor who changed the article last, if anyone did.

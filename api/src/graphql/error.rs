@@ -70,6 +70,18 @@ impl ApiError {
     pub fn internal(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
         Self::Internal(Box::new(cause))
     }
+
+    /// A row that a foreign key guarantees is not there: the database is inconsistent.
+    pub fn missing_row(table: &'static str, id: i64) -> Self {
+        Self::internal(MissingRow { table, id })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("row {id} of {table} is referenced but missing")]
+struct MissingRow {
+    table: &'static str,
+    id: i64,
 }
 
 impl From<sea_orm::DbErr> for ApiError {

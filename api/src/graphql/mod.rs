@@ -37,11 +37,17 @@ const MAX_QUERY_COMPLEXITY: usize = 5_000;
 
 /// Builds the schema with the data every request shares.
 pub fn build_schema(db: DatabaseConnection, time_zone: SiteTimeZone) -> KronikaSchema {
+    schema_builder().data(db).data(time_zone).finish()
+}
+
+/// The schema in SDL, as checked in at `api/schema.graphql`.
+pub fn sdl() -> String {
+    schema_builder().finish().sdl()
+}
+
+fn schema_builder() -> async_graphql::SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
     Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .data(db)
-        .data(time_zone)
         .extension(error_codes::ErrorCodes)
         .limit_depth(MAX_QUERY_DEPTH)
         .limit_complexity(MAX_QUERY_COMPLEXITY)
-        .finish()
 }

@@ -1,0 +1,89 @@
+//! The `kronika` binary as a user meets it: help, bad flags, bad configuration.
+
+use std::process::Command;
+
+fn kronika(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kronika"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("KRONIKA_LISTEN")
+        .env_remove("KRONIKA_DATA_DIR")
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run kronika: {error}"))
+}
+
+#[test]
+fn help_lists_every_subcommand_flag_and_environment_variable() {
+    let output = kronika(&["--help"]);
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for expected in [
+        "serve",
+        "migrate",
+        "--listen",
+        "--data-dir",
+        "--database-url",
+        "--timezone",
+        "--demo-content",
+        "KRONIKA_LISTEN",
+        "KRONIKA_DATA_DIR",
+        "DATABASE_URL",
+        "KRONIKA_TIMEZONE",
+        "KRONIKA_DEMO_CONTENT",
+        "RUST_LOG",
+    ] {
+        assert!(help.contains(expected), "--help does not mention {expected}:\n{help}");
+    }
+}
+
+#[test]
+fn an_unknown_flag_ends_with_a_message_and_a_non_zero_exit() {
+    let output = kronika(&["--lisen", "127.0.0.1:1"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--lisen"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn bad_configuration_values_are_refused_before_anything_starts() {
+    for (args, mentioned) in [
+        (vec!["--listen", "not-an-address"], "--listen"),
+        (vec!["--database-url", "mysql://localhost/kronika"], "DATABASE_URL"),
+        (vec!["--timezone", "Europe/Atlantis"], "--timezone"),
+        (vec!["--demo-content", "maybe"], "--demo-content"),
+    ] {
+        let output = kronika(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(mentioned), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_data_directory_that_cannot_be_created_is_a_clear_error() {
+    let blocker = tempfile::NamedTempFile::new().unwrap_or_else(|error| panic!("{error}"));
+    let data_dir = blocker.path().join("data");
+    let data_dir = data_dir.to_string_lossy();
+    let output = kronika(&["--data-dir", &data_dir, "migrate"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("kronika: error:"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn migrate_prepares_an_empty_database_and_can_run_again() {
+    let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let data_dir = data_dir.path().to_string_lossy().into_owned();
+    for _ in 0..2 {
+        let output = kronika(&["--data-dir", &data_dir, "migrate"]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert!(std::path::Path::new(&data_dir).join("kronika.sqlite3").exists());
+}
