@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::db::{self, StatementCounter};
 use crate::demo;
 use crate::graphql::{self, SiteTimeZone};
+use crate::http::response_cache::ResponseCache;
 use crate::http::{self, HttpState};
 
 /// How long in-flight requests may take to finish after a shutdown signal.
@@ -44,6 +45,7 @@ pub struct App {
     config: Config,
     db: DatabaseConnection,
     statements: StatementCounter,
+    response_cache: ResponseCache,
 }
 
 impl App {
@@ -68,10 +70,12 @@ impl App {
                 .await
                 .map_err(StartError::DemoContent)?;
         }
+        let response_cache = ResponseCache::new(config.response_cache_ttl);
         Ok(Self {
             config,
             db,
             statements,
+            response_cache,
         })
     }
 
@@ -88,12 +92,19 @@ impl App {
         self.statements.get()
     }
 
+    /// Tells the read path that content changed: cached responses are no longer served.
+    /// Every code path that commits a content change must call this.
+    pub fn content_changed(&self) {
+        self.response_cache.content_changed();
+    }
+
     /// The HTTP application with all routes and middleware.
     pub fn endpoint(&self) -> impl poem::Endpoint + 'static {
         let schema = graphql::build_schema(self.db.clone(), SiteTimeZone(self.config.timezone));
         http::routes(HttpState {
             schema,
             db: self.db.clone(),
+            response_cache: self.response_cache.clone(),
         })
         .with(poem::middleware::Tracing)
     }

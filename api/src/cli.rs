@@ -19,6 +19,9 @@ Environment variables (each flag above also names its variable):
   KRONIKA_TIMEZONE    the site's time zone for timestamps (default Europe/Warsaw)
   KRONIKA_DEMO_CONTENT
                       load demo content into an empty database (default true)
+  KRONIKA_RESPONSE_CACHE_SECONDS
+                      seconds an anonymous query's response is replayed from memory;
+                      0 turns the cache off (default 5)
   RUST_LOG            log filter, e.g. info or kronika_api=debug (default info)
 
 With no subcommand, `kronika` runs `serve`.";
@@ -72,7 +75,12 @@ pub struct CommonArgs {
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on.
-    #[arg(long, env = "KRONIKA_LISTEN", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "KRONIKA_LISTEN",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub listen: SocketAddr,
     /// Load demo content when the database is empty.
     #[arg(
@@ -83,6 +91,15 @@ pub struct ServeArgs {
         action = clap::ArgAction::Set
     )]
     pub demo_content: bool,
+    /// Seconds an anonymous query's response may be served from memory; 0 turns the
+    /// response cache off.
+    #[arg(
+        long,
+        env = "KRONIKA_RESPONSE_CACHE_SECONDS",
+        default_value_t = 5,
+        global = true
+    )]
+    pub response_cache_seconds: u64,
 }
 
 impl Cli {
@@ -94,6 +111,7 @@ impl Cli {
         config.timezone = self.common.timezone;
         config.listen = serve.listen;
         config.demo_content = serve.demo_content;
+        config.response_cache_ttl = std::time::Duration::from_secs(serve.response_cache_seconds);
         config
     }
 }

@@ -7,6 +7,7 @@ use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::time::Duration;
 
 /// Everything `App::build` needs.
 #[derive(Clone, Debug)]
@@ -21,6 +22,9 @@ pub struct Config {
     pub timezone: chrono_tz::Tz,
     /// Load demo content into an empty database.
     pub demo_content: bool,
+    /// How long an anonymous query's response may be replayed from memory; zero turns
+    /// the response cache off. Content changes made through this process clear it at once.
+    pub response_cache_ttl: Duration,
 }
 
 impl Config {
@@ -32,6 +36,7 @@ impl Config {
             database_url: None,
             timezone: chrono_tz::Europe::Warsaw,
             demo_content: true,
+            response_cache_ttl: Duration::from_secs(5),
         }
     }
 

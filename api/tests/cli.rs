@@ -30,9 +30,13 @@ fn help_lists_every_subcommand_flag_and_environment_variable() {
         "DATABASE_URL",
         "KRONIKA_TIMEZONE",
         "KRONIKA_DEMO_CONTENT",
+        "KRONIKA_RESPONSE_CACHE_SECONDS",
         "RUST_LOG",
     ] {
-        assert!(help.contains(expected), "--help does not mention {expected}:\n{help}");
+        assert!(
+            help.contains(expected),
+            "--help does not mention {expected}:\n{help}"
+        );
     }
 }
 
@@ -49,7 +53,10 @@ fn an_unknown_flag_ends_with_a_message_and_a_non_zero_exit() {
 fn bad_configuration_values_are_refused_before_anything_starts() {
     for (args, mentioned) in [
         (vec!["--listen", "not-an-address"], "--listen"),
-        (vec!["--database-url", "mysql://localhost/kronika"], "DATABASE_URL"),
+        (
+            vec!["--database-url", "mysql://localhost/kronika"],
+            "DATABASE_URL",
+        ),
         (vec!["--timezone", "Europe/Atlantis"], "--timezone"),
         (vec!["--demo-content", "maybe"], "--demo-content"),
     ] {
@@ -85,5 +92,9 @@ fn migrate_prepares_an_empty_database_and_can_run_again() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    assert!(std::path::Path::new(&data_dir).join("kronika.sqlite3").exists());
+    assert!(
+        std::path::Path::new(&data_dir)
+            .join("kronika.sqlite3")
+            .exists()
+    );
 }

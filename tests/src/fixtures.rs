@@ -1,5 +1,6 @@
 //! Builders for test content. Until the editors' mutations exist, fixtures are written
-//! with the same functions the demo loader uses (`kronika_api::content::write`).
+//! with the same functions the demo loader uses (`kronika_api::content::write`), and
+//! each tells the app that content changed, as every write path must.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use entities::{account, article, gallery, section, tag};
@@ -22,21 +23,27 @@ fn slug(value: &str) -> Slug {
 impl TestApp {
     pub async fn editor(&self, name: &str) -> account::Model {
         let email = format!("{}@example.org", slug(name));
-        write::insert_account(self.db(), &email, name, "EDITOR")
+        let account = write::insert_account(self.db(), &email, name, "EDITOR")
             .await
-            .unwrap_or_else(|error| panic!("insert account: {error}"))
+            .unwrap_or_else(|error| panic!("insert account: {error}"));
+        self.app.content_changed();
+        account
     }
 
     pub async fn section(&self, name: &str) -> section::Model {
-        write::insert_section(self.db(), &slug(name), name, 0)
+        let section = write::insert_section(self.db(), &slug(name), name, 0)
             .await
-            .unwrap_or_else(|error| panic!("insert section: {error}"))
+            .unwrap_or_else(|error| panic!("insert section: {error}"));
+        self.app.content_changed();
+        section
     }
 
     pub async fn tag(&self, name: &str) -> tag::Model {
-        write::insert_tag(self.db(), &slug(name), name)
+        let tag = write::insert_tag(self.db(), &slug(name), name)
             .await
-            .unwrap_or_else(|error| panic!("insert tag: {error}"))
+            .unwrap_or_else(|error| panic!("insert tag: {error}"));
+        self.app.content_changed();
+        tag
     }
 
     /// A gallery with `photo_count` photos captioned "<title> 1", "<title> 2", …
@@ -50,9 +57,11 @@ impl TestApp {
                 height: 900,
             })
             .collect();
-        write::insert_gallery(self.db(), &slug(title), title, &photos)
+        let gallery = write::insert_gallery(self.db(), &slug(title), title, &photos)
             .await
-            .unwrap_or_else(|error| panic!("insert gallery: {error}"))
+            .unwrap_or_else(|error| panic!("insert gallery: {error}"));
+        self.app.content_changed();
+        gallery
     }
 
     /// Starts an article in `section` by `author`; published at `base_time()` unless set.
@@ -145,8 +154,10 @@ impl ArticleBuilder<'_> {
             tag_ids: self.tag_ids,
             view_count: self.view_count,
         };
-        write::insert_article(self.app.db(), new)
+        let article = write::insert_article(self.app.db(), new)
             .await
-            .unwrap_or_else(|error| panic!("insert article: {error}"))
+            .unwrap_or_else(|error| panic!("insert article: {error}"));
+        self.app.app.content_changed();
+        article
     }
 }

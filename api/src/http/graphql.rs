@@ -4,12 +4,14 @@
 use async_graphql::http::{GraphiQLSource, MultipartOptions};
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Request as GraphqlRequest, Response as GraphqlResponse};
+use bytes::Bytes;
 use poem::http::{StatusCode, header};
 use poem::web::{Data, Html};
 use poem::{Body, IntoResponse, Request, Response, handler};
 use tokio_util::compat::TokioAsyncReadCompatExt;
 
 use super::HttpState;
+use super::response_cache::ResponseCache;
 use crate::graphql::error::{ErrorCode, coded_error};
 use crate::graphql::loaders::Loaders;
 
@@ -36,7 +38,7 @@ pub async fn graphql_get(request: &Request, Data(state): Data<&HttpState>) -> Re
             .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
         return response;
     }
-    execute(state, graphql_request).await
+    execute(state, request, graphql_request).await
 }
 
 #[handler]
@@ -57,15 +59,64 @@ pub async fn graphql_post(
     )
     .await;
     match received {
-        Ok(graphql_request) => execute(state, graphql_request).await,
+        Ok(graphql_request) => execute(state, request, graphql_request).await,
         Err(error) => bad_request(&error.to_string()),
     }
 }
 
-async fn execute(state: &HttpState, graphql_request: GraphqlRequest) -> Response {
+/// Runs a request, answering anonymous queries from the response cache when it can.
+async fn execute(
+    state: &HttpState,
+    request: &Request,
+    graphql_request: GraphqlRequest,
+) -> Response {
+    let cache_key = cache_key(state, request, &graphql_request);
+    if let Some(key) = &cache_key
+        && let Some(body) = state.response_cache.get(key)
+    {
+        return json_bytes_response(body, StatusCode::OK, CACHE_HIT);
+    }
+    let generation = state.response_cache.current_generation();
+    let cacheable = cache_key.is_some() && !is_mutation(&graphql_request);
     let graphql_request = graphql_request.data(Loaders::new(&state.db));
     let graphql_response = state.schema.execute(graphql_request).await;
-    json_response(&graphql_response, StatusCode::OK)
+    let body = match serde_json::to_vec(&graphql_response) {
+        Ok(body) => Bytes::from(body),
+        Err(error) => {
+            tracing::error!(%error, "could not serialise a GraphQL response");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    if let Some(key) = cache_key
+        && cacheable
+        && graphql_response.is_ok()
+    {
+        state.response_cache.insert(key, generation, body.clone());
+    }
+    json_bytes_response(body, StatusCode::OK, CACHE_MISS)
+}
+
+/// Says whether a response came from the response cache, for operators and tests.
+const CACHE_HEADER: &str = "x-kronika-cache";
+const CACHE_HIT: &str = "hit";
+const CACHE_MISS: &str = "miss";
+
+/// The cache key of a request, or `None` when its response must not be shared: the
+/// cache is off, or the request carries credentials (its answer may hold drafts).
+fn cache_key(
+    state: &HttpState,
+    request: &Request,
+    graphql_request: &GraphqlRequest,
+) -> Option<String> {
+    if !state.response_cache.is_enabled() || request.headers().contains_key(header::AUTHORIZATION) {
+        return None;
+    }
+    let variables = serde_json::to_string(&graphql_request.variables).ok()?;
+    Some(ResponseCache::key(
+        &graphql_request.query,
+        graphql_request.operation_name.as_deref(),
+        &variables,
+    ))
 }
 
 fn accepts_html(request: &Request) -> bool {
@@ -117,4 +168,12 @@ fn json_response(graphql_response: &GraphqlResponse, status: StatusCode) -> Resp
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+fn json_bytes_response(body: Bytes, status: StatusCode, cache: &'static str) -> Response {
+    Response::builder()
+        .status(status)
+        .content_type("application/json")
+        .header(CACHE_HEADER, cache)
+        .body(body)
 }

@@ -2,6 +2,7 @@
 
 mod graphql;
 mod health;
+pub mod response_cache;
 
 use poem::middleware::SizeLimit;
 use poem::{Endpoint, EndpointExt, Route, get};
@@ -17,6 +18,7 @@ const MAX_GRAPHQL_BODY_BYTES: usize = 1024 * 1024;
 pub struct HttpState {
     pub schema: KronikaSchema,
     pub db: DatabaseConnection,
+    pub response_cache: response_cache::ResponseCache,
 }
 
 /// All routes of the server.

@@ -7,5 +7,6 @@ mod lists;
 mod migrations;
 mod n_plus_one;
 mod reads;
+mod response_cache;
 mod seed;
 mod visibility;

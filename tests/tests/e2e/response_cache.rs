@@ -1,0 +1,73 @@
+//! Anonymous queries are replayed from the response cache until content changes.
+
+use kronika_tests::{TestApp, on_both_databases};
+use serde_json::{Value, json};
+
+on_both_databases!(
+    an_anonymous_query_is_replayed_until_content_changes,
+    requests_with_credentials_and_failed_queries_are_never_cached,
+);
+
+async fn post(app: &TestApp, query: &str, authorization: Option<&str>) -> (String, Value) {
+    let mut request = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({"query": query}));
+    if let Some(authorization) = authorization {
+        request = request.header("authorization", authorization);
+    }
+    let response = request
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+    let cache = response
+        .headers()
+        .get("x-kronika-cache")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (cache, response.json().await.unwrap_or_default())
+}
+
+const TITLES: &str = "{ articles { nodes { title } } }";
+
+async fn an_anonymous_query_is_replayed_until_content_changes(app: TestApp) {
+    let author = app.editor("Anna Nowak").await;
+    let section = app.section("Aktualności").await;
+    app.article("Pierwszy", &section, &author).create().await;
+
+    let (first_cache, first) = post(&app, TITLES, None).await;
+    let statements_before_replay = app.statement_count();
+    let (second_cache, second) = post(&app, TITLES, None).await;
+    assert_eq!(
+        (first_cache.as_str(), second_cache.as_str()),
+        ("miss", "hit")
+    );
+    assert_eq!(first, second);
+    assert_eq!(
+        app.statement_count(),
+        statements_before_replay,
+        "a hit runs no SQL"
+    );
+
+    app.article("Drugi", &section, &author)
+        .published_hours_after_base(1)
+        .create()
+        .await;
+    let (third_cache, third) = post(&app, TITLES, None).await;
+    assert_eq!(third_cache, "miss");
+    assert_eq!(
+        third["data"]["articles"]["nodes"],
+        json!([{"title": "Drugi"}, {"title": "Pierwszy"}])
+    );
+}
+
+async fn requests_with_credentials_and_failed_queries_are_never_cached(app: TestApp) {
+    for _ in 0..2 {
+        let (cache, _) = post(&app, TITLES, Some("Bearer some-token")).await;
+        assert_eq!(cache, "miss");
+        let (cache, body) = post(&app, "{ articles { nope } }", None).await;
+        assert_eq!(cache, "miss");
+        assert!(body.get("errors").is_some());
+    }
+}
