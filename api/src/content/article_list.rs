@@ -1,10 +1,12 @@
 //! Filtered, ordered, keyset-paginated lists of published articles.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use entities::{article, article_tag, section, tag};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, WindowStatement};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Iterable, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Value,
 };
 
@@ -23,7 +25,7 @@ pub struct ArticleFilter {
     pub published_before: Option<DateTime<Utc>>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum SortField {
     #[default]
     PublishedAt,
@@ -31,14 +33,14 @@ pub enum SortField {
     Views,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum SortDirection {
     Asc,
     #[default]
     Desc,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ArticleOrder {
     pub field: SortField,
     pub direction: SortDirection,
@@ -149,7 +151,7 @@ impl ArticleFilter {
 }
 
 /// One page of a list: up to `first` articles after `after`, and whether more follow.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ArticlePage {
     pub articles: Vec<article::Model>,
     pub has_next_page: bool,
@@ -189,4 +191,94 @@ pub async fn count(db: &impl ConnectionTrait, filter: &ArticleFilter) -> Result<
         .filter(filter.condition())
         .count(db)
         .await
+}
+
+/// The first page of each of several sections, in one statement: the articles are ranked
+/// inside their section with `ROW_NUMBER()` and only the first `first + 1` of each kept.
+/// This is what lets `sections { articles(first: 5) }`, a typical front page, cost one
+/// statement instead of one per section.
+pub async fn first_pages_by_section(
+    db: &impl ConnectionTrait,
+    section_ids: &[i64],
+    order: ArticleOrder,
+    first: u64,
+) -> Result<HashMap<i64, ArticlePage>, DbErr> {
+    let mut window = WindowStatement::partition_by(article::Column::SectionId);
+    window
+        .order_by(order.column(), order.sea_order())
+        .order_by(article::Column::Id, order.sea_order());
+    let ranked = Query::select()
+        .columns(article::Column::iter())
+        .expr_window_as(Expr::cust("ROW_NUMBER()"), window, Ranked::RowNumber)
+        .from(article::Entity)
+        .cond_where(
+            published_only().add(article::Column::SectionId.is_in(section_ids.iter().copied())),
+        )
+        .to_owned();
+    let first_pages = Query::select()
+        .columns(article::Column::iter())
+        .from_subquery(ranked, Ranked::Table)
+        .and_where(Expr::col(Ranked::RowNumber).lte(first + 1))
+        .order_by(article::Column::SectionId, Order::Asc)
+        .order_by(Ranked::RowNumber, Order::Asc)
+        .to_owned();
+    let statement = db.get_database_backend().build(&first_pages);
+    let rows = article::Entity::find()
+        .from_raw_sql(statement)
+        .all(db)
+        .await?;
+
+    let mut pages: HashMap<i64, ArticlePage> = section_ids
+        .iter()
+        .map(|id| {
+            let page = ArticlePage {
+                articles: Vec::new(),
+                has_next_page: false,
+            };
+            (*id, page)
+        })
+        .collect();
+    let page_size = usize::try_from(first).unwrap_or(usize::MAX);
+    for row in rows {
+        let page = pages.entry(row.section_id).or_insert_with(|| ArticlePage {
+            articles: Vec::new(),
+            has_next_page: false,
+        });
+        if page.articles.len() < page_size {
+            page.articles.push(row);
+        } else {
+            page.has_next_page = true;
+        }
+    }
+    Ok(pages)
+}
+
+/// How many published articles each section has, in one statement.
+pub async fn counts_by_section(
+    db: &impl ConnectionTrait,
+    section_ids: &[i64],
+) -> Result<HashMap<i64, u64>, DbErr> {
+    let counts: Vec<(i64, i64)> = article::Entity::find()
+        .select_only()
+        .column(article::Column::SectionId)
+        .column_as(article::Column::Id.count(), "count")
+        .filter(published_only())
+        .filter(article::Column::SectionId.is_in(section_ids.iter().copied()))
+        .group_by(article::Column::SectionId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut by_section: HashMap<i64, u64> = section_ids.iter().map(|id| (*id, 0)).collect();
+    for (section_id, count) in counts {
+        by_section.insert(section_id, u64::try_from(count).unwrap_or_default());
+    }
+    Ok(by_section)
+}
+
+/// Names used inside `first_pages_by_section`'s statement: the ranked subquery and the
+/// rank of an article inside its section.
+#[derive(sea_orm::DeriveIden, Clone, Copy)]
+enum Ranked {
+    Table,
+    RowNumber,
 }

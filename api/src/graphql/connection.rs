@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use super::article::Article;
 use super::error::ApiError;
+use super::loaders::{Loaders, SectionPageKey};
 use tokio::sync::OnceCell;
 
 use crate::content::article_list::{
@@ -115,6 +116,9 @@ pub struct ArticleConnection {
     filter: ArticleFilter,
     order: ArticleOrder,
     page: PageRequest,
+    /// Set for the first page of one section's list, which a DataLoader batches with the
+    /// first pages of the other sections in the same request.
+    first_page_of_section: Option<i64>,
     loaded: OnceCell<ArticlePage>,
 }
 
@@ -124,13 +128,40 @@ impl ArticleConnection {
             filter,
             order,
             page,
+            first_page_of_section: None,
             loaded: OnceCell::new(),
+        }
+    }
+
+    /// The articles of one section; the first page goes through the section DataLoader.
+    pub fn of_section(section_id: i64, order: ArticleOrder, page: PageRequest) -> Self {
+        let first_page_of_section = page.after.is_none().then_some(section_id);
+        let filter = ArticleFilter {
+            section_id: Some(section_id),
+            ..ArticleFilter::default()
+        };
+        Self {
+            first_page_of_section,
+            ..Self::new(filter, order, page)
         }
     }
 
     async fn load(&self, ctx: &Context<'_>) -> Result<&ArticlePage, ApiError> {
         self.loaded
             .get_or_try_init(|| async {
+                if let Some(section_id) = self.first_page_of_section {
+                    let key = SectionPageKey {
+                        section_id,
+                        order: self.order,
+                        first: self.page.first,
+                    };
+                    let loaders = ctx.data_unchecked::<Loaders>();
+                    let page = loaders.section_first_pages.load_one(key).await?;
+                    return Ok(page.unwrap_or(ArticlePage {
+                        articles: Vec::new(),
+                        has_next_page: false,
+                    }));
+                }
                 let db = ctx.data_unchecked::<DatabaseConnection>();
                 article_list::find_page(
                     db,
@@ -187,6 +218,11 @@ impl ArticleConnection {
 
     /// How many published articles match the filter, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> Result<u64, ApiError> {
+        if let Some(section_id) = self.first_page_of_section {
+            let loaders = ctx.data_unchecked::<Loaders>();
+            let count = loaders.section_article_counts.load_one(section_id).await?;
+            return Ok(count.unwrap_or_default());
+        }
         let db = ctx.data_unchecked::<DatabaseConnection>();
         Ok(article_list::count(db, &self.filter).await?)
     }

@@ -11,6 +11,7 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use entities::{account, gallery, photo, section, tag};
 use sea_orm::{DatabaseConnection, DbErr};
 
+use crate::content::article_list::{self, ArticleOrder, ArticlePage};
 use crate::content::relations;
 
 macro_rules! batch_loader {
@@ -50,9 +51,62 @@ batch_loader!(
     GalleryPhotosLoader, Vec<photo::Model>, relations::photos_by_gallery
 );
 
+batch_loader!(
+    /// The number of published articles of each section, by section id.
+    SectionArticleCountLoader, u64, article_list::counts_by_section
+);
+
+/// Which first page of a section's articles a field asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SectionPageKey {
+    pub section_id: i64,
+    pub order: ArticleOrder,
+    pub first: u64,
+}
+
+/// The first page of articles of each section. Fields that ask for the same ordering and
+/// page size share one statement, however many sections they cover.
+pub struct SectionFirstPageLoader(DatabaseConnection);
+
+impl Loader<SectionPageKey> for SectionFirstPageLoader {
+    type Value = ArticlePage;
+    type Error = Arc<DbErr>;
+
+    async fn load(
+        &self,
+        keys: &[SectionPageKey],
+    ) -> Result<HashMap<SectionPageKey, ArticlePage>, Self::Error> {
+        let mut sections_by_shape: HashMap<(ArticleOrder, u64), Vec<i64>> = HashMap::new();
+        for key in keys {
+            sections_by_shape
+                .entry((key.order, key.first))
+                .or_default()
+                .push(key.section_id);
+        }
+        let mut pages = HashMap::new();
+        for ((order, first), section_ids) in sections_by_shape {
+            let by_section =
+                article_list::first_pages_by_section(&self.0, &section_ids, order, first)
+                    .await
+                    .map_err(Arc::new)?;
+            for (section_id, page) in by_section {
+                let key = SectionPageKey {
+                    section_id,
+                    order,
+                    first,
+                };
+                pages.insert(key, page);
+            }
+        }
+        Ok(pages)
+    }
+}
+
 /// All loaders of one request.
 pub struct Loaders {
     pub sections: DataLoader<SectionLoader>,
+    pub section_first_pages: DataLoader<SectionFirstPageLoader>,
+    pub section_article_counts: DataLoader<SectionArticleCountLoader>,
     pub accounts: DataLoader<AccountLoader>,
     pub galleries: DataLoader<GalleryLoader>,
     pub article_tags: DataLoader<ArticleTagsLoader>,
@@ -63,6 +117,11 @@ impl Loaders {
     pub fn new(db: &DatabaseConnection) -> Self {
         Self {
             sections: DataLoader::new(SectionLoader(db.clone()), tokio::spawn),
+            section_first_pages: DataLoader::new(SectionFirstPageLoader(db.clone()), tokio::spawn),
+            section_article_counts: DataLoader::new(
+                SectionArticleCountLoader(db.clone()),
+                tokio::spawn,
+            ),
             accounts: DataLoader::new(AccountLoader(db.clone()), tokio::spawn),
             galleries: DataLoader::new(GalleryLoader(db.clone()), tokio::spawn),
             article_tags: DataLoader::new(ArticleTagsLoader(db.clone()), tokio::spawn),

@@ -6,7 +6,6 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 
 use super::connection::{ArticleConnection, ArticleOrderInput, PageRequest};
 use super::error::ApiError;
-use crate::content::article_list::ArticleFilter;
 
 #[derive(Default)]
 pub struct SectionQueries;
@@ -73,12 +72,8 @@ impl Section {
         order_by: Option<ArticleOrderInput>,
     ) -> Result<ArticleConnection, ApiError> {
         let page = PageRequest::parse(first, after)?;
-        let filter = ArticleFilter {
-            section_id: Some(self.0.id),
-            ..ArticleFilter::default()
-        };
-        Ok(ArticleConnection::new(
-            filter,
+        Ok(ArticleConnection::of_section(
+            self.0.id,
             order_by.unwrap_or_default().into(),
             page,
         ))

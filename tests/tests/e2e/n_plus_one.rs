@@ -4,7 +4,10 @@
 use kronika_tests::{TestApp, on_both_databases};
 use serde_json::json;
 
-on_both_databases!(a_page_of_twenty_costs_as_many_statements_as_a_page_of_two);
+on_both_databases!(
+    a_page_of_twenty_costs_as_many_statements_as_a_page_of_two,
+    a_front_page_of_many_sections_costs_as_much_as_one_of_two,
+);
 
 const PAGE_WITH_RELATIONS: &str = r#"
 query($first: Int) {
@@ -59,4 +62,79 @@ async fn a_page_of_twenty_costs_as_many_statements_as_a_page_of_two(app: TestApp
     // Page, count, sections, accounts, galleries, tags, photos: one statement each.
     assert_eq!(for_two, 7);
     assert_eq!(for_twenty, for_two);
+}
+
+const FRONT_PAGE: &str = r#"
+{
+  sections {
+    slug
+    articles(first: 2) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { title section { slug } tags { slug } }
+    }
+  }
+}"#;
+
+/// The typical front page: every section with its two newest articles.
+async fn a_front_page_of_many_sections_costs_as_much_as_one_of_two(app: TestApp) {
+    let author = app.editor("Anna Nowak").await;
+    let tag = app.tag("rynek pracy").await;
+    let mut statements = Vec::new();
+    let mut sections_made = 0;
+    for section_count in [2, 6] {
+        while sections_made < section_count {
+            let section = app.section(&format!("Dział {sections_made}")).await;
+            for hour in 0..3 {
+                app.article(
+                    &format!("Dział {sections_made} artykuł {hour}"),
+                    &section,
+                    &author,
+                )
+                .published_hours_after_base(hour)
+                .tags(&[&tag])
+                .create()
+                .await;
+            }
+            sections_made += 1;
+        }
+        let before = app.statement_count();
+        let data = app.data(FRONT_PAGE, json!({})).await;
+        statements.push(app.statement_count() - before);
+        for section in data["sections"].as_array().into_iter().flatten() {
+            let articles = &section["articles"];
+            assert_eq!(articles["totalCount"], 3);
+            assert_eq!(articles["pageInfo"]["hasNextPage"], true);
+            assert_eq!(articles["nodes"][0]["section"]["slug"], section["slug"]);
+            let titles: Vec<&str> = articles["nodes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|node| node["title"].as_str())
+                .collect();
+            assert_eq!(titles.len(), 2);
+            assert!(titles[0].ends_with("artykuł 2") && titles[1].ends_with("artykuł 1"));
+        }
+    }
+    // Sections, first pages, counts, the articles' sections and tags: one statement each.
+    assert_eq!(statements, [5, 5]);
+
+    // The next page of one section continues where its first page, batched, ended.
+    let first_page = app
+        .data(
+            r#"{ section(slug: "dzial-0") { articles(first: 2) { pageInfo { endCursor } } } }"#,
+            json!({}),
+        )
+        .await;
+    let cursor = &first_page["section"]["articles"]["pageInfo"]["endCursor"];
+    let next_page = app
+        .data(
+            r#"query($after: String) { section(slug: "dzial-0") { articles(first: 2, after: $after) { nodes { title } pageInfo { hasNextPage } } } }"#,
+            json!({"after": cursor}),
+        )
+        .await;
+    assert_eq!(
+        next_page["section"]["articles"],
+        json!({"nodes": [{"title": "Dział 0 artykuł 0"}], "pageInfo": {"hasNextPage": false}})
+    );
 }
