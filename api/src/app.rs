@@ -14,7 +14,9 @@ use sea_orm::{DatabaseConnection, DbErr};
 use crate::config::Config;
 use crate::db::{self, StatementCounter};
 use crate::demo;
-use crate::graphql::{self, SiteTimeZone};
+use crate::editing::lifecycle;
+use crate::auth::LoginThrottle;
+use crate::graphql::{self, SharedData, SiteTimeZone};
 use crate::http::response_cache::ResponseCache;
 use crate::http::{self, HttpState};
 
@@ -46,6 +48,7 @@ pub struct App {
     db: DatabaseConnection,
     statements: StatementCounter,
     response_cache: ResponseCache,
+    login_throttle: LoginThrottle,
 }
 
 impl App {
@@ -76,6 +79,7 @@ impl App {
             db,
             statements,
             response_cache,
+            login_throttle: LoginThrottle::default(),
         })
     }
 
@@ -100,7 +104,12 @@ impl App {
 
     /// The HTTP application with all routes and middleware.
     pub fn endpoint(&self) -> impl poem::Endpoint + 'static {
-        let schema = graphql::build_schema(self.db.clone(), SiteTimeZone(self.config.timezone));
+        let schema = graphql::build_schema(SharedData {
+            db: self.db.clone(),
+            time_zone: SiteTimeZone(self.config.timezone),
+            response_cache: self.response_cache.clone(),
+            login_throttle: self.login_throttle.clone(),
+        });
         http::routes(HttpState {
             schema,
             db: self.db.clone(),
@@ -128,15 +137,39 @@ impl App {
         })
     }
 
-    /// Serves until `shutdown` completes, then lets in-flight requests finish.
+    /// Serves until `shutdown` completes, then lets in-flight requests finish. The
+    /// scheduler runs alongside for as long as the server does.
     pub async fn serve(
         &self,
         listener: BoundListener,
         shutdown: impl Future<Output = ()> + Send,
     ) -> io::Result<()> {
-        Server::new_with_acceptor(listener.acceptor)
+        let scheduler = tokio::spawn(self.clone().run_scheduler());
+        let served = Server::new_with_acceptor(listener.acceptor)
             .run_with_graceful_shutdown(self.endpoint(), shutdown, Some(GRACEFUL_SHUTDOWN_TIMEOUT))
-            .await
+            .await;
+        scheduler.abort();
+        served
+    }
+
+    /// Publishes scheduled articles when their time comes. The first check runs at once,
+    /// so articles that fell due while the server was down appear right after a start.
+    async fn run_scheduler(self) {
+        let mut ticks = tokio::time::interval(self.config.scheduler_interval);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            match lifecycle::publish_due(&self.db, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(published) => {
+                    tracing::info!(published, "published scheduled articles");
+                    self.content_changed();
+                }
+                Err(error) => {
+                    tracing::error!(%error, "the scheduler could not publish due articles");
+                }
+            }
+        }
     }
 }
 

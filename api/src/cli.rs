@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::{Config, DatabaseUrl};
+use crate::domain::Role;
 
 const AFTER_HELP: &str = "\
 Environment variables (each flag above also names its variable):
@@ -19,6 +20,9 @@ Environment variables (each flag above also names its variable):
   KRONIKA_TIMEZONE    the site's time zone for timestamps (default Europe/Warsaw)
   KRONIKA_DEMO_CONTENT
                       load demo content into an empty database (default true)
+  KRONIKA_PASSWORD    the password for `kronika user add` (else read from standard input)
+  KRONIKA_SCHEDULER_SECONDS
+                      how often scheduled articles are checked for publication (default 10)
   KRONIKA_RESPONSE_CACHE_SECONDS
                       seconds an anonymous query's response is replayed from memory;
                       0 turns the cache off (default 5)
@@ -46,6 +50,31 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Manage editor accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password comes from KRONIKA_PASSWORD, or else from the
+    /// first line of standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, editor or author.
+        #[arg(long)]
+        role: Role,
+    },
+    /// List every account.
+    List,
+    /// Disable an account and revoke its tokens.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 /// Settings every subcommand needs.
@@ -100,6 +129,9 @@ pub struct ServeArgs {
         global = true
     )]
     pub response_cache_seconds: u64,
+    /// Seconds between checks for scheduled articles that are due.
+    #[arg(long, env = "KRONIKA_SCHEDULER_SECONDS", default_value_t = 10, global = true, value_parser = clap::value_parser!(u64).range(1..))]
+    pub scheduler_seconds: u64,
 }
 
 impl Cli {
@@ -112,6 +144,7 @@ impl Cli {
         config.listen = serve.listen;
         config.demo_content = serve.demo_content;
         config.response_cache_ttl = std::time::Duration::from_secs(serve.response_cache_seconds);
+        config.scheduler_interval = std::time::Duration::from_secs(serve.scheduler_seconds);
         config
     }
 }

@@ -25,6 +25,8 @@ pub struct Config {
     /// How long an anonymous query's response may be replayed from memory; zero turns
     /// the response cache off. Content changes made through this process clear it at once.
     pub response_cache_ttl: Duration,
+    /// How often the scheduler publishes scheduled articles whose time has come.
+    pub scheduler_interval: Duration,
 }
 
 impl Config {
@@ -37,6 +39,7 @@ impl Config {
             timezone: chrono_tz::Europe::Warsaw,
             demo_content: true,
             response_cache_ttl: Duration::from_secs(5),
+            scheduler_interval: Duration::from_secs(10),
         }
     }
 

@@ -7,12 +7,14 @@
 //! or GraphQL types.
 
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod editing;
 pub mod graphql;
 pub mod http;
 

@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use kronika_api::cli::{Cli, Command};
+use kronika_api::auth::accounts;
+use kronika_api::cli::{Cli, Command, UserCommand};
 use kronika_api::{App, db};
 use tracing_subscriber::EnvFilter;
 
@@ -17,7 +18,8 @@ async fn main() -> ExitCode {
         .init();
     let config = cli.config();
     let outcome = match cli.command {
-        Some(Command::Migrate) => migrate(config).await,
+        Some(Command::Migrate) => migrate(config).await.map(|_| ()),
+        Some(Command::User(command)) => user(config, command).await,
         Some(Command::Serve) | None => serve(config).await,
     };
     match outcome {
@@ -45,7 +47,7 @@ async fn serve(config: kronika_api::Config) -> Result<(), String> {
         .map_err(|error| error.to_string())
 }
 
-async fn migrate(config: kronika_api::Config) -> Result<(), String> {
+async fn migrate(config: kronika_api::Config) -> Result<sea_orm::DatabaseConnection, String> {
     let url = config.effective_database_url();
     std::fs::create_dir_all(&config.data_dir).map_err(|error| error.to_string())?;
     let connection = db::connect(&url, &db::StatementCounter::default())
@@ -55,6 +57,39 @@ async fn migrate(config: kronika_api::Config) -> Result<(), String> {
         .await
         .map_err(|error| format!("cannot migrate the database {url}: {error}"))?;
     tracing::info!(database = %url, "migrations applied");
+    Ok(connection)
+}
+
+async fn user(config: kronika_api::Config, command: UserCommand) -> Result<(), String> {
+    let db = migrate(config).await?;
+    match command {
+        UserCommand::Add { email, name, role } => {
+            let password = match std::env::var("KRONIKA_PASSWORD") {
+                Ok(password) => password,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .map_err(|error| format!("cannot read the password: {error}"))?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let account = accounts::add(&db, &email, &name, role, &password)
+                .await
+                .map_err(|error| error.to_string())?;
+            println!("created {} <{}> as {}", account.display_name, account.email, account.role);
+        }
+        UserCommand::List => {
+            for account in accounts::list(&db).await.map_err(|error| error.to_string())? {
+                let state = if account.disabled_at.is_some() { "disabled" } else { "active" };
+                println!("{}\t{}\t{}\t{}\t{state}", account.id, account.email, account.display_name, account.role);
+            }
+        }
+        UserCommand::Disable { email } => {
+            let account = accounts::disable(&db, &email).await.map_err(|error| error.to_string())?;
+            println!("disabled {} and revoked its tokens", account.email);
+        }
+    }
     Ok(())
 }
 

@@ -13,6 +13,10 @@ pub struct Model {
     /// `ADMIN`, `EDITOR` or `AUTHOR`; parsed into a typed role by the API.
     pub role: String,
     pub created_at: DateTimeUtc,
+    /// An argon2id PHC string; `None` for an account that cannot log in.
+    pub password_hash: Option<String>,
+    /// Set when the account was disabled: it can no longer log in or use its tokens.
+    pub disabled_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,9 +5,12 @@
 //! never changes when an entity does. Timestamps are stored in UTC; presentation in the
 //! site's time zone happens at the API boundary.
 
+pub mod access_token;
 pub mod account;
 pub mod article;
 pub mod article_tag;
+pub mod article_revision;
+pub mod article_slug;
 pub mod article_view_daily;
 pub mod gallery;
 pub mod gallery_photo;

@@ -7,6 +7,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_content_model;
+mod m20261127_000002_editors;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -14,6 +15,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_content_model::Migration)]
+        vec![
+            Box::new(m20261127_000001_content_model::Migration),
+            Box::new(m20261127_000002_editors::Migration),
+        ]
     }
 }

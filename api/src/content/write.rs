@@ -5,19 +5,25 @@ use chrono::{DateTime, Utc};
 use entities::{account, article, article_tag, gallery, gallery_photo, photo, section, tag};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 
-use crate::domain::{ArticleBody, ArticleStatus, Slug};
+use crate::domain::{ArticleBody, ArticleStatus, Role, Slug};
 
+/// Creates an account; `password_hash` is an argon2id PHC string, or `None` for an
+/// account that cannot log in (such as the demo content's editor).
 pub async fn insert_account(
     db: &impl ConnectionTrait,
     email: &str,
     display_name: &str,
-    role: &str,
+    role: Role,
+    password_hash: Option<String>,
 ) -> Result<account::Model, DbErr> {
     account::ActiveModel {
-        email: Set(email.to_owned()),
+        // Logins look addresses up in lower case.
+        email: Set(email.trim().to_lowercase()),
         display_name: Set(display_name.to_owned()),
-        role: Set(role.to_owned()),
+        role: Set(role.as_str().to_owned()),
         created_at: Set(Utc::now()),
+        password_hash: Set(password_hash),
+        disabled_at: Set(None),
         ..Default::default()
     }
     .insert(db)

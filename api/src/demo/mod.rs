@@ -11,7 +11,7 @@ use entities::section;
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, TransactionTrait};
 
 use crate::content::write::{self, NewArticle, NewPhoto};
-use crate::domain::{ArticleBody, ArticleStatus, Slug};
+use crate::domain::{ArticleBody, ArticleStatus, Role, Slug};
 
 const SEED_BODY_HTML: &str = include_str!("razem-dla-wspolnej-sprawy.html");
 
@@ -114,7 +114,8 @@ async fn load(db: &impl sea_orm::ConnectionTrait) -> Result<(), DbErr> {
         db,
         "dorota.cichocka@example.org",
         "Dorota Łucja Cichocka",
-        "EDITOR",
+        Role::Editor,
+        None,
     )
     .await?;
     let mut section_ids = Vec::new();

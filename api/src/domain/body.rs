@@ -31,6 +31,14 @@ pub struct ArticleBody {
 #[error("the body could not be rewritten: {0}")]
 pub struct BodyError(String);
 
+/// How an editor wrote a body. Either way it is stored as sanitised HTML.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BodyFormat {
+    #[default]
+    Html,
+    Markdown,
+}
+
 static HEADING_SELECTOR: LazyLock<Option<Selector>> =
     LazyLock::new(|| Selector::parse("h2, h3, h4").ok());
 
@@ -51,6 +59,24 @@ const BLOCK_ELEMENTS: &[&str] = &[
 ];
 
 impl ArticleBody {
+    /// Renders Markdown (CommonMark with tables) when asked, then sanitises as HTML.
+    /// Raw HTML inside Markdown is allowed by the renderer and cleaned like any other.
+    pub fn from_untrusted(input: &str, format: BodyFormat) -> Result<Self, BodyError> {
+        match format {
+            BodyFormat::Html => Self::from_untrusted_html(input),
+            BodyFormat::Markdown => {
+                let parser = pulldown_cmark::Parser::new_ext(
+                    input,
+                    pulldown_cmark::Options::ENABLE_TABLES
+                        | pulldown_cmark::Options::ENABLE_STRIKETHROUGH,
+                );
+                let mut html = String::with_capacity(input.len() * 2);
+                pulldown_cmark::html::push_html(&mut html, parser);
+                Self::from_untrusted_html(&html)
+            }
+        }
+    }
+
     /// Sanitises untrusted HTML with the body allowlist and derives text and headings.
     pub fn from_untrusted_html(untrusted: &str) -> Result<Self, BodyError> {
         let sanitised = sanitiser().clean(untrusted).to_string();
@@ -333,6 +359,13 @@ mod tests {
         let body =
             body(r#"<h2 id="evil" class="x" style="color:red">A</h2><div><span>b</span></div>"#);
         assert_eq!(body.html, r#"<h2 id="a">A</h2>b"#);
+    }
+
+    #[test]
+    fn markdown_becomes_the_same_sanitised_html() {
+        let body = ArticleBody::from_untrusted("## Plan\n\nTekst *ważny*.\n\n<script>x</script>", BodyFormat::Markdown)
+            .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(body.html, "<h2 id=\"plan\">Plan</h2>\n<p>Tekst <em>ważny</em>.</p>\n");
     }
 
     #[test]

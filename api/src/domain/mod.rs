@@ -5,8 +5,11 @@
 
 pub mod article_status;
 pub mod body;
+pub mod role;
+pub mod secrets;
 pub mod slug;
 
 pub use article_status::ArticleStatus;
-pub use body::{ArticleBody, Heading};
+pub use body::{ArticleBody, BodyFormat, Heading};
+pub use role::Role;
 pub use slug::{Slug, SlugError};

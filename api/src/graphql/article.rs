@@ -11,16 +11,21 @@ use super::gallery::Gallery;
 use super::loaders::Loaders;
 use super::section::{Section, Tag};
 use super::time::SiteTimeZone;
-use crate::content;
+use super::revisions::{ChangeLogEntry, Revision};
+use super::viewer::viewer;
+use crate::content::{self, Audience};
 use crate::domain;
+use crate::editing::revisions as revision_store;
 
 #[derive(Default)]
 pub struct ArticleQueries;
 
 #[Object]
 impl ArticleQueries {
-    /// One published article, by `slug` or by `id` (give exactly one). Returns null when
-    /// no published article matches.
+    /// One article, by `slug` or by `id` (give exactly one); null when none matches.
+    /// Readers see published articles only; editors see every article, authors also
+    /// their own. A slug the article had before a rename still finds it: compare `slug`
+    /// with the one asked for to redirect.
     async fn article(
         &self,
         ctx: &Context<'_>,
@@ -28,10 +33,11 @@ impl ArticleQueries {
         id: Option<ID>,
     ) -> Result<Option<Article>, ApiError> {
         let db = ctx.data_unchecked::<DatabaseConnection>();
+        let audience = Audience::of(viewer(ctx).actor().map(|actor| (actor.account_id, actor.role)));
         let found = match (slug, id) {
-            (Some(slug), None) => content::published_article_by_slug(db, &slug).await?,
+            (Some(slug), None) => content::article_by_slug(db, &slug, audience).await?,
             (None, Some(id)) => match parse_id(&id) {
-                Some(id) => content::published_article_by_id(db, id).await?,
+                Some(id) => content::article_by_id(db, id, audience).await?,
                 None => None,
             },
             _ => {
@@ -220,6 +226,28 @@ impl Article {
         account
             .map(Editor)
             .ok_or_else(|| ApiError::missing_row("accounts", self.0.created_by))
+    }
+
+    /// Every change of the article, oldest first. Editors see all articles' history,
+    /// authors their own; readers get `FORBIDDEN`.
+    async fn revisions(&self, ctx: &Context<'_>) -> Result<Vec<Revision>, ApiError> {
+        let Some(actor) = viewer(ctx).actor() else {
+            return Err(ApiError::Forbidden("the revision history is for editors".to_owned()));
+        };
+        if !actor.role.sees_all_articles() && actor.account_id != self.0.created_by {
+            return Err(ApiError::Forbidden("authors see the history of their own articles".to_owned()));
+        }
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let revisions = revision_store::of_article(db, self.0.id, false).await?;
+        Ok(revisions.into_iter().map(Revision).collect())
+    }
+
+    /// The public change register: publication and every later change, oldest first,
+    /// with who made it. The history of a draft is not part of it.
+    async fn change_log(&self, ctx: &Context<'_>) -> Result<Vec<ChangeLogEntry>, ApiError> {
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let revisions = revision_store::of_article(db, self.0.id, true).await?;
+        Ok(revisions.into_iter().map(ChangeLogEntry).collect())
     }
 
     /// The editor who changed the article last, if anyone did.

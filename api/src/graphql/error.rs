@@ -50,6 +50,18 @@ impl ErrorCode {
 /// What a resolver can fail with.
 #[derive(Debug)]
 pub enum ApiError {
+    /// No valid credentials for something that needs an account.
+    Unauthenticated,
+    /// A login with a wrong e-mail address or password (the two are not told apart).
+    InvalidCredentials,
+    /// The account may not do this.
+    Forbidden(String),
+    /// The thing to change does not exist (or is not visible to the account).
+    NotFound(String),
+    /// The change conflicts with the current state (e.g. a stale `expectedVersion`).
+    Conflict(String),
+    /// Too many attempts; try again after the given number of seconds.
+    RateLimited { retry_after_seconds: u64 },
     /// Input the client can fix; `field` is the path of the offending input, if one.
     BadUserInput {
         message: String,
@@ -84,6 +96,22 @@ struct MissingRow {
     id: i64,
 }
 
+impl From<crate::editing::EditError> for ApiError {
+    fn from(error: crate::editing::EditError) -> Self {
+        use crate::editing::EditError;
+        match error {
+            EditError::NotFound(what) => Self::NotFound(format!("{what} not found")),
+            EditError::Forbidden(message) => Self::Forbidden(message.to_owned()),
+            EditError::Conflict(message) => Self::Conflict(message),
+            EditError::Invalid { field, message } => Self::BadUserInput {
+                message,
+                field: Some(field.to_owned()),
+            },
+            EditError::Database(error) => Self::internal(error),
+        }
+    }
+}
+
 impl From<sea_orm::DbErr> for ApiError {
     fn from(error: sea_orm::DbErr) -> Self {
         Self::internal(error)
@@ -111,6 +139,23 @@ pub fn coded_error(code: ErrorCode, message: impl Into<String>) -> async_graphql
 impl From<ApiError> for async_graphql::Error {
     fn from(error: ApiError) -> Self {
         match error {
+            ApiError::Unauthenticated => coded_error(
+                ErrorCode::Unauthenticated,
+                "log in first: send a valid token as `Authorization: Bearer …`",
+            ),
+            ApiError::InvalidCredentials => {
+                coded_error(ErrorCode::Unauthenticated, "wrong e-mail address or password")
+            }
+            ApiError::Forbidden(message) => coded_error(ErrorCode::Forbidden, message),
+            ApiError::NotFound(message) => coded_error(ErrorCode::NotFound, message),
+            ApiError::Conflict(message) => coded_error(ErrorCode::Conflict, message),
+            ApiError::RateLimited {
+                retry_after_seconds,
+            } => coded_error(
+                ErrorCode::RateLimited,
+                format!("too many failed logins; try again in {retry_after_seconds} seconds"),
+            )
+            .extend_with(|_, extensions| extensions.set("retryAfterSeconds", retry_after_seconds)),
             ApiError::BadUserInput { message, field } => {
                 coded_error(ErrorCode::BadUserInput, message).extend_with(|_, extensions| {
                     if let Some(field) = &field {

@@ -6,18 +6,26 @@
 //! `ApiError` with a code from the closed set in `error`.
 
 mod article;
+pub mod auth;
 mod connection;
+mod editing;
 pub mod error;
 mod error_codes;
 mod gallery;
 pub mod loaders;
+mod revisions;
 mod section;
+mod taxonomy;
 mod time;
+mod viewer;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
 pub use time::SiteTimeZone;
+
+use crate::auth::LoginThrottle;
+use crate::http::response_cache::ResponseCache;
 
 /// All read operations.
 #[derive(MergedObject, Default)]
@@ -25,9 +33,27 @@ pub struct QueryRoot(
     article::ArticleQueries,
     section::SectionQueries,
     gallery::GalleryQueries,
+    auth::AuthQueries,
 );
 
-pub type KronikaSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+/// All write operations.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(
+    auth::AuthMutations,
+    editing::ArticleMutations,
+    taxonomy::TaxonomyMutations,
+);
+
+pub type KronikaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// What every request of a schema shares.
+#[derive(Clone, Debug)]
+pub struct SharedData {
+    pub db: DatabaseConnection,
+    pub time_zone: SiteTimeZone,
+    pub response_cache: ResponseCache,
+    pub login_throttle: LoginThrottle,
+}
 
 /// Deeper queries than this are refused before they run; the deepest sensible query
 /// (article → gallery → photos → field) is far shallower.
@@ -36,8 +62,13 @@ const MAX_QUERY_DEPTH: usize = 16;
 const MAX_QUERY_COMPLEXITY: usize = 5_000;
 
 /// Builds the schema with the data every request shares.
-pub fn build_schema(db: DatabaseConnection, time_zone: SiteTimeZone) -> KronikaSchema {
-    schema_builder().data(db).data(time_zone).finish()
+pub fn build_schema(shared: SharedData) -> KronikaSchema {
+    schema_builder()
+        .data(shared.db)
+        .data(shared.time_zone)
+        .data(shared.response_cache)
+        .data(shared.login_throttle)
+        .finish()
 }
 
 /// The schema in SDL, as checked in at `api/schema.graphql`.
@@ -45,8 +76,8 @@ pub fn sdl() -> String {
     schema_builder().finish().sdl()
 }
 
-fn schema_builder() -> async_graphql::SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+fn schema_builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
         .extension(error_codes::ErrorCodes)
         .limit_depth(MAX_QUERY_DEPTH)
         .limit_complexity(MAX_QUERY_COMPLEXITY)

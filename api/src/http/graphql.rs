@@ -11,6 +11,8 @@ use poem::{Body, IntoResponse, Request, Response, handler};
 use tokio_util::compat::TokioAsyncReadCompatExt;
 
 use super::HttpState;
+use crate::auth;
+use crate::graphql::auth::ClientAddress;
 use super::response_cache::ResponseCache;
 use crate::graphql::error::{ErrorCode, coded_error};
 use crate::graphql::loaders::Loaders;
@@ -78,7 +80,26 @@ async fn execute(
     }
     let generation = state.response_cache.current_generation();
     let cacheable = cache_key.is_some() && !is_mutation(&graphql_request);
-    let graphql_request = graphql_request.data(Loaders::new(&state.db));
+    let authorization = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok());
+    let viewer = match auth::resolve_bearer(&state.db, authorization).await {
+        Ok(viewer) => viewer,
+        Err(error) => {
+            tracing::error!(%error, "cannot check a bearer token");
+            return error_response(
+                ErrorCode::InternalServerError,
+                "internal server error",
+                StatusCode::INTERNAL_SERVER_ERROR,
+            );
+        }
+    };
+    let client_address = request.remote_addr().as_socket_addr().map(|address| address.ip());
+    let graphql_request = graphql_request
+        .data(Loaders::new(&state.db))
+        .data(viewer)
+        .data(ClientAddress(client_address));
     let graphql_response = state.schema.execute(graphql_request).await;
     let body = match serde_json::to_vec(&graphql_response) {
         Ok(body) => Bytes::from(body),

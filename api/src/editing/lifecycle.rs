@@ -1,0 +1,239 @@
+//! Moving articles through their life cycle: publish (now or on schedule), unpublish,
+//! archive ("delete"), restore, and bringing back an earlier revision.
+
+use chrono::{DateTime, Utc};
+use entities::{article, article_revision, tag};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+
+use super::EditError;
+use super::articles::{load_editable, replace_tags, save_new_version};
+use super::revisions::{self, ArticleSnapshot, RevisionKind};
+use crate::auth::Actor;
+use crate::domain::ArticleStatus;
+
+/// Publishes now (`at` is `None`), or schedules for a future `at`: the scheduler
+/// publishes it when the time comes.
+pub async fn publish(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    article_id: i64,
+    at: Option<DateTime<Utc>>,
+) -> Result<article::Model, EditError> {
+    if !actor.role.can_publish() {
+        return Err(EditError::Forbidden("only editors and admins publish"));
+    }
+    let now = Utc::now();
+    if let Some(at) = at
+        && at <= now
+    {
+        return Err(EditError::invalid("at", "a publication time must be in the future; leave it out to publish now"));
+    }
+    transition(db, actor, article_id, |current| {
+        if current.status == ArticleStatus::Archived.as_str() {
+            return Err(EditError::Conflict("an archived article must be restored first".to_owned()));
+        }
+        let (status, published_at, kind) = match at {
+            Some(at) => (ArticleStatus::Scheduled, at, RevisionKind::Scheduled),
+            // A republished article keeps its first publication date, as readers know it.
+            None => (
+                ArticleStatus::Published,
+                current.published_at.filter(|_| current.status != ArticleStatus::Scheduled.as_str()).unwrap_or(now),
+                RevisionKind::Published,
+            ),
+        };
+        let columns = article::ActiveModel {
+            status: Set(status.as_str().to_owned()),
+            published_at: Set(Some(published_at)),
+            ..Default::default()
+        };
+        Ok(Transition::new(columns, kind))
+    })
+    .await
+}
+
+/// Takes a published or scheduled article back to draft.
+pub async fn unpublish(db: &DatabaseConnection, actor: &Actor, article_id: i64) -> Result<article::Model, EditError> {
+    if !actor.role.can_publish() {
+        return Err(EditError::Forbidden("only editors and admins unpublish"));
+    }
+    transition(db, actor, article_id, |current| {
+        let scheduled = current.status == ArticleStatus::Scheduled.as_str();
+        if current.status != ArticleStatus::Published.as_str() && !scheduled {
+            return Err(EditError::Conflict("the article is not published".to_owned()));
+        }
+        let columns = article::ActiveModel {
+            status: Set(ArticleStatus::Draft.as_str().to_owned()),
+            // A schedule that is called off leaves no publication date behind.
+            published_at: if scheduled { Set(None) } else { sea_orm::ActiveValue::NotSet },
+            ..Default::default()
+        };
+        Ok(Transition::new(columns, RevisionKind::Unpublished))
+    })
+    .await
+}
+
+/// Archives an article: it disappears for readers and can be restored by an admin.
+pub async fn archive(db: &DatabaseConnection, actor: &Actor, article_id: i64) -> Result<article::Model, EditError> {
+    transition(db, actor, article_id, |current| {
+        if current.status == ArticleStatus::Archived.as_str() {
+            return Err(EditError::Conflict("the article is already deleted".to_owned()));
+        }
+        if current.status != ArticleStatus::Draft.as_str() && !actor.role.can_publish() {
+            return Err(EditError::Forbidden("authors may delete only their own drafts"));
+        }
+        let columns = article::ActiveModel {
+            status: Set(ArticleStatus::Archived.as_str().to_owned()),
+            ..Default::default()
+        };
+        Ok(Transition::new(columns, RevisionKind::Archived))
+    })
+    .await
+}
+
+/// Brings an archived article back as a draft. Admins only.
+pub async fn restore(db: &DatabaseConnection, actor: &Actor, article_id: i64) -> Result<article::Model, EditError> {
+    if !actor.role.is_admin() {
+        return Err(EditError::Forbidden("only admins restore deleted articles"));
+    }
+    transition(db, actor, article_id, |current| {
+        if current.status != ArticleStatus::Archived.as_str() {
+            return Err(EditError::Conflict("the article is not deleted".to_owned()));
+        }
+        let columns = article::ActiveModel {
+            status: Set(ArticleStatus::Draft.as_str().to_owned()),
+            ..Default::default()
+        };
+        Ok(Transition::new(columns, RevisionKind::Restored))
+    })
+    .await
+}
+
+/// Puts back the content an article had before `revision_id` (title, lead, body, byline,
+/// section, gallery, tags; not its status or slug), as a new revision.
+pub async fn restore_revision(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    revision_id: i64,
+) -> Result<article::Model, EditError> {
+    let revision = article_revision::Entity::find_by_id(revision_id)
+        .one(db)
+        .await?
+        .ok_or(EditError::NotFound("revision"))?;
+    let Some(previous) = revision.previous_state.as_deref() else {
+        return Err(EditError::invalid("revisionId", "the creation of an article has no earlier state"));
+    };
+    let previous: ArticleSnapshot = serde_json::from_str(previous)
+        .map_err(|error| EditError::Database(sea_orm::DbErr::Custom(error.to_string())))?;
+    let existing_tags: Vec<i64> = tag::Entity::find()
+        .filter(tag::Column::Id.is_in(previous.tag_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|tag| tag.id)
+        .collect();
+    transition(db, actor, revision.article_id, |_| {
+        let columns = article::ActiveModel {
+            title: Set(previous.title.clone()),
+            lead: Set(previous.lead.clone()),
+            body_html: Set(previous.body_html.clone()),
+            body_text: Set(previous.body_text.clone()),
+            headings_json: Set(previous.headings_json.clone()),
+            byline: Set(previous.byline.clone()),
+            section_id: Set(previous.section_id),
+            gallery_id: Set(previous.gallery_id),
+            ..Default::default()
+        };
+        Ok(Transition {
+            columns,
+            kind: RevisionKind::RevisionRestored,
+            // Tags deleted since the revision cannot come back.
+            tag_ids: Some(existing_tags),
+        })
+    })
+    .await
+}
+
+/// What one step of the life cycle changes.
+struct Transition {
+    columns: article::ActiveModel,
+    kind: RevisionKind,
+    /// Tags to put in place of the current ones, if the step changes them.
+    tag_ids: Option<Vec<i64>>,
+}
+
+impl Transition {
+    fn new(columns: article::ActiveModel, kind: RevisionKind) -> Self {
+        Self {
+            columns,
+            kind,
+            tag_ids: None,
+        }
+    }
+}
+
+/// One change of state, with its revision, in one transaction. `change` sees the
+/// current row and says what to change.
+async fn transition(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    article_id: i64,
+    change: impl FnOnce(&article::Model) -> Result<Transition, EditError>,
+) -> Result<article::Model, EditError> {
+    let transaction = db.begin().await?;
+    let current = load_editable(&transaction, actor, article_id).await?;
+    let before = ArticleSnapshot::of(&transaction, &current).await?;
+    let Transition {
+        mut columns,
+        kind,
+        tag_ids,
+    } = change(&current)?;
+    columns.id = Set(current.id);
+    let updated = save_new_version(&transaction, actor, columns, current.version).await?;
+    if let Some(tag_ids) = tag_ids {
+        replace_tags(&transaction, updated.id, &tag_ids).await?;
+    }
+    let after = ArticleSnapshot::of(&transaction, &updated).await?;
+    revisions::record(&transaction, updated.id, Some(actor.account_id), kind, Some(&before), &after).await?;
+    transaction.commit().await?;
+    Ok(updated)
+}
+
+/// Publishes every scheduled article whose time has come; returns how many. Each is
+/// published in its own transaction with a revision by no account (the scheduler).
+pub async fn publish_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, EditError> {
+    let due = article::Entity::find()
+        .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
+        .filter(article::Column::PublishedAt.lte(now))
+        .all(db)
+        .await?;
+    let mut published = 0;
+    for current in due {
+        let transaction = db.begin().await?;
+        let before = ArticleSnapshot::of(&transaction, &current).await?;
+        // The status condition makes this a no-op if an editor (or another replica's
+        // scheduler) changed the article since it was read.
+        let result = article::Entity::update_many()
+            .set(article::ActiveModel {
+                status: Set(ArticleStatus::Published.as_str().to_owned()),
+                version: Set(current.version + 1),
+                updated_at: Set(now),
+                ..Default::default()
+            })
+            .filter(article::Column::Id.eq(current.id))
+            .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
+            .filter(article::Column::Version.eq(current.version))
+            .exec(&transaction)
+            .await?;
+        if result.rows_affected == 0 {
+            continue;
+        }
+        let Some(updated) = article::Entity::find_by_id(current.id).one(&transaction).await? else {
+            continue;
+        };
+        let after = ArticleSnapshot::of(&transaction, &updated).await?;
+        revisions::record(&transaction, updated.id, None, RevisionKind::Published, Some(&before), &after).await?;
+        transaction.commit().await?;
+        published += 1;
+    }
+    Ok(published)
+}

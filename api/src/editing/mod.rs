@@ -1,0 +1,37 @@
+//! The write side of content: the article life cycle, revisions, sections and tags.
+//!
+//! Every function here takes the acting account, checks its role (`domain::Role`),
+//! validates the input, and writes in one transaction the row and its revision. Callers
+//! must tell the read path that content changed after a successful return
+//! (`ResponseCache::content_changed`). No GraphQL or HTTP types appear here.
+
+pub mod articles;
+pub mod lifecycle;
+pub mod revisions;
+pub mod taxonomy;
+
+use sea_orm::DbErr;
+
+/// Why a change was refused. Each case maps to one client error code.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{message}")]
+    Invalid { field: &'static str, message: String },
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
+
+impl EditError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+}

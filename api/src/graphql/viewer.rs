@@ -1,0 +1,24 @@
+//! Access to the request's viewer from resolvers, and the checks mutations start with.
+
+use async_graphql::Context;
+
+use super::error::ApiError;
+use crate::auth::{Actor, Viewer};
+use crate::http::response_cache::ResponseCache;
+
+/// The account the request acts for, or `UNAUTHENTICATED`.
+pub fn require_actor<'ctx>(ctx: &Context<'ctx>) -> Result<&'ctx Actor, ApiError> {
+    viewer(ctx).actor().ok_or(ApiError::Unauthenticated)
+}
+
+/// Who sent the request; anonymous when the HTTP layer attached nobody.
+pub fn viewer<'ctx>(ctx: &Context<'ctx>) -> &'ctx Viewer {
+    ctx.data_opt::<Viewer>().unwrap_or(&Viewer::Anonymous)
+}
+
+/// Tells the read path that content changed; every successful content mutation calls it.
+pub fn content_changed(ctx: &Context<'_>) {
+    if let Some(cache) = ctx.data_opt::<ResponseCache>() {
+        cache.content_changed();
+    }
+}
