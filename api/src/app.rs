@@ -11,11 +11,11 @@ use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::{EndpointExt, Server};
 use sea_orm::{DatabaseConnection, DbErr};
 
+use crate::auth::LoginThrottle;
 use crate::config::Config;
 use crate::db::{self, StatementCounter};
 use crate::demo;
 use crate::editing::lifecycle;
-use crate::auth::LoginThrottle;
 use crate::graphql::{self, SharedData, SiteTimeZone};
 use crate::http::response_cache::ResponseCache;
 use crate::http::{self, HttpState};

@@ -77,16 +77,31 @@ async fn user(config: kronika_api::Config, command: UserCommand) -> Result<(), S
             let account = accounts::add(&db, &email, &name, role, &password)
                 .await
                 .map_err(|error| error.to_string())?;
-            println!("created {} <{}> as {}", account.display_name, account.email, account.role);
+            println!(
+                "created {} <{}> as {}",
+                account.display_name, account.email, account.role
+            );
         }
         UserCommand::List => {
-            for account in accounts::list(&db).await.map_err(|error| error.to_string())? {
-                let state = if account.disabled_at.is_some() { "disabled" } else { "active" };
-                println!("{}\t{}\t{}\t{}\t{state}", account.id, account.email, account.display_name, account.role);
+            for account in accounts::list(&db)
+                .await
+                .map_err(|error| error.to_string())?
+            {
+                let state = if account.disabled_at.is_some() {
+                    "disabled"
+                } else {
+                    "active"
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{state}",
+                    account.id, account.email, account.display_name, account.role
+                );
             }
         }
         UserCommand::Disable { email } => {
-            let account = accounts::disable(&db, &email).await.map_err(|error| error.to_string())?;
+            let account = accounts::disable(&db, &email)
+                .await
+                .map_err(|error| error.to_string())?;
             println!("disabled {} and revoked its tokens", account.email);
         }
     }

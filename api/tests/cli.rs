@@ -20,6 +20,9 @@ fn help_lists_every_subcommand_flag_and_environment_variable() {
     for expected in [
         "serve",
         "migrate",
+        "user",
+        "KRONIKA_PASSWORD",
+        "KRONIKA_SCHEDULER_SECONDS",
         "--listen",
         "--data-dir",
         "--database-url",
@@ -97,4 +100,97 @@ fn migrate_prepares_an_empty_database_and_can_run_again() {
             .join("kronika.sqlite3")
             .exists()
     );
+}
+
+fn kronika_with_password(args: &[&str], password: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kronika"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env("KRONIKA_PASSWORD", password)
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run kronika: {error}"))
+}
+
+#[test]
+fn accounts_are_added_listed_and_disabled_from_the_command_line() {
+    let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let data_dir = data_dir.path().to_string_lossy().into_owned();
+    let add = [
+        "--data-dir",
+        &data_dir,
+        "user",
+        "add",
+        "--email",
+        "Ewa@Example.org",
+        "--name",
+        "Ewa Redaktor",
+        "--role",
+        "editor",
+    ];
+    let output = kronika_with_password(&add, "a long enough password");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let again = kronika_with_password(&add, "a long enough password");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+
+    let short = kronika_with_password(
+        &[
+            "--data-dir",
+            &data_dir,
+            "user",
+            "add",
+            "--email",
+            "b@example.org",
+            "--name",
+            "B",
+            "--role",
+            "author",
+        ],
+        "short",
+    );
+    assert_eq!(short.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least"));
+
+    let list = kronika(&["--data-dir", &data_dir, "user", "list"]);
+    let listed = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        listed.contains("ewa@example.org\tEwa Redaktor\tEDITOR\tactive"),
+        "{listed}"
+    );
+    assert!(!listed.contains("b@example.org"));
+
+    let disable = kronika(&[
+        "--data-dir",
+        &data_dir,
+        "user",
+        "disable",
+        "--email",
+        "ewa@example.org",
+    ]);
+    assert!(
+        disable.status.success(),
+        "{}",
+        String::from_utf8_lossy(&disable.stderr)
+    );
+    let list = kronika(&["--data-dir", &data_dir, "user", "list"]);
+    assert!(String::from_utf8_lossy(&list.stdout).contains("\tdisabled"));
+
+    let bad_role = kronika(&[
+        "--data-dir",
+        &data_dir,
+        "user",
+        "add",
+        "--email",
+        "c@example.org",
+        "--name",
+        "C",
+        "--role",
+        "root",
+    ]);
+    assert_eq!(bad_role.status.code(), Some(2));
 }

@@ -8,9 +8,9 @@
 pub mod access_token;
 pub mod account;
 pub mod article;
-pub mod article_tag;
 pub mod article_revision;
 pub mod article_slug;
+pub mod article_tag;
 pub mod article_view_daily;
 pub mod gallery;
 pub mod gallery_photo;

@@ -4,8 +4,10 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use entities::{account, article, gallery, section, tag};
+use kronika_api::auth::accounts;
 use kronika_api::content::write::{self, NewArticle, NewPhoto};
-use kronika_api::domain::{ArticleBody, ArticleStatus, Slug};
+use kronika_api::domain::{ArticleBody, ArticleStatus, Role, Slug};
+use serde_json::{Value, json};
 
 use crate::TestApp;
 
@@ -20,10 +22,72 @@ fn slug(value: &str) -> Slug {
     Slug::from_title(value).unwrap_or_else(|error| panic!("{value}: {error}"))
 }
 
+/// The password of every account the fixtures create.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A logged-in account.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub account_id: i64,
+    pub email: String,
+    pub token: String,
+}
+
 impl TestApp {
+    /// Creates an account with `role` and logs it in through the `login` mutation.
+    pub async fn login_as(&self, name: &str, role: Role) -> Session {
+        let email = format!("{}@example.org", slug(name));
+        let account = accounts::add(self.db(), &email, name, role, PASSWORD)
+            .await
+            .unwrap_or_else(|error| panic!("add account: {error}"));
+        let data = self
+            .data(
+                "mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }",
+                json!({"email": email, "password": PASSWORD}),
+            )
+            .await;
+        let token = data["login"]["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no token in {data}"))
+            .to_owned();
+        Session {
+            account_id: account.id,
+            email,
+            token,
+        }
+    }
+
+    /// POSTs a GraphQL request with `Authorization: Bearer <token>`.
+    pub async fn gql_as(&self, session: &Session, query: &str, variables: Value) -> Value {
+        self.gql_with_token(&session.token, query, variables).await
+    }
+
+    pub async fn gql_with_token(&self, token: &str, query: &str, variables: Value) -> Value {
+        self.client
+            .post(self.url("/graphql"))
+            .bearer_auth(token)
+            .json(&json!({"query": query, "variables": variables}))
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("POST /graphql failed: {error}"))
+            .json()
+            .await
+            .unwrap_or_else(|error| panic!("POST /graphql did not answer JSON: {error}"))
+    }
+
+    /// Like `gql_as`, for a request that must succeed; returns its `data`.
+    pub async fn data_as(&self, session: &Session, query: &str, variables: Value) -> Value {
+        let response = self.gql_as(session, query, variables).await;
+        assert!(
+            response.get("errors").is_none(),
+            "unexpected errors: {response:#}"
+        );
+        response["data"].clone()
+    }
+
     pub async fn editor(&self, name: &str) -> account::Model {
         let email = format!("{}@example.org", slug(name));
-        let account = write::insert_account(self.db(), &email, name, "EDITOR")
+        let account = write::insert_account(self.db(), &email, name, Role::Editor, None)
             .await
             .unwrap_or_else(|error| panic!("insert account: {error}"));
         self.app.content_changed();

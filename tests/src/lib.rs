@@ -7,6 +7,8 @@
 
 pub mod fixtures;
 
+pub use fixtures::{PASSWORD, Session};
+
 use std::net::SocketAddr;
 
 use kronika_api::{App, Config};
@@ -49,10 +51,19 @@ impl TestApp {
 
     /// A server of the given backend; `demo_content` loads the first-run content.
     pub async fn spawn(backend: Backend, demo_content: bool) -> Option<Self> {
+        Self::spawn_configured(backend, |config| config.demo_content = demo_content).await
+    }
+
+    /// A server of the given backend with test defaults changed by `configure`.
+    pub async fn spawn_configured(
+        backend: Backend,
+        configure: impl FnOnce(&mut Config),
+    ) -> Option<Self> {
         let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}"));
         let mut config = Config::new(data_dir.path().to_path_buf());
         config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
-        config.demo_content = demo_content;
+        config.demo_content = false;
+        configure(&mut config);
         let postgres_database = match backend {
             Backend::Sqlite => None,
             Backend::Postgres => {

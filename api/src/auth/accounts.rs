@@ -82,7 +82,10 @@ pub async fn disable(db: &DatabaseConnection, email: &str) -> Result<account::Mo
     disabled.disabled_at = Set(Some(now));
     let disabled = disabled.update(&transaction).await?;
     access_token::Entity::update_many()
-        .col_expr(access_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(
+            access_token::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
         .filter(access_token::Column::AccountId.eq(disabled.id))
         .filter(access_token::Column::RevokedAt.is_null())
         .exec(&transaction)

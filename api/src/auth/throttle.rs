@@ -55,7 +55,11 @@ impl LoginThrottle {
     }
 
     /// Before checking a password: how long to wait first, or a refusal.
-    pub fn before_attempt(&self, email: &str, address: Option<IpAddr>) -> Result<Duration, Throttled> {
+    pub fn before_attempt(
+        &self,
+        email: &str,
+        address: Option<IpAddr>,
+    ) -> Result<Duration, Throttled> {
         let mut delay = Duration::ZERO;
         for key in Self::keys(email, address) {
             let Some(failures) = self.failures.get(&key) else {
@@ -105,7 +109,10 @@ mod tests {
     fn failures_slow_down_and_then_refuse() {
         let throttle = LoginThrottle::default();
         let address = Some(IpAddr::from([127, 0, 0, 1]));
-        assert_eq!(throttle.before_attempt("a@example.org", address), Ok(Duration::ZERO));
+        assert_eq!(
+            throttle.before_attempt("a@example.org", address),
+            Ok(Duration::ZERO)
+        );
         for _ in 0..MAX_FAILURES - 1 {
             throttle.record_failure("a@example.org", address);
         }

@@ -49,17 +49,23 @@ pub async fn login(
         .and_then(|account| account.password_hash.clone());
     // Verified off the async runtime: argon2 takes tens of milliseconds by design.
     let password = password.to_owned();
-    let verified = tokio::task::spawn_blocking(move || {
-        verify_password(&password, stored_hash.as_deref())
-    })
-    .await
-    .unwrap_or(false);
+    let verified =
+        tokio::task::spawn_blocking(move || verify_password(&password, stored_hash.as_deref()))
+            .await
+            .unwrap_or(false);
     let account = match account {
         Some(account) if verified && account.disabled_at.is_none() => account,
         _ => return Err(LoginError::InvalidCredentials),
     };
-    let issued = insert_token(db, &account, SESSION, None, None, Utc::now() + SESSION_LIFETIME)
-        .await?;
+    let issued = insert_token(
+        db,
+        &account,
+        SESSION,
+        None,
+        None,
+        Utc::now() + SESSION_LIFETIME,
+    )
+    .await?;
     Ok(issued)
 }
 
@@ -157,7 +163,11 @@ pub async fn resolve_bearer(
     let usable = token.revoked_at.is_none()
         && token.expires_at > Utc::now()
         && account.disabled_at.is_none();
-    let role = token.role.as_deref().unwrap_or(&account.role).parse::<Role>();
+    let role = token
+        .role
+        .as_deref()
+        .unwrap_or(&account.role)
+        .parse::<Role>();
     match (usable, role) {
         (true, Ok(role)) => Ok(Viewer::Authenticated(Actor {
             account_id: account.id,

@@ -64,7 +64,10 @@ pub async fn article_by_slug(
     if current.is_some() {
         return Ok(current);
     }
-    let Some(former) = article_slug::Entity::find_by_id(slug.to_owned()).one(db).await? else {
+    let Some(former) = article_slug::Entity::find_by_id(slug.to_owned())
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     article_by_id(db, former.article_id, audience).await

@@ -363,9 +363,15 @@ mod tests {
 
     #[test]
     fn markdown_becomes_the_same_sanitised_html() {
-        let body = ArticleBody::from_untrusted("## Plan\n\nTekst *ważny*.\n\n<script>x</script>", BodyFormat::Markdown)
-            .unwrap_or_else(|error| panic!("{error}"));
-        assert_eq!(body.html, "<h2 id=\"plan\">Plan</h2>\n<p>Tekst <em>ważny</em>.</p>\n");
+        let body = ArticleBody::from_untrusted(
+            "## Plan\n\nTekst *ważny*.\n\n<script>x</script>",
+            BodyFormat::Markdown,
+        )
+        .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(
+            body.html,
+            "<h2 id=\"plan\">Plan</h2>\n<p>Tekst <em>ważny</em>.</p>\n"
+        );
     }
 
     #[test]

@@ -7,9 +7,9 @@
 
 use std::sync::LazyLock;
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
@@ -42,8 +42,7 @@ pub fn hash_password(password: &str) -> Result<String, PasswordError> {
 
 /// A hash of a password nobody knows, verified when an e-mail address is unknown so that
 /// a wrong address takes as long as a wrong password and the two cannot be told apart.
-static DECOY_HASH: LazyLock<Option<String>> =
-    LazyLock::new(|| hash_password(&new_token()).ok());
+static DECOY_HASH: LazyLock<Option<String>> = LazyLock::new(|| hash_password(&new_token()).ok());
 
 /// Checks a password against a stored hash; `None` (no account, or an account without a
 /// password) is checked against a decoy and always fails.
@@ -90,7 +89,10 @@ mod tests {
 
     #[test]
     fn short_passwords_are_refused() {
-        assert!(matches!(hash_password("short"), Err(PasswordError::TooShort)));
+        assert!(matches!(
+            hash_password("short"),
+            Err(PasswordError::TooShort)
+        ));
     }
 
     #[test]

@@ -55,8 +55,17 @@ pub async fn create(
         Some(slug) => hand_written_slug(&transaction, slug, None).await?,
         None => free_slug_for_title(&transaction, &title, None).await?,
     };
-    check_references(&transaction, Some(section_id), changes.tag_ids.as_deref(), changes.gallery_id.flatten()).await?;
-    let body = valid_body(changes.body.as_deref().unwrap_or_default(), changes.body_format)?;
+    check_references(
+        &transaction,
+        Some(section_id),
+        changes.tag_ids.as_deref(),
+        changes.gallery_id.flatten(),
+    )
+    .await?;
+    let body = valid_body(
+        changes.body.as_deref().unwrap_or_default(),
+        changes.body_format,
+    )?;
     let headings_json = serde_json::to_string(&body.headings)
         .map_err(|error| EditError::Database(sea_orm::DbErr::Custom(error.to_string())))?;
     let now = Utc::now();
@@ -85,9 +94,22 @@ pub async fn create(
     }
     .insert(&transaction)
     .await?;
-    replace_tags(&transaction, created.id, changes.tag_ids.as_deref().unwrap_or_default()).await?;
+    replace_tags(
+        &transaction,
+        created.id,
+        changes.tag_ids.as_deref().unwrap_or_default(),
+    )
+    .await?;
     let after = ArticleSnapshot::of(&transaction, &created).await?;
-    revisions::record(&transaction, created.id, Some(actor.account_id), RevisionKind::Created, None, &after).await?;
+    revisions::record(
+        &transaction,
+        created.id,
+        Some(actor.account_id),
+        RevisionKind::Created,
+        None,
+        &after,
+    )
+    .await?;
     transaction.commit().await?;
     Ok(created)
 }
@@ -110,7 +132,13 @@ pub async fn update(
         )));
     }
     let before = ArticleSnapshot::of(&transaction, &current).await?;
-    check_references(&transaction, changes.section_id, changes.tag_ids.as_deref(), changes.gallery_id.flatten()).await?;
+    check_references(
+        &transaction,
+        changes.section_id,
+        changes.tag_ids.as_deref(),
+        changes.gallery_id.flatten(),
+    )
+    .await?;
 
     let mut update = article::ActiveModel {
         id: Set(current.id),
@@ -150,7 +178,15 @@ pub async fn update(
         replace_tags(&transaction, updated.id, tag_ids).await?;
     }
     let after = ArticleSnapshot::of(&transaction, &updated).await?;
-    revisions::record(&transaction, updated.id, Some(actor.account_id), RevisionKind::Updated, Some(&before), &after).await?;
+    revisions::record(
+        &transaction,
+        updated.id,
+        Some(actor.account_id),
+        RevisionKind::Updated,
+        Some(&before),
+        &after,
+    )
+    .await?;
     transaction.commit().await?;
     Ok(updated)
 }
@@ -165,12 +201,17 @@ pub(super) async fn load_editable(
         .one(db)
         .await?
         .ok_or(EditError::NotFound("article"))?;
-    let may_see = actor.role.sees_all_articles() || article.created_by == actor.account_id;
+    let may_see = actor.role.sees_all_articles()
+        || article.created_by == actor.account_id
+        || article.status == ArticleStatus::Published.as_str();
     if !may_see {
         // Another author's draft is not even acknowledged to exist.
         return Err(EditError::NotFound("article"));
     }
-    if !actor.role.can_edit(actor.account_id, article.created_by, is_draft(&article)) {
+    if !actor
+        .role
+        .can_edit(actor.account_id, article.created_by, is_draft(&article))
+    {
         return Err(EditError::Forbidden(
             "authors may change only their own drafts",
         ));
@@ -220,16 +261,24 @@ fn valid_title(title: Option<&str>) -> Result<String, EditError> {
     valid_text("title", Some(title), MAX_TITLE_CHARS)
 }
 
-fn valid_text(field: &'static str, text: Option<&str>, max_chars: usize) -> Result<String, EditError> {
+fn valid_text(
+    field: &'static str,
+    text: Option<&str>,
+    max_chars: usize,
+) -> Result<String, EditError> {
     let text = text.map(str::trim).unwrap_or_default();
     if text.chars().count() > max_chars {
-        return Err(EditError::invalid(field, format!("at most {max_chars} characters")));
+        return Err(EditError::invalid(
+            field,
+            format!("at most {max_chars} characters"),
+        ));
     }
     Ok(text.to_owned())
 }
 
 fn valid_body(body: &str, format: BodyFormat) -> Result<ArticleBody, EditError> {
-    ArticleBody::from_untrusted(body, format).map_err(|error| EditError::invalid("body", error.to_string()))
+    ArticleBody::from_untrusted(body, format)
+        .map_err(|error| EditError::invalid("body", error.to_string()))
 }
 
 async fn check_references(
@@ -239,7 +288,10 @@ async fn check_references(
     gallery_id: Option<i64>,
 ) -> Result<(), EditError> {
     if let Some(section_id) = section_id
-        && section::Entity::find_by_id(section_id).one(db).await?.is_none()
+        && section::Entity::find_by_id(section_id)
+            .one(db)
+            .await?
+            .is_none()
     {
         return Err(EditError::invalid("sectionId", "no such section"));
     }
@@ -256,14 +308,21 @@ async fn check_references(
         }
     }
     if let Some(gallery_id) = gallery_id
-        && gallery::Entity::find_by_id(gallery_id).one(db).await?.is_none()
+        && gallery::Entity::find_by_id(gallery_id)
+            .one(db)
+            .await?
+            .is_none()
     {
         return Err(EditError::invalid("galleryId", "no such gallery"));
     }
     Ok(())
 }
 
-pub(super) async fn replace_tags(db: &impl ConnectionTrait, article_id: i64, tag_ids: &[i64]) -> Result<(), EditError> {
+pub(super) async fn replace_tags(
+    db: &impl ConnectionTrait,
+    article_id: i64,
+    tag_ids: &[i64],
+) -> Result<(), EditError> {
     article_tag::Entity::delete_many()
         .filter(article_tag::Column::ArticleId.eq(article_id))
         .exec(db)
@@ -283,7 +342,11 @@ pub(super) async fn replace_tags(db: &impl ConnectionTrait, article_id: i64, tag
 }
 
 /// Whether a slug is used by another article, now or before.
-async fn slug_taken(db: &impl ConnectionTrait, slug: &str, except_article: Option<i64>) -> Result<bool, EditError> {
+async fn slug_taken(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    except_article: Option<i64>,
+) -> Result<bool, EditError> {
     let mut current = article::Entity::find().filter(article::Column::Slug.eq(slug));
     let mut former = article_slug::Entity::find().filter(article_slug::Column::Slug.eq(slug));
     if let Some(article_id) = except_article {
@@ -293,7 +356,11 @@ async fn slug_taken(db: &impl ConnectionTrait, slug: &str, except_article: Optio
     Ok(current.count(db).await? > 0 || former.count(db).await? > 0)
 }
 
-async fn hand_written_slug(db: &impl ConnectionTrait, slug: &str, except_article: Option<i64>) -> Result<Slug, EditError> {
+async fn hand_written_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    except_article: Option<i64>,
+) -> Result<Slug, EditError> {
     let slug = Slug::parse(slug).map_err(|error| EditError::invalid("slug", error.to_string()))?;
     if slug_taken(db, slug.as_str(), except_article).await? {
         return Err(EditError::invalid("slug", "another article uses this slug"));
@@ -302,8 +369,13 @@ async fn hand_written_slug(db: &impl ConnectionTrait, slug: &str, except_article
 }
 
 /// The slug of the title, or the first free `…-2`, `…-3`.
-async fn free_slug_for_title(db: &impl ConnectionTrait, title: &str, except_article: Option<i64>) -> Result<Slug, EditError> {
-    let base = Slug::from_title(title).map_err(|error| EditError::invalid("title", error.to_string()))?;
+async fn free_slug_for_title(
+    db: &impl ConnectionTrait,
+    title: &str,
+    except_article: Option<i64>,
+) -> Result<Slug, EditError> {
+    let base =
+        Slug::from_title(title).map_err(|error| EditError::invalid("title", error.to_string()))?;
     if !slug_taken(db, base.as_str(), except_article).await? {
         return Ok(base);
     }
@@ -314,11 +386,18 @@ async fn free_slug_for_title(db: &impl ConnectionTrait, title: &str, except_arti
             return Ok(candidate);
         }
     }
-    Err(EditError::invalid("slug", "no free slug for this title; give one"))
+    Err(EditError::invalid(
+        "slug",
+        "no free slug for this title; give one",
+    ))
 }
 
 /// A published article's old address must keep finding it after a rename.
-async fn keep_old_slug(db: &impl ConnectionTrait, article: &article::Model, new_slug: &Slug) -> Result<(), EditError> {
+async fn keep_old_slug(
+    db: &impl ConnectionTrait,
+    article: &article::Model,
+    new_slug: &Slug,
+) -> Result<(), EditError> {
     // Renaming back to a former slug makes it current again.
     article_slug::Entity::delete_many()
         .filter(article_slug::Column::Slug.eq(new_slug.as_str()))

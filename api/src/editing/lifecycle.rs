@@ -26,18 +26,26 @@ pub async fn publish(
     if let Some(at) = at
         && at <= now
     {
-        return Err(EditError::invalid("at", "a publication time must be in the future; leave it out to publish now"));
+        return Err(EditError::invalid(
+            "at",
+            "a publication time must be in the future; leave it out to publish now",
+        ));
     }
     transition(db, actor, article_id, |current| {
         if current.status == ArticleStatus::Archived.as_str() {
-            return Err(EditError::Conflict("an archived article must be restored first".to_owned()));
+            return Err(EditError::Conflict(
+                "an archived article must be restored first".to_owned(),
+            ));
         }
         let (status, published_at, kind) = match at {
             Some(at) => (ArticleStatus::Scheduled, at, RevisionKind::Scheduled),
             // A republished article keeps its first publication date, as readers know it.
             None => (
                 ArticleStatus::Published,
-                current.published_at.filter(|_| current.status != ArticleStatus::Scheduled.as_str()).unwrap_or(now),
+                current
+                    .published_at
+                    .filter(|_| current.status != ArticleStatus::Scheduled.as_str())
+                    .unwrap_or(now),
                 RevisionKind::Published,
             ),
         };
@@ -52,19 +60,29 @@ pub async fn publish(
 }
 
 /// Takes a published or scheduled article back to draft.
-pub async fn unpublish(db: &DatabaseConnection, actor: &Actor, article_id: i64) -> Result<article::Model, EditError> {
+pub async fn unpublish(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    article_id: i64,
+) -> Result<article::Model, EditError> {
     if !actor.role.can_publish() {
         return Err(EditError::Forbidden("only editors and admins unpublish"));
     }
     transition(db, actor, article_id, |current| {
         let scheduled = current.status == ArticleStatus::Scheduled.as_str();
         if current.status != ArticleStatus::Published.as_str() && !scheduled {
-            return Err(EditError::Conflict("the article is not published".to_owned()));
+            return Err(EditError::Conflict(
+                "the article is not published".to_owned(),
+            ));
         }
         let columns = article::ActiveModel {
             status: Set(ArticleStatus::Draft.as_str().to_owned()),
             // A schedule that is called off leaves no publication date behind.
-            published_at: if scheduled { Set(None) } else { sea_orm::ActiveValue::NotSet },
+            published_at: if scheduled {
+                Set(None)
+            } else {
+                sea_orm::ActiveValue::NotSet
+            },
             ..Default::default()
         };
         Ok(Transition::new(columns, RevisionKind::Unpublished))
@@ -73,13 +91,21 @@ pub async fn unpublish(db: &DatabaseConnection, actor: &Actor, article_id: i64) 
 }
 
 /// Archives an article: it disappears for readers and can be restored by an admin.
-pub async fn archive(db: &DatabaseConnection, actor: &Actor, article_id: i64) -> Result<article::Model, EditError> {
+pub async fn archive(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    article_id: i64,
+) -> Result<article::Model, EditError> {
     transition(db, actor, article_id, |current| {
         if current.status == ArticleStatus::Archived.as_str() {
-            return Err(EditError::Conflict("the article is already deleted".to_owned()));
+            return Err(EditError::Conflict(
+                "the article is already deleted".to_owned(),
+            ));
         }
         if current.status != ArticleStatus::Draft.as_str() && !actor.role.can_publish() {
-            return Err(EditError::Forbidden("authors may delete only their own drafts"));
+            return Err(EditError::Forbidden(
+                "authors may delete only their own drafts",
+            ));
         }
         let columns = article::ActiveModel {
             status: Set(ArticleStatus::Archived.as_str().to_owned()),
@@ -91,7 +117,11 @@ pub async fn archive(db: &DatabaseConnection, actor: &Actor, article_id: i64) ->
 }
 
 /// Brings an archived article back as a draft. Admins only.
-pub async fn restore(db: &DatabaseConnection, actor: &Actor, article_id: i64) -> Result<article::Model, EditError> {
+pub async fn restore(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    article_id: i64,
+) -> Result<article::Model, EditError> {
     if !actor.role.is_admin() {
         return Err(EditError::Forbidden("only admins restore deleted articles"));
     }
@@ -120,7 +150,10 @@ pub async fn restore_revision(
         .await?
         .ok_or(EditError::NotFound("revision"))?;
     let Some(previous) = revision.previous_state.as_deref() else {
-        return Err(EditError::invalid("revisionId", "the creation of an article has no earlier state"));
+        return Err(EditError::invalid(
+            "revisionId",
+            "the creation of an article has no earlier state",
+        ));
     };
     let previous: ArticleSnapshot = serde_json::from_str(previous)
         .map_err(|error| EditError::Database(sea_orm::DbErr::Custom(error.to_string())))?;
@@ -193,7 +226,15 @@ async fn transition(
         replace_tags(&transaction, updated.id, &tag_ids).await?;
     }
     let after = ArticleSnapshot::of(&transaction, &updated).await?;
-    revisions::record(&transaction, updated.id, Some(actor.account_id), kind, Some(&before), &after).await?;
+    revisions::record(
+        &transaction,
+        updated.id,
+        Some(actor.account_id),
+        kind,
+        Some(&before),
+        &after,
+    )
+    .await?;
     transaction.commit().await?;
     Ok(updated)
 }
@@ -227,11 +268,22 @@ pub async fn publish_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<
         if result.rows_affected == 0 {
             continue;
         }
-        let Some(updated) = article::Entity::find_by_id(current.id).one(&transaction).await? else {
+        let Some(updated) = article::Entity::find_by_id(current.id)
+            .one(&transaction)
+            .await?
+        else {
             continue;
         };
         let after = ArticleSnapshot::of(&transaction, &updated).await?;
-        revisions::record(&transaction, updated.id, None, RevisionKind::Published, Some(&before), &after).await?;
+        revisions::record(
+            &transaction,
+            updated.id,
+            None,
+            RevisionKind::Published,
+            Some(&before),
+            &after,
+        )
+        .await?;
         transaction.commit().await?;
         published += 1;
     }

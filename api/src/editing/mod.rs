@@ -22,7 +22,10 @@ pub enum EditError {
     #[error("{0}")]
     Conflict(String),
     #[error("{message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     #[error(transparent)]
     Database(#[from] DbErr),
 }

@@ -146,7 +146,10 @@ impl ArticleSnapshot {
         note(self.tag_ids != after.tag_ids, ChangedField::Tags);
         note(self.gallery_id != after.gallery_id, ChangedField::Gallery);
         note(self.status != after.status, ChangedField::Status);
-        note(self.published_at != after.published_at, ChangedField::PublishedAt);
+        note(
+            self.published_at != after.published_at,
+            ChangedField::PublishedAt,
+        );
         changed
     }
 }
@@ -170,7 +173,7 @@ pub async fn record(
         created_at: Set(Utc::now()),
         kind: Set(kind.as_str().to_owned()),
         changed_fields: Set(to_json(&changed)?),
-        previous_state: Set(before.map(|before| to_json(before)).transpose()?),
+        previous_state: Set(before.map(to_json).transpose()?),
         public: Set(public),
         ..Default::default()
     }

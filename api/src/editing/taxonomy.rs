@@ -16,7 +16,10 @@ const MAX_NAME_CHARS: usize = 100;
 fn valid_name(name: &str) -> Result<String, EditError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        return Err(EditError::invalid("name", format!("a name needs 1 to {MAX_NAME_CHARS} characters")));
+        return Err(EditError::invalid(
+            "name",
+            format!("a name needs 1 to {MAX_NAME_CHARS} characters"),
+        ));
     }
     Ok(name.to_owned())
 }
@@ -45,21 +48,39 @@ fn require_tag_manager(actor: &Actor) -> Result<(), EditError> {
     }
 }
 
-pub async fn create_section(db: &DatabaseConnection, actor: &Actor, name: &str, slug: Option<&str>) -> Result<section::Model, EditError> {
+pub async fn create_section(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    name: &str,
+    slug: Option<&str>,
+) -> Result<section::Model, EditError> {
     require_admin(actor)?;
     let name = valid_name(name)?;
     let slug = slug_for(&name, slug)?;
-    if section::Entity::find().filter(section::Column::Slug.eq(slug.as_str())).count(db).await? > 0 {
+    if section::Entity::find()
+        .filter(section::Column::Slug.eq(slug.as_str()))
+        .count(db)
+        .await?
+        > 0
+    {
         return Err(EditError::invalid("slug", "another section uses this slug"));
     }
     let position = i32::try_from(section::Entity::find().count(db).await?).unwrap_or(i32::MAX);
     Ok(write::insert_section(db, &slug, &name, position).await?)
 }
 
-pub async fn rename_section(db: &DatabaseConnection, actor: &Actor, section_id: i64, name: &str) -> Result<section::Model, EditError> {
+pub async fn rename_section(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    section_id: i64,
+    name: &str,
+) -> Result<section::Model, EditError> {
     require_admin(actor)?;
     let name = valid_name(name)?;
-    let found = section::Entity::find_by_id(section_id).one(db).await?.ok_or(EditError::NotFound("section"))?;
+    let found = section::Entity::find_by_id(section_id)
+        .one(db)
+        .await?
+        .ok_or(EditError::NotFound("section"))?;
     let mut renamed: section::ActiveModel = found.into();
     renamed.name = Set(name);
     Ok(renamed.update(db).await?)
@@ -67,42 +88,84 @@ pub async fn rename_section(db: &DatabaseConnection, actor: &Actor, section_id: 
 
 /// Deletes a section that holds no article in any status (archived ones included, since
 /// they can be restored into it).
-pub async fn delete_section(db: &DatabaseConnection, actor: &Actor, section_id: i64) -> Result<(), EditError> {
+pub async fn delete_section(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    section_id: i64,
+) -> Result<(), EditError> {
     require_admin(actor)?;
-    section::Entity::find_by_id(section_id).one(db).await?.ok_or(EditError::NotFound("section"))?;
-    let articles = article::Entity::find().filter(article::Column::SectionId.eq(section_id)).count(db).await?;
+    section::Entity::find_by_id(section_id)
+        .one(db)
+        .await?
+        .ok_or(EditError::NotFound("section"))?;
+    let articles = article::Entity::find()
+        .filter(article::Column::SectionId.eq(section_id))
+        .count(db)
+        .await?;
     if articles > 0 {
-        return Err(EditError::Conflict(format!("the section still holds {articles} articles")));
+        return Err(EditError::Conflict(format!(
+            "the section still holds {articles} articles"
+        )));
     }
     section::Entity::delete_by_id(section_id).exec(db).await?;
     Ok(())
 }
 
-pub async fn create_tag(db: &DatabaseConnection, actor: &Actor, name: &str, slug: Option<&str>) -> Result<tag::Model, EditError> {
+pub async fn create_tag(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    name: &str,
+    slug: Option<&str>,
+) -> Result<tag::Model, EditError> {
     require_tag_manager(actor)?;
     let name = valid_name(name)?;
     let slug = slug_for(&name, slug)?;
-    if tag::Entity::find().filter(tag::Column::Slug.eq(slug.as_str())).count(db).await? > 0 {
+    if tag::Entity::find()
+        .filter(tag::Column::Slug.eq(slug.as_str()))
+        .count(db)
+        .await?
+        > 0
+    {
         return Err(EditError::invalid("slug", "another tag uses this slug"));
     }
     Ok(write::insert_tag(db, &slug, &name).await?)
 }
 
-pub async fn rename_tag(db: &DatabaseConnection, actor: &Actor, tag_id: i64, name: &str) -> Result<tag::Model, EditError> {
+pub async fn rename_tag(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    tag_id: i64,
+    name: &str,
+) -> Result<tag::Model, EditError> {
     require_tag_manager(actor)?;
     let name = valid_name(name)?;
-    let found = tag::Entity::find_by_id(tag_id).one(db).await?.ok_or(EditError::NotFound("tag"))?;
+    let found = tag::Entity::find_by_id(tag_id)
+        .one(db)
+        .await?
+        .ok_or(EditError::NotFound("tag"))?;
     let mut renamed: tag::ActiveModel = found.into();
     renamed.name = Set(name);
     Ok(renamed.update(db).await?)
 }
 
-pub async fn delete_tag(db: &DatabaseConnection, actor: &Actor, tag_id: i64) -> Result<(), EditError> {
+pub async fn delete_tag(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    tag_id: i64,
+) -> Result<(), EditError> {
     require_tag_manager(actor)?;
-    tag::Entity::find_by_id(tag_id).one(db).await?.ok_or(EditError::NotFound("tag"))?;
-    let uses = article_tag::Entity::find().filter(article_tag::Column::TagId.eq(tag_id)).count(db).await?;
+    tag::Entity::find_by_id(tag_id)
+        .one(db)
+        .await?
+        .ok_or(EditError::NotFound("tag"))?;
+    let uses = article_tag::Entity::find()
+        .filter(article_tag::Column::TagId.eq(tag_id))
+        .count(db)
+        .await?;
     if uses > 0 {
-        return Err(EditError::Conflict(format!("{uses} articles still carry the tag")));
+        return Err(EditError::Conflict(format!(
+            "{uses} articles still carry the tag"
+        )));
     }
     tag::Entity::delete_by_id(tag_id).exec(db).await?;
     Ok(())

@@ -9,9 +9,9 @@ use super::connection::{ArticleConnection, ArticleFilterInput, ArticleOrderInput
 use super::error::ApiError;
 use super::gallery::Gallery;
 use super::loaders::Loaders;
+use super::revisions::{ChangeLogEntry, Revision};
 use super::section::{Section, Tag};
 use super::time::SiteTimeZone;
-use super::revisions::{ChangeLogEntry, Revision};
 use super::viewer::viewer;
 use crate::content::{self, Audience};
 use crate::domain;
@@ -33,7 +33,11 @@ impl ArticleQueries {
         id: Option<ID>,
     ) -> Result<Option<Article>, ApiError> {
         let db = ctx.data_unchecked::<DatabaseConnection>();
-        let audience = Audience::of(viewer(ctx).actor().map(|actor| (actor.account_id, actor.role)));
+        let audience = Audience::of(
+            viewer(ctx)
+                .actor()
+                .map(|actor| (actor.account_id, actor.role)),
+        );
         let found = match (slug, id) {
             (Some(slug), None) => content::article_by_slug(db, &slug, audience).await?,
             (None, Some(id)) => match parse_id(&id) {
@@ -232,10 +236,14 @@ impl Article {
     /// authors their own; readers get `FORBIDDEN`.
     async fn revisions(&self, ctx: &Context<'_>) -> Result<Vec<Revision>, ApiError> {
         let Some(actor) = viewer(ctx).actor() else {
-            return Err(ApiError::Forbidden("the revision history is for editors".to_owned()));
+            return Err(ApiError::Forbidden(
+                "the revision history is for editors".to_owned(),
+            ));
         };
         if !actor.role.sees_all_articles() && actor.account_id != self.0.created_by {
-            return Err(ApiError::Forbidden("authors see the history of their own articles".to_owned()));
+            return Err(ApiError::Forbidden(
+                "authors see the history of their own articles".to_owned(),
+            ));
         }
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let revisions = revision_store::of_article(db, self.0.id, false).await?;

@@ -66,6 +66,7 @@ impl Account {
         &self.0.display_name
     }
 
+    /// For `viewer`: the role this request acts with (an API token's own role).
     async fn role(&self) -> Result<RoleValue, ApiError> {
         let role: Role = self.0.role.parse().map_err(ApiError::internal)?;
         Ok(role.into())
@@ -83,8 +84,14 @@ impl AuthQueries {
             return Ok(None);
         };
         let db = ctx.data_unchecked::<DatabaseConnection>();
-        let account = account::Entity::find_by_id(actor.account_id).one(db).await?;
-        Ok(account.map(Account))
+        let account = account::Entity::find_by_id(actor.account_id)
+            .one(db)
+            .await?;
+        // An API token acts with its own role, which is what the client needs to know.
+        Ok(account.map(|mut account| {
+            account.role = actor.role.as_str().to_owned();
+            Account(account)
+        }))
     }
 }
 
@@ -126,9 +133,16 @@ pub struct AuthMutations;
 impl AuthMutations {
     /// Opens a session. A wrong e-mail address and a wrong password get the same answer;
     /// repeated failures are slowed down and then refused for a while (`RATE_LIMITED`).
-    async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> Result<LoginPayload, ApiError> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+    ) -> Result<LoginPayload, ApiError> {
         let throttle = ctx.data_unchecked::<LoginThrottle>();
-        let address = ctx.data_opt::<ClientAddress>().and_then(|address| address.0);
+        let address = ctx
+            .data_opt::<ClientAddress>()
+            .and_then(|address| address.0);
         let delay = throttle
             .before_attempt(&email, address)
             .map_err(|throttled| ApiError::RateLimited {
@@ -163,13 +177,22 @@ impl AuthMutations {
     }
 
     /// Creates a long-lived token for an integration. Admins only.
-    async fn create_api_token(&self, ctx: &Context<'_>, input: CreateApiTokenInput) -> Result<CreateApiTokenPayload, ApiError> {
+    async fn create_api_token(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateApiTokenInput,
+    ) -> Result<CreateApiTokenPayload, ApiError> {
         let actor = require_actor(ctx)?;
         if !actor.role.is_admin() {
-            return Err(ApiError::Forbidden("only admins create API tokens".to_owned()));
+            return Err(ApiError::Forbidden(
+                "only admins create API tokens".to_owned(),
+            ));
         }
         if input.expires_at <= Utc::now() {
-            return Err(ApiError::bad_input("input.expiresAt", "the expiry must be in the future"));
+            return Err(ApiError::bad_input(
+                "input.expiresAt",
+                "the expiry must be in the future",
+            ));
         }
         let name = input.name.trim();
         if name.is_empty() {
@@ -180,7 +203,8 @@ impl AuthMutations {
             .one(db)
             .await?
             .ok_or(ApiError::Unauthenticated)?;
-        let issued = auth::create_api_token(db, &owner, name, input.role.into(), input.expires_at).await?;
+        let issued =
+            auth::create_api_token(db, &owner, name, input.role.into(), input.expires_at).await?;
         let zone = ctx.data_unchecked::<SiteTimeZone>();
         Ok(CreateApiTokenPayload {
             token: issued.token,
@@ -197,7 +221,9 @@ impl AuthMutations {
     async fn revoke_api_token(&self, ctx: &Context<'_>, id: ID) -> Result<bool, ApiError> {
         let actor = require_actor(ctx)?;
         if !actor.role.is_admin() {
-            return Err(ApiError::Forbidden("only admins revoke API tokens".to_owned()));
+            return Err(ApiError::Forbidden(
+                "only admins revoke API tokens".to_owned(),
+            ));
         }
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let Some(token_id) = parse_id(&id) else {

@@ -102,7 +102,11 @@ pub struct ArticleMutations;
 
 #[Object]
 impl ArticleMutations {
-    async fn create_article(&self, ctx: &Context<'_>, input: CreateArticleInput) -> Result<CreateArticlePayload, ApiError> {
+    async fn create_article(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateArticleInput,
+    ) -> Result<CreateArticlePayload, ApiError> {
         let actor = require_actor(ctx)?;
         let changes = ArticleChanges {
             section_id: Some(input_id("input.sectionId", &input.section_id)?),
@@ -111,14 +115,26 @@ impl ArticleMutations {
             body: input.body,
             body_format: input.body_format.into(),
             byline: input.byline,
-            tag_ids: input.tag_ids.as_deref().map(|ids| input_ids("input.tagIds", ids)).transpose()?,
+            tag_ids: input
+                .tag_ids
+                .as_deref()
+                .map(|ids| input_ids("input.tagIds", ids))
+                .transpose()?,
             slug: input.slug,
-            gallery_id: input.gallery_id.as_ref().map(|id| input_id("input.galleryId", id).map(Some)).transpose()?,
+            gallery_id: input
+                .gallery_id
+                .as_ref()
+                .map(|id| input_id("input.galleryId", id).map(Some))
+                .transpose()?,
         };
         let db = ctx.data_unchecked::<DatabaseConnection>();
-        let article = articles::create(db, actor, changes).await.map_err(in_input)?;
+        let article = articles::create(db, actor, changes)
+            .await
+            .map_err(in_input)?;
         content_changed(ctx);
-        Ok(CreateArticlePayload { article: Article(article) })
+        Ok(CreateArticlePayload {
+            article: Article(article),
+        })
     }
 
     /// Applies changes if the article is still at `expectedVersion`; otherwise nothing
@@ -137,13 +153,21 @@ impl ArticleMutations {
             MaybeUndefined::Value(id) => Some(Some(input_id("input.galleryId", id)?)),
         };
         let changes = ArticleChanges {
-            section_id: input.section_id.as_ref().map(|id| input_id("input.sectionId", id)).transpose()?,
+            section_id: input
+                .section_id
+                .as_ref()
+                .map(|id| input_id("input.sectionId", id))
+                .transpose()?,
             title: input.title,
             lead: input.lead,
             body: input.body,
             body_format: input.body_format.into(),
             byline: input.byline,
-            tag_ids: input.tag_ids.as_deref().map(|ids| input_ids("input.tagIds", ids)).transpose()?,
+            tag_ids: input
+                .tag_ids
+                .as_deref()
+                .map(|ids| input_ids("input.tagIds", ids))
+                .transpose()?,
             slug: input.slug,
             gallery_id,
         };
@@ -152,53 +176,87 @@ impl ArticleMutations {
             .await
             .map_err(in_input)?;
         content_changed(ctx);
-        Ok(UpdateArticlePayload { article: Article(article) })
+        Ok(UpdateArticlePayload {
+            article: Article(article),
+        })
     }
 
     /// Publishes now, or at a future `at` (the article is SCHEDULED until then).
-    async fn publish_article(&self, ctx: &Context<'_>, id: ID, at: Option<DateTime<Utc>>) -> Result<PublishArticlePayload, ApiError> {
+    async fn publish_article(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<PublishArticlePayload, ApiError> {
         let actor = require_actor(ctx)?;
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let article = lifecycle::publish(db, actor, article_id(&id)?, at).await?;
         content_changed(ctx);
-        Ok(PublishArticlePayload { article: Article(article) })
+        Ok(PublishArticlePayload {
+            article: Article(article),
+        })
     }
 
     /// Takes a published or scheduled article back to draft.
-    async fn unpublish_article(&self, ctx: &Context<'_>, id: ID) -> Result<UnpublishArticlePayload, ApiError> {
+    async fn unpublish_article(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<UnpublishArticlePayload, ApiError> {
         let actor = require_actor(ctx)?;
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let article = lifecycle::unpublish(db, actor, article_id(&id)?).await?;
         content_changed(ctx);
-        Ok(UnpublishArticlePayload { article: Article(article) })
+        Ok(UnpublishArticlePayload {
+            article: Article(article),
+        })
     }
 
     /// Archives the article; an admin can restore it.
-    async fn delete_article(&self, ctx: &Context<'_>, id: ID) -> Result<DeleteArticlePayload, ApiError> {
+    async fn delete_article(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<DeleteArticlePayload, ApiError> {
         let actor = require_actor(ctx)?;
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let article = lifecycle::archive(db, actor, article_id(&id)?).await?;
         content_changed(ctx);
-        Ok(DeleteArticlePayload { article: Article(article) })
+        Ok(DeleteArticlePayload {
+            article: Article(article),
+        })
     }
 
     /// Brings a deleted article back as a draft. Admins only.
-    async fn restore_article(&self, ctx: &Context<'_>, id: ID) -> Result<RestoreArticlePayload, ApiError> {
+    async fn restore_article(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<RestoreArticlePayload, ApiError> {
         let actor = require_actor(ctx)?;
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let article = lifecycle::restore(db, actor, article_id(&id)?).await?;
         content_changed(ctx);
-        Ok(RestoreArticlePayload { article: Article(article) })
+        Ok(RestoreArticlePayload {
+            article: Article(article),
+        })
     }
 
     /// Puts back the content an article had before the given revision.
-    async fn restore_revision(&self, ctx: &Context<'_>, revision_id: ID) -> Result<RestoreRevisionPayload, ApiError> {
+    async fn restore_revision(
+        &self,
+        ctx: &Context<'_>,
+        revision_id: ID,
+    ) -> Result<RestoreRevisionPayload, ApiError> {
         let actor = require_actor(ctx)?;
         let db = ctx.data_unchecked::<DatabaseConnection>();
-        let revision_id = parse_id(&revision_id).ok_or_else(|| ApiError::NotFound("revision not found".to_owned()))?;
+        let revision_id = parse_id(&revision_id)
+            .ok_or_else(|| ApiError::NotFound("revision not found".to_owned()))?;
         let article = lifecycle::restore_revision(db, actor, revision_id).await?;
         content_changed(ctx);
-        Ok(RestoreRevisionPayload { article: Article(article) })
+        Ok(RestoreRevisionPayload {
+            article: Article(article),
+        })
     }
 }
 
@@ -217,7 +275,9 @@ fn input_ids(field: &str, ids: &[ID]) -> Result<Vec<i64>, ApiError> {
 /// Validation errors of an `input` name the field by its path in the mutation.
 fn in_input(error: EditError) -> ApiError {
     match error {
-        EditError::Invalid { field, message } => ApiError::bad_input(&format!("input.{field}"), message),
+        EditError::Invalid { field, message } => {
+            ApiError::bad_input(&format!("input.{field}"), message)
+        }
         other => other.into(),
     }
 }

@@ -143,9 +143,10 @@ impl From<ApiError> for async_graphql::Error {
                 ErrorCode::Unauthenticated,
                 "log in first: send a valid token as `Authorization: Bearer …`",
             ),
-            ApiError::InvalidCredentials => {
-                coded_error(ErrorCode::Unauthenticated, "wrong e-mail address or password")
-            }
+            ApiError::InvalidCredentials => coded_error(
+                ErrorCode::Unauthenticated,
+                "wrong e-mail address or password",
+            ),
             ApiError::Forbidden(message) => coded_error(ErrorCode::Forbidden, message),
             ApiError::NotFound(message) => coded_error(ErrorCode::NotFound, message),
             ApiError::Conflict(message) => coded_error(ErrorCode::Conflict, message),

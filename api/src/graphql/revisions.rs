@@ -41,7 +41,10 @@ impl From<ChangedField> for ArticleFieldValue {
     }
 }
 
-async fn editor_name(ctx: &Context<'_>, account_id: Option<i64>) -> Result<Option<String>, ApiError> {
+async fn editor_name(
+    ctx: &Context<'_>,
+    account_id: Option<i64>,
+) -> Result<Option<String>, ApiError> {
     let Some(account_id) = account_id else {
         return Ok(None);
     };
@@ -61,7 +64,8 @@ impl Revision {
     }
 
     async fn at(&self, ctx: &Context<'_>) -> DateTime<FixedOffset> {
-        ctx.data_unchecked::<SiteTimeZone>().present(self.0.created_at)
+        ctx.data_unchecked::<SiteTimeZone>()
+            .present(self.0.created_at)
     }
 
     /// Who made the change; null when the scheduler published on time.
@@ -76,7 +80,10 @@ impl Revision {
     }
 
     async fn changed_fields(&self) -> Vec<ArticleFieldValue> {
-        revisions::changed_fields_of(&self.0).into_iter().map(Into::into).collect()
+        revisions::changed_fields_of(&self.0)
+            .into_iter()
+            .map(Into::into)
+            .collect()
     }
 
     /// The article as it was before this change, as JSON; null for its creation.
@@ -91,7 +98,8 @@ pub struct ChangeLogEntry(pub article_revision::Model);
 #[Object]
 impl ChangeLogEntry {
     async fn at(&self, ctx: &Context<'_>) -> DateTime<FixedOffset> {
-        ctx.data_unchecked::<SiteTimeZone>().present(self.0.created_at)
+        ctx.data_unchecked::<SiteTimeZone>()
+            .present(self.0.created_at)
     }
 
     /// Who made the change; null when the scheduler published on time.
@@ -105,6 +113,9 @@ impl ChangeLogEntry {
     }
 
     async fn changed_fields(&self) -> Vec<ArticleFieldValue> {
-        revisions::changed_fields_of(&self.0).into_iter().map(Into::into).collect()
+        revisions::changed_fields_of(&self.0)
+            .into_iter()
+            .map(Into::into)
+            .collect()
     }
 }

@@ -39,21 +39,36 @@ pub struct TaxonomyMutations;
 #[Object]
 impl TaxonomyMutations {
     /// Admins only.
-    async fn create_section(&self, ctx: &Context<'_>, input: CreateSectionInput) -> Result<SectionPayload, ApiError> {
+    async fn create_section(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateSectionInput,
+    ) -> Result<SectionPayload, ApiError> {
         let actor = require_actor(ctx)?;
         let db = ctx.data_unchecked::<DatabaseConnection>();
-        let section = taxonomy::create_section(db, actor, &input.name, input.slug.as_deref()).await?;
+        let section =
+            taxonomy::create_section(db, actor, &input.name, input.slug.as_deref()).await?;
         content_changed(ctx);
-        Ok(SectionPayload { section: Section(section) })
+        Ok(SectionPayload {
+            section: Section(section),
+        })
     }
 
     /// Renames a section; its slug stays. Admins only.
-    async fn rename_section(&self, ctx: &Context<'_>, id: ID, name: String) -> Result<SectionPayload, ApiError> {
+    async fn rename_section(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        name: String,
+    ) -> Result<SectionPayload, ApiError> {
         let actor = require_actor(ctx)?;
         let db = ctx.data_unchecked::<DatabaseConnection>();
-        let section = taxonomy::rename_section(db, actor, taxonomy_id(&id, "section")?, &name).await?;
+        let section =
+            taxonomy::rename_section(db, actor, taxonomy_id(&id, "section")?, &name).await?;
         content_changed(ctx);
-        Ok(SectionPayload { section: Section(section) })
+        Ok(SectionPayload {
+            section: Section(section),
+        })
     }
 
     /// Deletes a section that holds no articles. Admins only.
@@ -66,7 +81,11 @@ impl TaxonomyMutations {
     }
 
     /// Editors and admins.
-    async fn create_tag(&self, ctx: &Context<'_>, input: CreateTagInput) -> Result<TagPayload, ApiError> {
+    async fn create_tag(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateTagInput,
+    ) -> Result<TagPayload, ApiError> {
         let actor = require_actor(ctx)?;
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let tag = taxonomy::create_tag(db, actor, &input.name, input.slug.as_deref()).await?;
@@ -75,7 +94,12 @@ impl TaxonomyMutations {
     }
 
     /// Renames a tag; its slug stays. Editors and admins.
-    async fn rename_tag(&self, ctx: &Context<'_>, id: ID, name: String) -> Result<TagPayload, ApiError> {
+    async fn rename_tag(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        name: String,
+    ) -> Result<TagPayload, ApiError> {
         let actor = require_actor(ctx)?;
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let tag = taxonomy::rename_tag(db, actor, taxonomy_id(&id, "tag")?, &name).await?;

@@ -11,9 +11,9 @@ use poem::{Body, IntoResponse, Request, Response, handler};
 use tokio_util::compat::TokioAsyncReadCompatExt;
 
 use super::HttpState;
+use super::response_cache::ResponseCache;
 use crate::auth;
 use crate::graphql::auth::ClientAddress;
-use super::response_cache::ResponseCache;
 use crate::graphql::error::{ErrorCode, coded_error};
 use crate::graphql::loaders::Loaders;
 
@@ -95,7 +95,10 @@ async fn execute(
             );
         }
     };
-    let client_address = request.remote_addr().as_socket_addr().map(|address| address.ip());
+    let client_address = request
+        .remote_addr()
+        .as_socket_addr()
+        .map(|address| address.ip());
     let graphql_request = graphql_request
         .data(Loaders::new(&state.db))
         .data(viewer)
