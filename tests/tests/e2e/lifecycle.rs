@@ -447,3 +447,70 @@ async fn scheduled_publication_on_sqlite() {
 async fn scheduled_publication_on_postgres() {
     a_scheduled_article_is_published_when_its_time_comes(Backend::Postgres).await;
 }
+
+/// An article that falls due while no server runs is published when one starts: the
+/// scheduler checks once at start.
+async fn a_schedule_survives_a_restart(backend: Backend) {
+    let Some(app) = TestApp::spawn_configured(backend, |config| {
+        config.scheduler_interval = std::time::Duration::from_secs(3_600);
+    })
+    .await
+    else {
+        return;
+    };
+    let admin = app.login_as("Adam Admin", Role::Admin).await;
+    let section = section_id(&app, &admin).await;
+    let article = create_article(&app, &admin, &section, "Po restarcie").await;
+    let at = chrono::Utc::now() + chrono::Duration::seconds(1);
+    app.data_as(
+        &admin,
+        PUBLISH,
+        json!({"id": article["id"], "at": at.to_rfc3339()}),
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    let status = "query($id: ID!) { article(id: $id) { status } }";
+    let still_waiting = app
+        .data_as(&admin, status, json!({"id": article["id"]}))
+        .await;
+    assert_eq!(
+        still_waiting["article"]["status"], "SCHEDULED",
+        "the first server's scheduler sleeps for an hour"
+    );
+
+    // A second server on the same database stands in for the restarted one.
+    let mut config = app.app.config().clone();
+    config.database_url = Some(config.effective_database_url());
+    config.scheduler_interval = std::time::Duration::from_secs(3_600);
+    let restarted = kronika_api::App::build(config)
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+    let listener = restarted
+        .bind()
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+    let server = restarted.clone();
+    let running = tokio::spawn(async move { server.serve(listener, std::future::pending()).await });
+    for _ in 0..100 {
+        let now = app
+            .data_as(&admin, status, json!({"id": article["id"]}))
+            .await;
+        if now["article"]["status"] == "PUBLISHED" {
+            running.abort();
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    running.abort();
+    panic!("the restarted server did not publish the due article");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schedule_survives_restart_on_sqlite() {
+    a_schedule_survives_a_restart(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schedule_survives_restart_on_postgres() {
+    a_schedule_survives_a_restart(Backend::Postgres).await;
+}
