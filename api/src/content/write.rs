@@ -137,8 +137,7 @@ pub async fn insert_article(
     db: &impl ConnectionTrait,
     new: NewArticle,
 ) -> Result<article::Model, DbErr> {
-    let headings_json = serde_json::to_string(&new.body.headings)
-        .map_err(|error| DbErr::Custom(error.to_string()))?;
+    let headings_json = new.body.headings_json();
     let article = article::ActiveModel {
         slug: Set(new.slug.to_string()),
         section_id: Set(new.section_id),

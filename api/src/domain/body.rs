@@ -77,6 +77,12 @@ impl ArticleBody {
         }
     }
 
+    /// The table of contents as stored in `articles.headings_json`.
+    pub fn headings_json(&self) -> String {
+        // A list of plain structs of strings and numbers always serialises.
+        serde_json::to_string(&self.headings).unwrap_or_else(|_| "[]".to_owned())
+    }
+
     /// Sanitises untrusted HTML with the body allowlist and derives text and headings.
     pub fn from_untrusted_html(untrusted: &str) -> Result<Self, BodyError> {
         let sanitised = sanitiser().clean(untrusted).to_string();

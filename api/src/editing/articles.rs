@@ -66,8 +66,7 @@ pub async fn create(
         changes.body.as_deref().unwrap_or_default(),
         changes.body_format,
     )?;
-    let headings_json = serde_json::to_string(&body.headings)
-        .map_err(|error| EditError::Database(sea_orm::DbErr::Custom(error.to_string())))?;
+    let headings_json = body.headings_json();
     let now = Utc::now();
     let created = article::ActiveModel {
         slug: Set(slug.to_string()),
@@ -159,8 +158,7 @@ pub async fn update(
     }
     if let Some(body) = changes.body.as_deref() {
         let body = valid_body(body, changes.body_format)?;
-        update.headings_json = Set(serde_json::to_string(&body.headings)
-            .map_err(|error| EditError::Database(sea_orm::DbErr::Custom(error.to_string())))?);
+        update.headings_json = Set(body.headings_json());
         update.body_html = Set(body.html);
         update.body_text = Set(body.text);
     }
