@@ -173,9 +173,13 @@ impl ArticleBuilder<'_> {
 
     pub fn status(mut self, status: ArticleStatus) -> Self {
         self.status = status;
-        if status != ArticleStatus::Published && status != ArticleStatus::Scheduled {
-            self.published_at = None;
-        }
+        self.published_at = match status {
+            ArticleStatus::Published => self.published_at,
+            // Scheduled for the future, or the server's scheduler would rightly publish it
+            // while the test runs.
+            ArticleStatus::Scheduled => Some(Utc::now() + Duration::days(365)),
+            ArticleStatus::Draft | ArticleStatus::Archived => None,
+        };
         self
     }
 
