@@ -87,6 +87,14 @@ async fn a_draft_is_private_until_an_editor_publishes_it(app: TestApp) {
     assert_eq!(published["publishArticle"]["article"]["version"], 2);
     let public = app.data(PUBLIC_READ, slug).await;
     assert_eq!(public["article"]["title"], "Razem dla wspólnej sprawy");
+    let again = app
+        .gql_as(&editor, PUBLISH, json!({"id": article["id"]}))
+        .await;
+    assert_eq!(
+        first_error_code(&again),
+        "CONFLICT",
+        "publishing twice would log a second publication"
+    );
 }
 
 async fn slugs_come_from_polish_titles_and_stay_unique(app: TestApp) {
