@@ -37,6 +37,11 @@ pub async fn publish(
                 "an archived article must be restored first".to_owned(),
             ));
         }
+        if current.status == ArticleStatus::Published.as_str() {
+            return Err(EditError::Conflict(
+                "the article is published already; unpublish it first to schedule it".to_owned(),
+            ));
+        }
         let (status, published_at, kind) = match at {
             Some(at) => (ArticleStatus::Scheduled, at, RevisionKind::Scheduled),
             // A republished article keeps its first publication date, as readers know it.
