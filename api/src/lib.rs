@@ -15,6 +15,7 @@ pub mod demo;
 pub mod domain;
 pub mod graphql;
 pub mod http;
+pub mod views;
 
 pub use app::App;
 pub use config::Config;
