@@ -7,8 +7,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpListener};
-use poem::{EndpointExt, Server};
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::config::Config;
@@ -17,6 +17,7 @@ use crate::demo;
 use crate::graphql::{self, SiteTimeZone};
 use crate::http::response_cache::ResponseCache;
 use crate::http::{self, HttpState};
+use crate::views::{FlushReport, ViewCounter};
 
 /// How long in-flight requests may take to finish after a shutdown signal.
 const GRACEFUL_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -46,6 +47,7 @@ pub struct App {
     db: DatabaseConnection,
     statements: StatementCounter,
     response_cache: ResponseCache,
+    views: ViewCounter,
 }
 
 impl App {
@@ -71,11 +73,13 @@ impl App {
                 .map_err(StartError::DemoContent)?;
         }
         let response_cache = ResponseCache::new(config.response_cache_ttl);
+        let views = ViewCounter::new(db.clone(), config.timezone);
         Ok(Self {
             config,
             db,
             statements,
             response_cache,
+            views,
         })
     }
 
@@ -92,21 +96,40 @@ impl App {
         self.statements.get()
     }
 
-    /// Tells the read path that content changed: cached responses are no longer served.
-    /// Every code path that commits a content change must call this.
+    /// Tells the read path that content changed: cached responses are no longer served,
+    /// and the view counter asks again which articles are published. Every code path that
+    /// commits a content change must call this. Counting a view is not a content change
+    /// and does not call it.
     pub fn content_changed(&self) {
         self.response_cache.content_changed();
+        self.views.content_changed();
+    }
+
+    /// Writes the views counted so far now, instead of at the next flush interval. The
+    /// tests use it; the server flushes by itself.
+    pub async fn flush_views(&self) -> Result<FlushReport, DbErr> {
+        self.views.flush().await
+    }
+
+    /// Views counted in memory and not yet written.
+    pub fn pending_views(&self) -> u64 {
+        self.views.pending_views()
     }
 
     /// The HTTP application with all routes and middleware.
     pub fn endpoint(&self) -> impl poem::Endpoint + 'static {
-        let schema = graphql::build_schema(self.db.clone(), SiteTimeZone(self.config.timezone));
+        let schema = graphql::build_schema(
+            self.db.clone(),
+            SiteTimeZone(self.config.timezone),
+            self.views.clone(),
+        );
         http::routes(HttpState {
             schema,
             db: self.db.clone(),
             response_cache: self.response_cache.clone(),
+            views: self.views.clone(),
+            trust_proxy: self.config.trust_proxy,
         })
-        .with(poem::middleware::Tracing)
     }
 
     /// Binds the configured address. Port 0 picks a free port; the bound address is
@@ -128,15 +151,25 @@ impl App {
         })
     }
 
-    /// Serves until `shutdown` completes, then lets in-flight requests finish.
+    /// Serves until `shutdown` completes, then lets in-flight requests finish, and then
+    /// writes every view still counted in memory. Counted views are written every
+    /// `view_flush_interval` while it serves.
+    ///
+    /// A graceful stop loses no counted view unless the last flush fails on every retry;
+    /// that ends in an error naming how many were lost.
     pub async fn serve(
         &self,
         listener: BoundListener,
         shutdown: impl Future<Output = ()> + Send,
     ) -> io::Result<()> {
-        Server::new_with_acceptor(listener.acceptor)
+        let flusher = self.views.start_flusher(self.config.view_flush_interval);
+        let served = Server::new_with_acceptor(listener.acceptor)
             .run_with_graceful_shutdown(self.endpoint(), shutdown, Some(GRACEFUL_SHUTDOWN_TIMEOUT))
-            .await
+            .await;
+        flusher.stop().await;
+        let flushed = self.views.flush_before_exit().await;
+        served?;
+        flushed.map(|_| ()).map_err(io::Error::other)
     }
 }
 

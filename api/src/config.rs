@@ -25,6 +25,14 @@ pub struct Config {
     /// How long an anonymous query's response may be replayed from memory; zero turns
     /// the response cache off. Content changes made through this process clear it at once.
     pub response_cache_ttl: Duration,
+    /// How often views counted in memory are written to the database. A crash (SIGKILL,
+    /// power loss) loses at most the views of one interval; a graceful stop loses none.
+    /// Default 5 s.
+    pub view_flush_interval: Duration,
+    /// Take a reader's address from the last `X-Forwarded-For` entry instead of the TCP
+    /// connection. Only for a server behind one reverse proxy that sets that header.
+    /// Default off.
+    pub trust_proxy: bool,
 }
 
 impl Config {
@@ -37,6 +45,8 @@ impl Config {
             timezone: chrono_tz::Europe::Warsaw,
             demo_content: true,
             response_cache_ttl: Duration::from_secs(5),
+            view_flush_interval: Duration::from_secs(5),
+            trust_proxy: false,
         }
     }
 

@@ -55,6 +55,8 @@ pub enum ApiError {
         message: String,
         field: Option<String>,
     },
+    /// What the client asked for does not exist, or is not visible to it.
+    NotFound { message: String },
     /// A failure inside the server. The cause is logged and replaced by a generic message.
     Internal(Box<dyn std::error::Error + Send + Sync>),
 }
@@ -64,6 +66,12 @@ impl ApiError {
         Self::BadUserInput {
             message: message.into(),
             field: Some(field.to_owned()),
+        }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::NotFound {
+            message: message.into(),
         }
     }
 
@@ -118,6 +126,7 @@ impl From<ApiError> for async_graphql::Error {
                     }
                 })
             }
+            ApiError::NotFound { message } => coded_error(ErrorCode::NotFound, message),
             ApiError::Internal(cause) => {
                 tracing::error!(error = %cause, "request failed inside the server");
                 coded_error(ErrorCode::InternalServerError, "internal server error")

@@ -7,17 +7,21 @@
 
 mod article;
 mod connection;
+mod date;
 pub mod error;
 mod error_codes;
 mod gallery;
 pub mod loaders;
 mod section;
 mod time;
+mod views;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
 pub use time::SiteTimeZone;
+
+use crate::views::ViewCounter;
 
 /// All read operations.
 #[derive(MergedObject, Default)]
@@ -25,9 +29,14 @@ pub struct QueryRoot(
     article::ArticleQueries,
     section::SectionQueries,
     gallery::GalleryQueries,
+    views::ViewQueries,
 );
 
-pub type KronikaSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+/// All operations that change something.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(views::ViewMutations);
+
+pub type KronikaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Deeper queries than this are refused before they run; the deepest sensible query
 /// (article → gallery → photos → field) is far shallower.
@@ -36,8 +45,16 @@ const MAX_QUERY_DEPTH: usize = 16;
 const MAX_QUERY_COMPLEXITY: usize = 5_000;
 
 /// Builds the schema with the data every request shares.
-pub fn build_schema(db: DatabaseConnection, time_zone: SiteTimeZone) -> KronikaSchema {
-    schema_builder().data(db).data(time_zone).finish()
+pub fn build_schema(
+    db: DatabaseConnection,
+    time_zone: SiteTimeZone,
+    views: ViewCounter,
+) -> KronikaSchema {
+    schema_builder()
+        .data(db)
+        .data(time_zone)
+        .data(views)
+        .finish()
 }
 
 /// The schema in SDL, as checked in at `api/schema.graphql`.
@@ -45,9 +62,13 @@ pub fn sdl() -> String {
     schema_builder().finish().sdl()
 }
 
-fn schema_builder() -> async_graphql::SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .extension(error_codes::ErrorCodes)
-        .limit_depth(MAX_QUERY_DEPTH)
-        .limit_complexity(MAX_QUERY_COMPLEXITY)
+fn schema_builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .extension(error_codes::ErrorCodes)
+    .limit_depth(MAX_QUERY_DEPTH)
+    .limit_complexity(MAX_QUERY_COMPLEXITY)
 }

@@ -11,9 +11,11 @@ use poem::{Body, IntoResponse, Request, Response, handler};
 use tokio_util::compat::TokioAsyncReadCompatExt;
 
 use super::HttpState;
+use super::client_address::{client_address, user_agent};
 use super::response_cache::ResponseCache;
 use crate::graphql::error::{ErrorCode, coded_error};
 use crate::graphql::loaders::Loaders;
+use crate::views::Reader;
 
 #[handler]
 pub async fn graphql_get(request: &Request, Data(state): Data<&HttpState>) -> Response {
@@ -78,7 +80,12 @@ async fn execute(
     }
     let generation = state.response_cache.current_generation();
     let cacheable = cache_key.is_some() && !is_mutation(&graphql_request);
-    let graphql_request = graphql_request.data(Loaders::new(&state.db));
+    // The reader is what `recordView` counts a view for; resolvers never expose it.
+    let reader = Reader::new(
+        client_address(request, state.trust_proxy),
+        user_agent(request),
+    );
+    let graphql_request = graphql_request.data(Loaders::new(&state.db)).data(reader);
     let graphql_response = state.schema.execute(graphql_request).await;
     let body = match serde_json::to_vec(&graphql_response) {
         Ok(body) => Bytes::from(body),
