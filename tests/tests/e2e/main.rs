@@ -9,4 +9,7 @@ mod n_plus_one;
 mod reads;
 mod response_cache;
 mod seed;
+mod views_counting;
+mod views_reading;
+mod views_replicas;
 mod visibility;
