@@ -13,8 +13,8 @@ use chrono::NaiveDate;
 use entities::{article, article_view_daily, section};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, OnConflict, Order, Query, SelectStatement};
 use sea_orm::{
-    AccessMode, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic,
-    Iterable, QueryFilter, QueryOrder, QuerySelect, SqliteTransactionMode, TransactionOptions,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable,
+    QueryFilter, QueryOrder, QuerySelect, SqliteTransactionMode, TransactionOptions,
     TransactionSession, TransactionTrait,
 };
 
@@ -67,7 +67,8 @@ pub async fn add_views(
     let transaction = db
         .begin_with_options(TransactionOptions {
             isolation_level: None,
-            access_mode: Some(AccessMode::ReadWrite),
+            // Setting an access mode would cost PostgreSQL a SET TRANSACTION round trip.
+            access_mode: None,
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         })
         .await?;

@@ -7,10 +7,13 @@
 //! into an address (the hash is one-way and its key is secret), nothing links a reader's
 //! days (each day has its own key), and nothing survives a restart or reaches the disk.
 //!
-//! The set of hashes is bounded by [`DEFAULT_DEDUPE_CAPACITY`] entries. A day with more
-//! distinct (reader, article) pairs than that keeps counting, but the readers past the
-//! bound are not remembered, so their reloads count again: over-counting a little on an
-//! extraordinary day is better than dropping views or running out of memory.
+//! Memory is bounded by [`DEFAULT_DEDUPE_CAPACITY`] hashes, kept in two halves: new
+//! hashes go into the current half, and when it is full it becomes the previous half and
+//! the old previous half is forgotten. So the most recent half of the capacity is always
+//! remembered, and a busy day forgets its oldest readers first: a reader who reloads
+//! within the last few hundred thousand views is caught, one who comes back much later
+//! may count twice. Reloads come soon after the first view, so this costs little, and it
+//! keeps the dedupe working on a day busier than its memory, without dropping views.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -22,7 +25,7 @@ use siphasher::sip::SipHasher13;
 
 use super::reader::Reader;
 
-/// How many (reader, article) pairs a day remembers: about 20 MiB of hashes at most.
+/// How many (reader, article) pairs are remembered at most: about 20 MiB of hashes.
 pub const DEFAULT_DEDUPE_CAPACITY: usize = 1_000_000;
 
 /// Remembers which readers viewed which article today, as salted hashes only.
@@ -31,10 +34,15 @@ pub struct DailyDedupe {
     capacity: usize,
 }
 
+type Fingerprints = HashSet<u64, BuildHasherDefault<PassThroughHasher>>;
+
 struct DedupeDay {
     day: Option<NaiveDate>,
     salt: Salt,
-    seen: HashSet<u64, BuildHasherDefault<PassThroughHasher>>,
+    /// Where new fingerprints go, up to half the capacity.
+    current: Fingerprints,
+    /// The half filled before `current`, still consulted.
+    previous: Fingerprints,
     warned_full: bool,
 }
 
@@ -44,10 +52,11 @@ impl DailyDedupe {
             state: Mutex::new(DedupeDay {
                 day: None,
                 salt: Salt::fresh(),
-                seen: HashSet::default(),
+                current: Fingerprints::default(),
+                previous: Fingerprints::default(),
                 warned_full: false,
             }),
-            capacity,
+            capacity: capacity.max(2),
         }
     }
 
@@ -67,28 +76,30 @@ impl DailyDedupe {
             state.start_day(day);
         }
         let fingerprint = state.salt.fingerprint(reader, article_id);
-        if state.seen.contains(&fingerprint) {
+        if state.current.contains(&fingerprint) || state.previous.contains(&fingerprint) {
             return false;
         }
-        if state.seen.len() < self.capacity {
-            state.seen.insert(fingerprint);
-        } else if !state.warned_full {
-            state.warned_full = true;
-            tracing::warn!(
-                capacity = self.capacity,
-                "view dedupe memory is full for today; further readers are counted without \
-                 being remembered, so their reloads count again until midnight"
-            );
+        if state.current.len() >= self.capacity / 2 {
+            state.previous = std::mem::take(&mut state.current);
+            if !state.warned_full {
+                state.warned_full = true;
+                tracing::info!(
+                    capacity = self.capacity,
+                    "view dedupe memory is full today; the oldest readers are forgotten first"
+                );
+            }
         }
+        state.current.insert(fingerprint);
         true
     }
 
     /// How many (reader, article) pairs today's memory holds.
     pub fn remembered(&self) -> usize {
-        match self.state.lock() {
-            Ok(state) => state.seen.len(),
-            Err(poisoned) => poisoned.into_inner().seen.len(),
-        }
+        let state = match self.state.lock() {
+            Ok(state) => state,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        state.current.len() + state.previous.len()
     }
 }
 
@@ -96,8 +107,9 @@ impl DedupeDay {
     fn start_day(&mut self, day: NaiveDate) {
         self.day = Some(day);
         self.salt = Salt::fresh();
-        // A new set rather than `clear`, so that a busy day's memory is given back.
-        self.seen = HashSet::default();
+        // New sets rather than `clear`, so that a busy day's memory is given back.
+        self.current = Fingerprints::default();
+        self.previous = Fingerprints::default();
         self.warned_full = false;
     }
 }
@@ -223,15 +235,25 @@ mod tests {
     }
 
     #[test]
-    fn past_its_capacity_it_counts_without_remembering() {
-        let dedupe = DailyDedupe::new(2);
+    fn past_its_capacity_it_forgets_the_oldest_readers_first() {
+        let dedupe = DailyDedupe::new(4);
         let anna = reader("192.0.2.1", "Firefox");
-        assert!(dedupe.first_view(day(1), &anna, 1));
-        assert!(dedupe.first_view(day(1), &anna, 2));
-        assert!(dedupe.first_view(day(1), &anna, 3));
-        assert!(dedupe.first_view(day(1), &anna, 3), "not remembered");
-        assert!(!dedupe.first_view(day(1), &anna, 1), "still remembered");
-        assert_eq!(dedupe.remembered(), 2);
+        for article_id in 1..=4 {
+            assert!(dedupe.first_view(day(1), &anna, article_id));
+        }
+        assert_eq!(dedupe.remembered(), 4);
+        assert!(
+            !dedupe.first_view(day(1), &anna, 1),
+            "the previous half is consulted"
+        );
+        assert!(dedupe.first_view(day(1), &anna, 5));
+        assert_eq!(dedupe.remembered(), 3, "the oldest half was forgotten");
+        assert!(
+            dedupe.first_view(day(1), &anna, 1),
+            "forgotten, so counted again"
+        );
+        assert!(!dedupe.first_view(day(1), &anna, 4));
+        assert!(!dedupe.first_view(day(1), &anna, 5));
     }
 
     #[test]
