@@ -7,8 +7,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpListener};
-use poem::{EndpointExt, Server};
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::auth::LoginThrottle;
@@ -19,6 +19,7 @@ use crate::editing::lifecycle;
 use crate::graphql::{self, SharedData, SiteTimeZone};
 use crate::http::response_cache::ResponseCache;
 use crate::http::{self, HttpState};
+use crate::views::{FlushReport, ViewCounter};
 
 /// How long in-flight requests may take to finish after a shutdown signal.
 const GRACEFUL_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -49,6 +50,7 @@ pub struct App {
     statements: StatementCounter,
     response_cache: ResponseCache,
     login_throttle: LoginThrottle,
+    views: ViewCounter,
 }
 
 impl App {
@@ -74,12 +76,14 @@ impl App {
                 .map_err(StartError::DemoContent)?;
         }
         let response_cache = ResponseCache::new(config.response_cache_ttl);
+        let views = ViewCounter::new(db.clone(), config.timezone);
         Ok(Self {
             config,
             db,
             statements,
             response_cache,
             login_throttle: LoginThrottle::default(),
+            views,
         })
     }
 
@@ -96,10 +100,24 @@ impl App {
         self.statements.get()
     }
 
-    /// Tells the read path that content changed: cached responses are no longer served.
-    /// Every code path that commits a content change must call this.
+    /// Tells the read path that content changed: cached responses are no longer served,
+    /// and the view counter asks again which articles are published. Every code path that
+    /// commits a content change must call this. Counting a view is not a content change
+    /// and does not call it.
     pub fn content_changed(&self) {
         self.response_cache.content_changed();
+        self.views.content_changed();
+    }
+
+    /// Writes the views counted so far now, instead of at the next flush interval. The
+    /// tests use it; the server flushes by itself.
+    pub async fn flush_views(&self) -> Result<FlushReport, DbErr> {
+        self.views.flush().await
+    }
+
+    /// Views counted in memory and not yet written.
+    pub fn pending_views(&self) -> u64 {
+        self.views.pending_views()
     }
 
     /// The HTTP application with all routes and middleware.
@@ -109,13 +127,15 @@ impl App {
             time_zone: SiteTimeZone(self.config.timezone),
             response_cache: self.response_cache.clone(),
             login_throttle: self.login_throttle.clone(),
+            views: self.views.clone(),
         });
         http::routes(HttpState {
             schema,
             db: self.db.clone(),
             response_cache: self.response_cache.clone(),
+            views: self.views.clone(),
+            trust_proxy: self.config.trust_proxy,
         })
-        .with(poem::middleware::Tracing)
     }
 
     /// Binds the configured address. Port 0 picks a free port; the bound address is
@@ -137,19 +157,27 @@ impl App {
         })
     }
 
-    /// Serves until `shutdown` completes, then lets in-flight requests finish. The
-    /// scheduler runs alongside for as long as the server does.
+    /// Serves until `shutdown` completes, then lets in-flight requests finish, and then
+    /// writes every view still counted in memory. While it serves, the scheduler
+    /// publishes due articles and counted views are written every `view_flush_interval`.
+    ///
+    /// A graceful stop loses no counted view unless the last flush fails on every retry;
+    /// that ends in an error naming how many were lost.
     pub async fn serve(
         &self,
         listener: BoundListener,
         shutdown: impl Future<Output = ()> + Send,
     ) -> io::Result<()> {
         let scheduler = tokio::spawn(self.clone().run_scheduler());
+        let flusher = self.views.start_flusher(self.config.view_flush_interval);
         let served = Server::new_with_acceptor(listener.acceptor)
             .run_with_graceful_shutdown(self.endpoint(), shutdown, Some(GRACEFUL_SHUTDOWN_TIMEOUT))
             .await;
         scheduler.abort();
-        served
+        flusher.stop().await;
+        let flushed = self.views.flush_before_exit().await;
+        served?;
+        flushed.map(|_| ()).map_err(io::Error::other)
     }
 
     /// Publishes scheduled articles when their time comes. The first check runs at once,

@@ -26,6 +26,11 @@ Environment variables (each flag above also names its variable):
   KRONIKA_RESPONSE_CACHE_SECONDS
                       seconds an anonymous query's response is replayed from memory;
                       0 turns the cache off (default 5)
+  KRONIKA_VIEW_FLUSH_SECONDS
+                      seconds between writes of counted views to the database; a
+                      crash loses at most this much counting (default 5)
+  KRONIKA_TRUST_PROXY take readers' addresses from the last X-Forwarded-For entry;
+                      only behind one reverse proxy that sets it (default false)
   RUST_LOG            log filter, e.g. info or kronika_api=debug (default info)
 
 With no subcommand, `kronika` runs `serve`.";
@@ -132,6 +137,27 @@ pub struct ServeArgs {
     /// Seconds between checks for scheduled articles that are due.
     #[arg(long, env = "KRONIKA_SCHEDULER_SECONDS", default_value_t = 10, global = true, value_parser = clap::value_parser!(u64).range(1..))]
     pub scheduler_seconds: u64,
+    /// Seconds between writes of counted views to the database (1 or more). A crash loses
+    /// at most the views of one interval; a graceful stop writes them all.
+    #[arg(
+        long,
+        env = "KRONIKA_VIEW_FLUSH_SECONDS",
+        default_value_t = 5,
+        value_parser = clap::value_parser!(u64).range(1..),
+        global = true
+    )]
+    pub view_flush_seconds: u64,
+    /// Take a reader's address from the last X-Forwarded-For entry instead of the
+    /// connection, for counting views. Turn on only behind one reverse proxy that sets the
+    /// header; without one, any client could pose as many readers.
+    #[arg(
+        long,
+        env = "KRONIKA_TRUST_PROXY",
+        default_value_t = false,
+        global = true,
+        action = clap::ArgAction::Set
+    )]
+    pub trust_proxy: bool,
 }
 
 impl Cli {
@@ -145,6 +171,8 @@ impl Cli {
         config.demo_content = serve.demo_content;
         config.response_cache_ttl = std::time::Duration::from_secs(serve.response_cache_seconds);
         config.scheduler_interval = std::time::Duration::from_secs(serve.scheduler_seconds);
+        config.view_flush_interval = std::time::Duration::from_secs(serve.view_flush_seconds);
+        config.trust_proxy = serve.trust_proxy;
         config
     }
 }

@@ -27,6 +27,14 @@ pub struct Config {
     pub response_cache_ttl: Duration,
     /// How often the scheduler publishes scheduled articles whose time has come.
     pub scheduler_interval: Duration,
+    /// How often views counted in memory are written to the database. A crash (SIGKILL,
+    /// power loss) loses at most the views of one interval; a graceful stop loses none.
+    /// Default 5 s.
+    pub view_flush_interval: Duration,
+    /// Take a reader's address from the last `X-Forwarded-For` entry instead of the TCP
+    /// connection. Only for a server behind one reverse proxy that sets that header.
+    /// Default off.
+    pub trust_proxy: bool,
 }
 
 impl Config {
@@ -40,6 +48,8 @@ impl Config {
             demo_content: true,
             response_cache_ttl: Duration::from_secs(5),
             scheduler_interval: Duration::from_secs(10),
+            view_flush_interval: Duration::from_secs(5),
+            trust_proxy: false,
         }
     }
 

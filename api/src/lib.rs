@@ -17,6 +17,7 @@ pub mod domain;
 pub mod editing;
 pub mod graphql;
 pub mod http;
+pub mod views;
 
 pub use app::App;
 pub use config::Config;

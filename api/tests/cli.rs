@@ -28,12 +28,16 @@ fn help_lists_every_subcommand_flag_and_environment_variable() {
         "--database-url",
         "--timezone",
         "--demo-content",
+        "--view-flush-seconds",
+        "--trust-proxy",
         "KRONIKA_LISTEN",
         "KRONIKA_DATA_DIR",
         "DATABASE_URL",
         "KRONIKA_TIMEZONE",
         "KRONIKA_DEMO_CONTENT",
         "KRONIKA_RESPONSE_CACHE_SECONDS",
+        "KRONIKA_VIEW_FLUSH_SECONDS",
+        "KRONIKA_TRUST_PROXY",
         "RUST_LOG",
     ] {
         assert!(
@@ -62,6 +66,8 @@ fn bad_configuration_values_are_refused_before_anything_starts() {
         ),
         (vec!["--timezone", "Europe/Atlantis"], "--timezone"),
         (vec!["--demo-content", "maybe"], "--demo-content"),
+        (vec!["--view-flush-seconds", "0"], "--view-flush-seconds"),
+        (vec!["--trust-proxy", "sometimes"], "--trust-proxy"),
     ] {
         let output = kronika(&args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");

@@ -6,15 +6,18 @@
 //! they were skipped: they never pass silently as if they had run.
 
 pub mod fixtures;
+pub mod views;
 
 pub use fixtures::{PASSWORD, Session};
 
+use std::io;
 use std::net::SocketAddr;
 
 use kronika_api::{App, Config};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 
 /// Which database a test runs against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +36,7 @@ pub struct TestApp {
     _data_dir: tempfile::TempDir,
     postgres_database: Option<PostgresDatabase>,
     shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<io::Result<()>>>,
 }
 
 impl TestApp {
@@ -51,19 +55,15 @@ impl TestApp {
 
     /// A server of the given backend; `demo_content` loads the first-run content.
     pub async fn spawn(backend: Backend, demo_content: bool) -> Option<Self> {
-        Self::spawn_configured(backend, |config| config.demo_content = demo_content).await
+        Self::spawn_with(backend, |config| config.demo_content = demo_content).await
     }
 
-    /// A server of the given backend with test defaults changed by `configure`.
-    pub async fn spawn_configured(
-        backend: Backend,
-        configure: impl FnOnce(&mut Config),
-    ) -> Option<Self> {
+    /// A server of the given backend on a fresh database, without demo content unless
+    /// `configure` asks for it; `configure` may change any other setting too.
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Option<Self> {
         let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}"));
         let mut config = Config::new(data_dir.path().to_path_buf());
-        config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
         config.demo_content = false;
-        configure(&mut config);
         let postgres_database = match backend {
             Backend::Sqlite => None,
             Backend::Postgres => {
@@ -81,6 +81,30 @@ impl TestApp {
                 Some(database)
             }
         };
+        configure(&mut config);
+        Some(Self::start(config, backend, data_dir, postgres_database).await)
+    }
+
+    /// A second server on this one's database, as a second process behind a load
+    /// balancer would be: its own pool, caches and view counter. The first app owns the
+    /// database, so drop the second one first (declare it later).
+    pub async fn spawn_sharing_database(&self, configure: impl FnOnce(&mut Config)) -> Self {
+        let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}"));
+        let mut config = self.app.config().clone();
+        config.data_dir = data_dir.path().to_path_buf();
+        config.database_url = Some(self.app.config().effective_database_url());
+        config.demo_content = false;
+        configure(&mut config);
+        Self::start(config, self.backend, data_dir, None).await
+    }
+
+    async fn start(
+        mut config: Config,
+        backend: Backend,
+        data_dir: tempfile::TempDir,
+        postgres_database: Option<PostgresDatabase>,
+    ) -> Self {
+        config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
         let app = App::build(config)
             .await
             .unwrap_or_else(|error| panic!("the app did not build: {error}"));
@@ -91,15 +115,13 @@ impl TestApp {
         let address = listener.local_address();
         let (shutdown, shutdown_received) = oneshot::channel::<()>();
         let server = app.clone();
-        tokio::spawn(async move {
+        let server = tokio::spawn(async move {
             let stopped = async {
                 let _ = shutdown_received.await;
             };
-            if let Err(error) = server.serve(listener, stopped).await {
-                eprintln!("test server stopped with an error: {error}");
-            }
+            server.serve(listener, stopped).await
         });
-        Some(Self {
+        Self {
             address,
             app,
             client: reqwest::Client::new(),
@@ -107,7 +129,24 @@ impl TestApp {
             _data_dir: data_dir,
             postgres_database,
             shutdown: Some(shutdown),
-        })
+            server: Some(server),
+        }
+    }
+
+    /// Stops the server as SIGTERM would and waits until it has finished: in-flight
+    /// requests answered and every counted view written. The database stays for
+    /// assertions (through `db()` or a second app from `spawn_sharing_database`).
+    pub async fn shutdown(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            match server.await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => panic!("the server stopped with an error: {error}"),
+                Err(error) => panic!("the server task failed: {error}"),
+            }
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -226,21 +265,39 @@ async fn connect(url: &str) -> DatabaseConnection {
 
 /// Runs a scenario `async fn name(app: TestApp)` as two tests, `name::sqlite` and
 /// `name::postgres`; the second says it was skipped when PostgreSQL is not configured.
+///
+/// `on_both_databases!(configured_by = function; scenario, …)` first passes each app's
+/// `Config` to `fn function(&mut Config)` of the same file, for scenarios that need other
+/// settings.
 #[macro_export]
 macro_rules! on_both_databases {
-    ($($scenario:ident),* $(,)?) => {$(
+    (configured_by = $configure:ident; $($scenario:ident),* $(,)?) => {
+        $crate::on_both_databases!(@configured super::$configure; $($scenario),*);
+    };
+    (@configured $configure:path; $($scenario:ident),* $(,)?) => {$(
         mod $scenario {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                super::$scenario($crate::TestApp::spawn_sqlite().await).await;
+                let app = $crate::TestApp::spawn_with($crate::Backend::Sqlite, $configure)
+                    .await
+                    .unwrap_or_else(|| panic!("SQLite is always available"));
+                super::$scenario(app).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if let Some(app) = $crate::TestApp::spawn_postgres().await {
+                if let Some(app) =
+                    $crate::TestApp::spawn_with($crate::Backend::Postgres, $configure).await
+                {
                     super::$scenario(app).await;
                 }
             }
         }
     )*};
+    ($($scenario:ident),* $(,)?) => {
+        $crate::on_both_databases!(@configured $crate::keep_defaults; $($scenario),*);
+    };
 }
+
+/// The configuration of `on_both_databases!` without `configured_by`: the defaults.
+pub fn keep_defaults(_config: &mut Config) {}

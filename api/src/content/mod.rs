@@ -6,6 +6,7 @@
 pub mod article_list;
 pub mod cursor;
 pub mod relations;
+pub mod views;
 pub mod write;
 
 use entities::{article, article_slug};

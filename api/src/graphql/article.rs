@@ -6,16 +6,19 @@ use entities::article;
 use sea_orm::DatabaseConnection;
 
 use super::connection::{ArticleConnection, ArticleFilterInput, ArticleOrderInput, PageRequest};
+use super::date::Date;
 use super::error::ApiError;
 use super::gallery::Gallery;
-use super::loaders::Loaders;
+use super::loaders::{DailyViewsKey, Loaders};
 use super::revisions::{ChangeLogEntry, Revision};
 use super::section::{Section, Tag};
 use super::time::SiteTimeZone;
 use super::viewer::viewer;
+use super::views::{DailyViews, fill_series, series_range};
 use crate::content::{self, Audience};
 use crate::domain;
 use crate::editing::revisions as revision_store;
+use crate::views::site_today;
 
 #[derive(Default)]
 pub struct ArticleQueries;
@@ -195,9 +198,35 @@ impl Article {
             .present(self.0.created_at)
     }
 
-    /// How many times readers have viewed the article.
+    /// How many times readers have viewed the article: each reader once a day, bots not
+    /// at all. Views reach it with each flush, every few seconds.
     async fn view_count(&self) -> i64 {
         self.0.view_count
+    }
+
+    /// Views per calendar day in the site's time zone, every day from `from` to `to`
+    /// (both included, at most 366 days) with zero for days without views. `to` defaults
+    /// to today and `from` to 29 days before `to`.
+    async fn views_by_day(
+        &self,
+        ctx: &Context<'_>,
+        from: Option<Date>,
+        to: Option<Date>,
+    ) -> Result<Vec<DailyViews>, ApiError> {
+        let today = site_today(ctx.data_unchecked::<SiteTimeZone>().0);
+        let (from, to) = series_range(today, from, to)?;
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let key = DailyViewsKey {
+            article_id: self.0.id,
+            from,
+            to,
+        };
+        let days_with_views = loaders.daily_views.load_one(key).await?;
+        Ok(fill_series(
+            from,
+            to,
+            days_with_views.as_deref().unwrap_or_default(),
+        ))
     }
 
     async fn section(&self, ctx: &Context<'_>) -> Result<Section, ApiError> {

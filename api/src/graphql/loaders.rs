@@ -8,11 +8,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
+use chrono::NaiveDate;
 use entities::{account, gallery, photo, section, tag};
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::content::article_list::{self, ArticleOrder, ArticlePage};
 use crate::content::relations;
+use crate::content::views as view_statistics;
 
 macro_rules! batch_loader {
     ($(#[$doc:meta])* $name:ident, $value:ty, $query:path) => {
@@ -102,6 +104,54 @@ impl Loader<SectionPageKey> for SectionFirstPageLoader {
     }
 }
 
+/// Which days of an article's view series a field asks for (both ends included).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DailyViewsKey {
+    pub article_id: i64,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// The days with views of each article within a range, in day order. Fields that ask
+/// for the same range share one statement, however many articles they cover.
+pub struct DailyViewsLoader(DatabaseConnection);
+
+impl Loader<DailyViewsKey> for DailyViewsLoader {
+    type Value = Vec<(NaiveDate, i64)>;
+    type Error = Arc<DbErr>;
+
+    async fn load(
+        &self,
+        keys: &[DailyViewsKey],
+    ) -> Result<HashMap<DailyViewsKey, Self::Value>, Self::Error> {
+        let mut articles_by_range: HashMap<(NaiveDate, NaiveDate), Vec<i64>> = HashMap::new();
+        for key in keys {
+            articles_by_range
+                .entry((key.from, key.to))
+                .or_default()
+                .push(key.article_id);
+        }
+        let mut series = HashMap::new();
+        for ((from, to), article_ids) in articles_by_range {
+            let mut by_article = view_statistics::daily_views(&self.0, &article_ids, from, to)
+                .await
+                .map_err(Arc::new)?;
+            for article_id in article_ids {
+                let days = by_article.remove(&article_id).unwrap_or_default();
+                series.insert(
+                    DailyViewsKey {
+                        article_id,
+                        from,
+                        to,
+                    },
+                    days,
+                );
+            }
+        }
+        Ok(series)
+    }
+}
+
 /// All loaders of one request.
 pub struct Loaders {
     pub sections: DataLoader<SectionLoader>,
@@ -111,6 +161,7 @@ pub struct Loaders {
     pub galleries: DataLoader<GalleryLoader>,
     pub article_tags: DataLoader<ArticleTagsLoader>,
     pub gallery_photos: DataLoader<GalleryPhotosLoader>,
+    pub daily_views: DataLoader<DailyViewsLoader>,
 }
 
 impl Loaders {
@@ -126,6 +177,7 @@ impl Loaders {
             galleries: DataLoader::new(GalleryLoader(db.clone()), tokio::spawn),
             article_tags: DataLoader::new(ArticleTagsLoader(db.clone()), tokio::spawn),
             gallery_photos: DataLoader::new(GalleryPhotosLoader(db.clone()), tokio::spawn),
+            daily_views: DataLoader::new(DailyViewsLoader(db.clone()), tokio::spawn),
         }
     }
 }

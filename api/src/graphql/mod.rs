@@ -8,6 +8,7 @@
 mod article;
 pub mod auth;
 mod connection;
+mod date;
 mod editing;
 pub mod error;
 mod error_codes;
@@ -18,6 +19,7 @@ mod section;
 mod taxonomy;
 mod time;
 mod viewer;
+mod views;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
@@ -26,6 +28,7 @@ pub use time::SiteTimeZone;
 
 use crate::auth::LoginThrottle;
 use crate::http::response_cache::ResponseCache;
+use crate::views::ViewCounter;
 
 /// All read operations.
 #[derive(MergedObject, Default)]
@@ -34,14 +37,16 @@ pub struct QueryRoot(
     section::SectionQueries,
     gallery::GalleryQueries,
     auth::AuthQueries,
+    views::ViewQueries,
 );
 
-/// All write operations.
+/// All operations that change something.
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
     auth::AuthMutations,
     editing::ArticleMutations,
     taxonomy::TaxonomyMutations,
+    views::ViewMutations,
 );
 
 pub type KronikaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -53,6 +58,7 @@ pub struct SharedData {
     pub time_zone: SiteTimeZone,
     pub response_cache: ResponseCache,
     pub login_throttle: LoginThrottle,
+    pub views: ViewCounter,
 }
 
 /// Deeper queries than this are refused before they run; the deepest sensible query
@@ -68,6 +74,7 @@ pub fn build_schema(shared: SharedData) -> KronikaSchema {
         .data(shared.time_zone)
         .data(shared.response_cache)
         .data(shared.login_throttle)
+        .data(shared.views)
         .finish()
 }
 

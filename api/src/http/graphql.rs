@@ -11,11 +11,13 @@ use poem::{Body, IntoResponse, Request, Response, handler};
 use tokio_util::compat::TokioAsyncReadCompatExt;
 
 use super::HttpState;
+use super::client_address::{client_address, user_agent};
 use super::response_cache::ResponseCache;
 use crate::auth;
 use crate::graphql::auth::ClientAddress;
 use crate::graphql::error::{ErrorCode, coded_error};
 use crate::graphql::loaders::Loaders;
+use crate::views::Reader;
 
 #[handler]
 pub async fn graphql_get(request: &Request, Data(state): Data<&HttpState>) -> Response {
@@ -95,14 +97,14 @@ async fn execute(
             );
         }
     };
-    let client_address = request
-        .remote_addr()
-        .as_socket_addr()
-        .map(|address| address.ip());
+    let address = client_address(request, state.trust_proxy);
+    // The reader is what `recordView` counts a view for; resolvers never expose it.
+    let reader = Reader::new(address, user_agent(request));
     let graphql_request = graphql_request
         .data(Loaders::new(&state.db))
         .data(viewer)
-        .data(ClientAddress(client_address));
+        .data(ClientAddress(Some(address)))
+        .data(reader);
     let graphql_response = state.schema.execute(graphql_request).await;
     let body = match serde_json::to_vec(&graphql_response) {
         Ok(body) => Bytes::from(body),

@@ -6,7 +6,8 @@
 //! once as a JSON line for scripts. `loadbench ceiling` serves a canned
 //! response from a bare poem app, which shows the most any handler could
 //! reach on the same machine and HTTP stack. `scripts/bench-read.sh` runs
-//! both against the real server.
+//! both against the real server; `scripts/bench-views.sh` drives the view
+//! beacon with a URL per article and a new reader per round of articles.
 
 mod ceiling;
 mod report;
@@ -23,7 +24,7 @@ use bytes::Bytes;
 use clap::{Args, Parser, Subcommand};
 
 use crate::run::RunConfig;
-use crate::target::{HttpMethod, RequestTemplate};
+use crate::target::{HttpMethod, RequestTemplate, Variation};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -55,12 +56,26 @@ struct CeilingArgs {
 
 #[derive(Debug, Args)]
 struct RunArgs {
-    /// The GraphQL endpoint, e.g. http://127.0.0.1:8080/graphql.
+    /// The GraphQL endpoint, e.g. http://127.0.0.1:8080/graphql, or any
+    /// URL; with --article-ids-file it holds {article}, e.g.
+    /// http://127.0.0.1:8080/api/views/{article}.
     #[arg(long)]
     url: String,
-    /// A JSON request body: {"query": "..."}.
+    /// A JSON request body: {"query": "..."}; an empty body when unset.
     #[arg(long)]
-    body_file: PathBuf,
+    body_file: Option<PathBuf>,
+    /// A file with one value per line for the URL's {article}; requests use
+    /// them in turn.
+    #[arg(long)]
+    article_ids_file: Option<PathBuf>,
+    /// The User-Agent header of every request; none when unset.
+    #[arg(long)]
+    user_agent: Option<String>,
+    /// Append " reader/N" to the User-Agent, N growing each time the article
+    /// ids come round: every (reader, article) pair is then new, as if each
+    /// request came from another reader.
+    #[arg(long, requires = "user_agent")]
+    unique_readers: bool,
     #[arg(long, value_enum, default_value_t = HttpMethod::Post)]
     method: HttpMethod,
     /// Concurrent keep-alive connections, each with one request in flight.
@@ -127,8 +142,20 @@ async fn serve_ceiling(args: CeilingArgs) -> Result<()> {
 }
 
 async fn load(args: RunArgs) -> Result<()> {
-    let body = read_body(&args.body_file)?;
-    let template = RequestTemplate::new(&args.url, args.method, body).await?;
+    let body = match &args.body_file {
+        Some(path) => read_body(path)?,
+        None => Bytes::new(),
+    };
+    let article_ids = match &args.article_ids_file {
+        Some(path) => read_lines(path)?,
+        None => Vec::new(),
+    };
+    let variation = Variation {
+        article_ids,
+        user_agent: args.user_agent,
+        unique_readers: args.unique_readers,
+    };
+    let template = RequestTemplate::new(&args.url, args.method, body, variation).await?;
     let config = RunConfig {
         label: args.label.unwrap_or_else(|| args.url.clone()),
         connections: args.connections,
@@ -146,6 +173,20 @@ async fn load(args: RunArgs) -> Result<()> {
 fn read_body(path: &Path) -> Result<Bytes> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok(Bytes::from(bytes))
+}
+
+/// The non-empty lines of a file, trimmed.
+fn read_lines(path: &Path) -> Result<Vec<String>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let lines: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(ToOwned::to_owned)
+        .collect();
+    anyhow::ensure!(!lines.is_empty(), "{} has no values", path.display());
+    Ok(lines)
 }
 
 fn seconds(value: f64, flag: &str) -> Result<Duration> {

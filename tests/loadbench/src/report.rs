@@ -44,6 +44,9 @@ pub struct RunReport {
     pub p99_ms: f64,
     pub max_ms: f64,
     pub errors: u64,
+    /// Successful responses over the whole run, warm-up included: what a
+    /// server that counts requests (view beacons) should have counted.
+    pub all_successes: u64,
     #[serde(skip)]
     pub error_counts: ErrorCounts,
 }
@@ -78,6 +81,8 @@ impl RunReport {
 pub struct Tally {
     pub latencies_us: Histogram<u64>,
     pub errors: ErrorCounts,
+    /// Successful responses, warm-up included.
+    pub all_successes: u64,
 }
 
 impl Tally {
@@ -86,6 +91,7 @@ impl Tally {
             latencies_us: Histogram::new_with_bounds(1, MAX_LATENCY_US, 3)
                 .context("cannot create the latency histogram")?,
             errors: ErrorCounts::default(),
+            all_successes: 0,
         })
     }
 
@@ -96,6 +102,7 @@ impl Tally {
         self.errors.transport += other.errors.transport;
         self.errors.status += other.errors.status;
         self.errors.body += other.errors.body;
+        self.all_successes += other.all_successes;
         Ok(())
     }
 
@@ -117,6 +124,7 @@ impl Tally {
             p99_ms: ms(h.value_at_quantile(0.99)),
             max_ms: ms(h.max()),
             errors: self.errors.total(),
+            all_successes: self.all_successes,
             error_counts: self.errors,
         }
     }

@@ -116,6 +116,9 @@ impl Worker {
                 let Ok(outcome) = timeout_at(self.until, exchange).await else {
                     return self.tally;
                 };
+                if matches!(outcome, Outcome::Success) {
+                    self.tally.all_successes += 1;
+                }
                 if sent < self.measure_from {
                     if matches!(outcome, Outcome::Transport | Outcome::Closed) {
                         break;
@@ -193,7 +196,7 @@ async fn connect(template: &RequestTemplate) -> Result<SendRequest<Full<Bytes>>>
 mod tests {
     use super::*;
     use crate::ceiling;
-    use crate::target::HttpMethod;
+    use crate::target::{HttpMethod, Variation};
 
     const BODY: &str = r#"{"data":{"article":{"title":"Razem"}}}"#;
 
@@ -211,7 +214,9 @@ mod tests {
             (HttpMethod::Post, Duration::from_secs(1)),
             (HttpMethod::Get, Duration::from_millis(300)),
         ] {
-            let template = Arc::new(RequestTemplate::new(&url, method, query.clone()).await?);
+            let template = Arc::new(
+                RequestTemplate::new(&url, method, query.clone(), Variation::default()).await?,
+            );
             let config = RunConfig {
                 label: format!("ceiling {method:?}"),
                 connections: 4,
@@ -236,8 +241,15 @@ mod tests {
         let (addr, serve) = ceiling::bind(([127, 0, 0, 1], 0).into(), Bytes::from(BODY)).await?;
         let server = tokio::spawn(serve);
         let url = format!("http://{addr}/graphql");
-        let template =
-            Arc::new(RequestTemplate::new(&url, HttpMethod::Post, Bytes::from("{}")).await?);
+        let template = Arc::new(
+            RequestTemplate::new(
+                &url,
+                HttpMethod::Post,
+                Bytes::from("{}"),
+                Variation::default(),
+            )
+            .await?,
+        );
         for (expect, reject) in [(Some(r#""errors""#), None), (None, Some(r#""data""#))] {
             let config = RunConfig {
                 label: "mismatch".into(),
@@ -256,13 +268,63 @@ mod tests {
         Ok(())
     }
 
+    /// Article ids are used in turn, and with unique readers the User-Agent
+    /// changes every time they come round, so no (reader, article) repeats.
+    #[tokio::test]
+    async fn variations_make_every_reader_and_article_pair_new() -> Result<()> {
+        let variation = Variation {
+            article_ids: vec!["7".into(), "9".into()],
+            user_agent: Some("Browser/1.0".into()),
+            unique_readers: true,
+        };
+        let template = RequestTemplate::new(
+            "http://127.0.0.1:9/api/views/{article}",
+            HttpMethod::Post,
+            Bytes::new(),
+            variation,
+        )
+        .await?;
+        let sent: Vec<(String, String)> = (0..4)
+            .map(|_| {
+                let request = template.build();
+                let user_agent = request
+                    .headers()
+                    .get("user-agent")
+                    .and_then(|value| value.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                (request.uri().to_string(), user_agent)
+            })
+            .collect();
+        let expected = [
+            ("/api/views/7", "Browser/1.0 reader/0"),
+            ("/api/views/9", "Browser/1.0 reader/0"),
+            ("/api/views/7", "Browser/1.0 reader/1"),
+            ("/api/views/9", "Browser/1.0 reader/1"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(uri, agent)| ((*uri).to_owned(), (*agent).to_owned()))
+            .collect();
+        assert_eq!(sent, expected);
+        Ok(())
+    }
+
     #[tokio::test]
     async fn get_moves_the_query_into_the_url() -> Result<()> {
         let body = Bytes::from(r#"{"query":"{ a(x: \"b c\") }","variables":{"n":1}}"#);
-        let template =
-            RequestTemplate::new("http://127.0.0.1:9/graphql", HttpMethod::Get, body).await?;
+        let template = RequestTemplate::new(
+            "http://127.0.0.1:9/graphql",
+            HttpMethod::Get,
+            body,
+            Variation::default(),
+        )
+        .await?;
         assert_eq!(
-            template.target().to_string(),
+            template
+                .target()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             "/graphql?query=%7B+a%28x%3A+%22b+c%22%29+%7D&variables=%7B%22n%22%3A1%7D"
         );
         Ok(())

@@ -1,13 +1,16 @@
-//! The one request that every connection sends, prepared once from the
-//! command line so that the hot loop only clones cheap reference-counted
-//! handles instead of parsing or allocating.
+//! The request that every connection sends, prepared once from the command
+//! line so that the hot loop only clones cheap reference-counted handles
+//! instead of parsing. A [`Variation`] can make consecutive requests differ
+//! (another article in the URL, another reader's User-Agent), for loads such
+//! as view beacons that must not look like one client repeating itself.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result, bail, ensure};
 use bytes::Bytes;
 use http_body_util::Full;
-use hyper::header::{CONTENT_TYPE, HOST, HeaderValue};
+use hyper::header::{CONTENT_TYPE, HOST, HeaderValue, USER_AGENT};
 use hyper::{Method, Request, Uri};
 
 /// How the GraphQL document travels to the server.
@@ -20,28 +23,67 @@ pub enum HttpMethod {
     Get,
 }
 
-/// A resolved address plus everything needed to rebuild the same request.
-#[derive(Debug, Clone)]
+/// The placeholder in a URL that [`Variation::article_ids`] fills in.
+pub const ARTICLE_PLACEHOLDER: &str = "{article}";
+
+/// What changes from one request to the next; the default changes nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Variation {
+    /// Values for the `{article}` placeholder of the URL, used in turn.
+    pub article_ids: Vec<String>,
+    /// The User-Agent header of every request; none when unset.
+    pub user_agent: Option<String>,
+    /// Appends ` reader/N` to the User-Agent, N growing by one each time the
+    /// article ids come round, so that every (reader, article) pair is new
+    /// and a server that counts each reader once counts every request.
+    pub unique_readers: bool,
+}
+
+/// A resolved address plus everything needed to rebuild the requests.
+#[derive(Debug)]
 pub struct RequestTemplate {
     /// The socket every connection dials; resolved once so that a reconnect
     /// does not pay for a name lookup.
     pub addr: SocketAddr,
     method: Method,
-    /// The origin-form target (path and query), which is what HTTP/1.1 puts
-    /// on the request line.
-    target: Uri,
+    /// The origin-form targets (path and query), which is what HTTP/1.1 puts
+    /// on the request line: one, or one per article id, used in turn.
+    targets: Vec<Uri>,
     host: HeaderValue,
     body: Bytes,
+    user_agent: Option<String>,
+    unique_readers: bool,
+    /// How many requests were built, shared by all connections.
+    sequence: AtomicU64,
 }
 
 impl RequestTemplate {
     /// Parses `url` (plain `http://` only, since the bench runs on loopback),
     /// resolves its host and, for GET, moves the JSON body into the query
-    /// string.
-    pub async fn new(url: &str, method: HttpMethod, body: Bytes) -> Result<Self> {
-        let uri: Uri = url
+    /// string. With article ids, `url` must hold `{article}`.
+    pub async fn new(
+        url: &str,
+        method: HttpMethod,
+        body: Bytes,
+        variation: Variation,
+    ) -> Result<Self> {
+        let urls: Vec<String> = if variation.article_ids.is_empty() {
+            vec![url.to_owned()]
+        } else {
+            ensure!(
+                url.contains(ARTICLE_PLACEHOLDER),
+                "with article ids the URL must contain {ARTICLE_PLACEHOLDER}, got {url:?}"
+            );
+            variation
+                .article_ids
+                .iter()
+                .map(|id| url.replace(ARTICLE_PLACEHOLDER, id))
+                .collect()
+        };
+        let first_url = urls.first().context("no URL")?;
+        let uri: Uri = first_url
             .parse()
-            .with_context(|| format!("invalid URL {url:?}"))?;
+            .with_context(|| format!("invalid URL {first_url:?}"))?;
         ensure!(
             uri.scheme_str() == Some("http"),
             "only http:// URLs are supported, got {url:?}"
@@ -58,49 +100,90 @@ impl RequestTemplate {
             .with_context(|| format!("{host_port} resolves to no address"))?;
         let host = HeaderValue::from_str(authority.as_str())?;
 
-        let path = uri.path();
-        let (target, method, body) = match method {
-            HttpMethod::Post => {
-                let target = uri.path_and_query().map_or(path, |pq| pq.as_str());
-                (target.to_owned(), Method::POST, body)
-            }
-            HttpMethod::Get => {
-                let encoded = get_query_string(&body)?;
-                let target = match uri.query() {
-                    Some(existing) => format!("{path}?{existing}&{encoded}"),
-                    None => format!("{path}?{encoded}"),
-                };
-                (target, Method::GET, Bytes::new())
-            }
+        let get_query = match method {
+            HttpMethod::Post => None,
+            HttpMethod::Get => Some(get_query_string(&body)?),
         };
-        let target: Uri = target.parse().context("cannot build the request target")?;
+        let mut targets = Vec::with_capacity(urls.len());
+        for url in &urls {
+            let uri: Uri = url
+                .parse()
+                .with_context(|| format!("invalid URL {url:?}"))?;
+            targets.push(origin_form(&uri, get_query.as_deref())?);
+        }
+        let (method, body) = match method {
+            HttpMethod::Post => (Method::POST, body),
+            HttpMethod::Get => (Method::GET, Bytes::new()),
+        };
+        if let Some(user_agent) = &variation.user_agent {
+            HeaderValue::from_str(user_agent).context("the User-Agent is not a valid header")?;
+        }
+        ensure!(
+            !variation.unique_readers || variation.user_agent.is_some(),
+            "unique readers need a User-Agent to number"
+        );
         Ok(Self {
             addr,
             method,
-            target,
+            targets,
             host,
             body,
+            user_agent: variation.user_agent,
+            unique_readers: variation.unique_readers,
+            sequence: AtomicU64::new(0),
         })
     }
 
-    /// Builds a fresh request; every part is a cheap clone of shared bytes.
+    /// Builds a fresh request; every part but a numbered User-Agent is a
+    /// cheap clone of shared bytes.
     pub fn build(&self) -> Request<Full<Bytes>> {
+        let sequence = self.sequence.fetch_add(1, Ordering::Relaxed);
+        let target_count = self.targets.len() as u64;
+        let target_index = usize::try_from(sequence % target_count).unwrap_or_default();
         let mut request = Request::new(Full::new(self.body.clone()));
         *request.method_mut() = self.method.clone();
-        *request.uri_mut() = self.target.clone();
+        if let Some(target) = self.targets.get(target_index) {
+            *request.uri_mut() = target.clone();
+        }
         let headers = request.headers_mut();
         headers.insert(HOST, self.host.clone());
-        if self.method == Method::POST {
+        if self.method == Method::POST && !self.body.is_empty() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        if let Some(user_agent) = &self.user_agent {
+            let value = if self.unique_readers {
+                let reader = sequence / target_count;
+                HeaderValue::from_str(&format!("{user_agent} reader/{reader}"))
+            } else {
+                HeaderValue::from_str(user_agent)
+            };
+            // `new` checked the text, and a number appended keeps it valid.
+            if let Ok(value) = value {
+                headers.insert(USER_AGENT, value);
+            }
         }
         request
     }
 
-    /// The request target, exposed so tests can check the GET encoding.
+    /// The first request target, exposed so tests can check the GET encoding.
     #[cfg(test)]
-    pub fn target(&self) -> &Uri {
-        &self.target
+    pub fn target(&self) -> Option<&Uri> {
+        self.targets.first()
     }
+}
+
+/// The path and query of `uri`, with `get_query` appended for GET.
+fn origin_form(uri: &Uri, get_query: Option<&str>) -> Result<Uri> {
+    let path = uri.path();
+    let target = match (get_query, uri.query()) {
+        (None, _) => uri
+            .path_and_query()
+            .map_or(path, |pq| pq.as_str())
+            .to_owned(),
+        (Some(encoded), Some(existing)) => format!("{path}?{existing}&{encoded}"),
+        (Some(encoded), None) => format!("{path}?{encoded}"),
+    };
+    target.parse().context("cannot build the request target")
 }
 
 /// Turns a `{"query": ..., "operationName": ..., "variables": ...}` body into

@@ -408,7 +408,7 @@ async fn sections_and_tags_are_created_renamed_and_deleted_when_empty(app: TestA
 
 /// The scheduler publishes a scheduled article when its time comes.
 async fn a_scheduled_article_is_published_when_its_time_comes(backend: Backend) {
-    let Some(app) = TestApp::spawn_configured(backend, |config| {
+    let Some(app) = TestApp::spawn_with(backend, |config| {
         config.scheduler_interval = std::time::Duration::from_millis(100);
     })
     .await
@@ -459,7 +459,7 @@ async fn scheduled_publication_on_postgres() {
 /// An article that falls due while no server runs is published when one starts: the
 /// scheduler checks once at start.
 async fn a_schedule_survives_a_restart(backend: Backend) {
-    let Some(app) = TestApp::spawn_configured(backend, |config| {
+    let Some(app) = TestApp::spawn_with(backend, |config| {
         config.scheduler_interval = std::time::Duration::from_secs(3_600);
     })
     .await

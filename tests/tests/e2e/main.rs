@@ -13,4 +13,7 @@ mod permissions;
 mod reads;
 mod response_cache;
 mod seed;
+mod views_counting;
+mod views_reading;
+mod views_replicas;
 mod visibility;
