@@ -36,7 +36,11 @@ pub fn user_agent(request: &Request) -> &str {
 }
 
 fn last_forwarded_address(request: &Request) -> Option<IpAddr> {
-    let header = request.headers().get_all(FORWARDED_FOR).iter().next_back()?;
+    let header = request
+        .headers()
+        .get_all(FORWARDED_FOR)
+        .iter()
+        .next_back()?;
     let last_entry = header.to_str().ok()?.rsplit(',').next()?.trim();
     parse_forwarded_entry(last_entry)
 }
