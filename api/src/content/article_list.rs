@@ -11,11 +11,16 @@ use sea_orm::{
 };
 
 use super::cursor::{ArticleCursor, SortKey};
-use super::published_only;
+use super::{Audience, published_only};
+use crate::domain::ArticleStatus;
 
-/// Which published articles a list holds. All filters combine with AND.
+/// Which articles a list holds. All filters combine with AND.
 #[derive(Clone, Debug, Default)]
 pub struct ArticleFilter {
+    /// Whose list it is: readers never see more than published articles.
+    pub audience: Audience,
+    /// The statuses to list; empty means published articles only, as readers see them.
+    pub statuses: Vec<ArticleStatus>,
     pub section_id: Option<i64>,
     pub section_slug: Option<String>,
     pub tag_slug: Option<String>,
@@ -31,6 +36,8 @@ pub enum SortField {
     PublishedAt,
     Title,
     Views,
+    /// Last change first (or last): how editors find their recent work.
+    UpdatedAt,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -51,6 +58,10 @@ pub struct ArticleOrder {
 pub enum ListError {
     #[error("the cursor belongs to another ordering of the list")]
     CursorOrderMismatch,
+    #[error(
+        "drafts and deleted articles may have no publication date: order them by UPDATED_AT or TITLE"
+    )]
+    NoPublicationDateToOrderBy,
     #[error(transparent)]
     Database(#[from] DbErr),
 }
@@ -61,6 +72,7 @@ impl ArticleOrder {
             SortField::PublishedAt => article::Column::PublishedAt,
             SortField::Title => article::Column::Title,
             SortField::Views => article::Column::ViewCount,
+            SortField::UpdatedAt => article::Column::UpdatedAt,
         }
     }
 
@@ -72,6 +84,7 @@ impl ArticleOrder {
             }
             SortField::Title => SortKey::Title(article.title.clone()),
             SortField::Views => SortKey::Views(article.view_count),
+            SortField::UpdatedAt => SortKey::UpdatedAt(article.updated_at),
         };
         ArticleCursor {
             key,
@@ -85,6 +98,7 @@ impl ArticleOrder {
             (SortKey::PublishedAt(time), SortField::PublishedAt) => (*time).into(),
             (SortKey::Title(title), SortField::Title) => title.clone().into(),
             (SortKey::Views(views), SortField::Views) => (*views).into(),
+            (SortKey::UpdatedAt(time), SortField::UpdatedAt) => (*time).into(),
             _ => return Err(ListError::CursorOrderMismatch),
         };
         let column = self.column();
@@ -107,7 +121,16 @@ impl ArticleOrder {
 
 impl ArticleFilter {
     fn condition(&self) -> Condition {
-        let mut condition = published_only();
+        // The audience's rule is a disjunction for authors (published, or their own), so it
+        // is nested: adding the filters to it directly would OR them in.
+        let mut condition = Condition::all().add(self.audience.condition());
+        condition = if self.statuses.is_empty() {
+            condition.add(published_only())
+        } else {
+            condition.add(
+                article::Column::Status.is_in(self.statuses.iter().map(|status| status.as_str())),
+            )
+        };
         if let Some(section_id) = self.section_id {
             condition = condition.add(article::Column::SectionId.eq(section_id));
         }
@@ -150,6 +173,19 @@ impl ArticleFilter {
     }
 }
 
+/// Refuses an ordering the filtered articles cannot be paged by: drafts and deleted
+/// articles may lack the publication date, and keyset paging needs a value in every row.
+pub fn check_order(filter: &ArticleFilter, order: ArticleOrder) -> Result<(), ListError> {
+    let undated = filter
+        .statuses
+        .iter()
+        .any(|status| matches!(status, ArticleStatus::Draft | ArticleStatus::Archived));
+    if undated && order.field == SortField::PublishedAt {
+        return Err(ListError::NoPublicationDateToOrderBy);
+    }
+    Ok(())
+}
+
 /// One page of a list: up to `first` articles after `after`, and whether more follow.
 #[derive(Clone, Debug)]
 pub struct ArticlePage {
@@ -166,6 +202,7 @@ pub async fn find_page(
     first: u64,
     after: Option<&ArticleCursor>,
 ) -> Result<ArticlePage, ListError> {
+    check_order(filter, order)?;
     let mut condition = filter.condition();
     if let Some(cursor) = after {
         condition = condition.add(order.after(cursor)?);

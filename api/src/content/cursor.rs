@@ -28,6 +28,8 @@ pub enum SortKey {
     Title(String),
     #[serde(rename = "views")]
     Views(i64),
+    #[serde(rename = "updatedAt")]
+    UpdatedAt(DateTime<Utc>),
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -19,10 +19,11 @@ pub fn published_only() -> Condition {
     Condition::all().add(article::Column::Status.eq(ArticleStatus::Published.as_str()))
 }
 
-/// Whose eyes a single-article read is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Whose eyes a read is for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Audience {
     /// Readers: published articles only.
+    #[default]
     Public,
     /// Editors and admins: every article.
     Staff,
@@ -39,7 +40,7 @@ impl Audience {
         }
     }
 
-    fn condition(self) -> Condition {
+    pub(crate) fn condition(self) -> Condition {
         match self {
             Self::Public => published_only(),
             Self::Staff => Condition::all(),

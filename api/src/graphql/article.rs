@@ -15,7 +15,7 @@ use super::section::{Section, Tag};
 use super::time::SiteTimeZone;
 use super::viewer::viewer;
 use super::views::{DailyViews, fill_series, series_range};
-use crate::content::{self, Audience};
+use crate::content::{self, Audience, article_list};
 use crate::domain;
 use crate::editing::revisions as revision_store;
 use crate::views::site_today;
@@ -57,21 +57,27 @@ impl ArticleQueries {
         Ok(found.map(Article))
     }
 
-    /// Published articles, newest first unless `orderBy` says otherwise.
+    /// Published articles, newest first unless `orderBy` says otherwise. With
+    /// `filter.status`, editors list drafts and other statuses too (authors their own).
     async fn articles(
         &self,
+        ctx: &Context<'_>,
         #[graphql(desc = "Page size, 0 to 100; default 20.")] first: Option<i32>,
         #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
         filter: Option<ArticleFilterInput>,
         order_by: Option<ArticleOrderInput>,
     ) -> Result<ArticleConnection, ApiError> {
         let page = PageRequest::parse(first, after)?;
-        let filter = filter.unwrap_or_default().into_filter();
-        Ok(ArticleConnection::new(
-            filter,
-            order_by.unwrap_or_default().into(),
-            page,
-        ))
+        let audience = Audience::of(
+            viewer(ctx)
+                .actor()
+                .map(|actor| (actor.account_id, actor.role)),
+        );
+        let filter = filter.unwrap_or_default().into_filter(audience);
+        let order = order_by.unwrap_or_default().into();
+        article_list::check_order(&filter, order)
+            .map_err(|error| ApiError::bad_input("orderBy", error.to_string()))?;
+        Ok(ArticleConnection::new(filter, order, page))
     }
 }
 
@@ -88,6 +94,17 @@ pub enum ArticleStatusValue {
     Scheduled,
     Published,
     Archived,
+}
+
+impl From<ArticleStatusValue> for domain::ArticleStatus {
+    fn from(status: ArticleStatusValue) -> Self {
+        match status {
+            ArticleStatusValue::Draft => Self::Draft,
+            ArticleStatusValue::Scheduled => Self::Scheduled,
+            ArticleStatusValue::Published => Self::Published,
+            ArticleStatusValue::Archived => Self::Archived,
+        }
+    }
 }
 
 impl From<domain::ArticleStatus> for ArticleStatusValue {

@@ -4,15 +4,17 @@ use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
-use super::article::Article;
+use super::article::{Article, ArticleStatusValue};
 use super::error::ApiError;
 use super::loaders::{Loaders, SectionPageKey};
 use tokio::sync::OnceCell;
 
+use crate::content::Audience;
 use crate::content::article_list::{
     self, ArticleFilter, ArticleOrder, ArticlePage, ListError, SortDirection, SortField,
 };
 use crate::content::cursor::ArticleCursor;
+use crate::domain::ArticleStatus;
 
 const DEFAULT_PAGE_SIZE: u64 = 20;
 const MAX_PAGE_SIZE: u64 = 100;
@@ -29,11 +31,21 @@ pub struct ArticleFilterInput {
     published_after: Option<DateTime<Utc>>,
     /// Published before this time.
     published_before: Option<DateTime<Utc>>,
+    /// Statuses to list (default: published only). Editors see every article of these
+    /// statuses, authors their own; readers only ever see published ones.
+    status: Option<Vec<ArticleStatusValue>>,
 }
 
 impl ArticleFilterInput {
-    pub fn into_filter(self) -> ArticleFilter {
+    pub fn into_filter(self, audience: Audience) -> ArticleFilter {
         ArticleFilter {
+            audience,
+            statuses: self
+                .status
+                .unwrap_or_default()
+                .into_iter()
+                .map(ArticleStatus::from)
+                .collect(),
             section_id: None,
             section_slug: self.section,
             tag_slug: self.tag,
@@ -49,6 +61,7 @@ pub enum ArticleOrderField {
     PublishedAt,
     Title,
     Views,
+    UpdatedAt,
 }
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
@@ -74,6 +87,7 @@ impl From<ArticleOrderInput> for ArticleOrder {
                 ArticleOrderField::PublishedAt => SortField::PublishedAt,
                 ArticleOrderField::Title => SortField::Title,
                 ArticleOrderField::Views => SortField::Views,
+                ArticleOrderField::UpdatedAt => SortField::UpdatedAt,
             },
             direction: match input.direction {
                 OrderDirection::Asc => SortDirection::Asc,
@@ -174,6 +188,9 @@ impl ArticleConnection {
                 .map_err(|error| match error {
                     ListError::CursorOrderMismatch => {
                         ApiError::bad_input("after", error.to_string())
+                    }
+                    ListError::NoPublicationDateToOrderBy => {
+                        ApiError::bad_input("orderBy", error.to_string())
                     }
                     ListError::Database(error) => ApiError::from(error),
                 })

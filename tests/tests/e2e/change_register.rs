@@ -162,3 +162,59 @@ async fn an_authors_draft_is_invisible_to_the_public_and_to_other_authors(app: T
     let listed = app.data("{ articles { totalCount } }", json!({})).await;
     assert_eq!(listed["articles"]["totalCount"], 0);
 }
+
+on_both_databases!(editors_list_drafts_and_authors_only_their_own);
+
+async fn editors_list_drafts_and_authors_only_their_own(app: TestApp) {
+    let admin = app.login_as("Adam Admin", Role::Admin).await;
+    let author = app.login_as("Anna Autorka", Role::Author).await;
+    let other = app.login_as("Olga Autorka", Role::Author).await;
+    let section = section_id(&app, &admin).await;
+    create_article(&app, &author, &section, "Szkic Anny").await;
+    create_article(&app, &other, &section, "Szkic Olgi").await;
+    let published = create_article(&app, &admin, &section, "Opublikowany").await;
+    app.data_as(
+        &admin,
+        "mutation($id: ID!) { publishArticle(id: $id) { article { id } } }",
+        json!({"id": published["id"]}),
+    )
+    .await;
+
+    let drafts = r#"{ articles(filter: {status: [DRAFT]}, orderBy: {field: UPDATED_AT}) { totalCount nodes { title } } }"#;
+    let titles = |data: serde_json::Value| -> Vec<String> {
+        data["articles"]["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|node| node["title"].as_str().map(ToOwned::to_owned))
+            .collect()
+    };
+    assert_eq!(
+        titles(app.data_as(&admin, drafts, json!({})).await),
+        ["Szkic Olgi", "Szkic Anny"]
+    );
+    assert_eq!(
+        titles(app.data_as(&author, drafts, json!({})).await),
+        ["Szkic Anny"]
+    );
+    assert!(
+        titles(app.data(drafts, json!({})).await).is_empty(),
+        "readers never see drafts"
+    );
+
+    let everything = r#"{ articles(filter: {status: [DRAFT, PUBLISHED]}, orderBy: {field: TITLE, direction: ASC}) { nodes { title } } }"#;
+    assert_eq!(
+        titles(app.data_as(&other, everything, json!({})).await),
+        ["Opublikowany", "Szkic Olgi"]
+    );
+
+    let undated = app
+        .gql_as(
+            &admin,
+            r#"{ articles(filter: {status: [DRAFT]}) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(first_error_code(&undated), "BAD_USER_INPUT");
+    assert_eq!(undated["errors"][0]["extensions"]["field"], "orderBy");
+}
