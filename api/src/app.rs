@@ -13,6 +13,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::auth::LoginThrottle;
 use crate::config::Config;
+use crate::content_changes::ContentChanges;
 use crate::db::{self, StatementCounter};
 use crate::demo;
 use crate::editing::lifecycle;
@@ -51,6 +52,7 @@ pub struct App {
     response_cache: ResponseCache,
     login_throttle: LoginThrottle,
     views: ViewCounter,
+    content_changes: ContentChanges,
 }
 
 impl App {
@@ -77,6 +79,7 @@ impl App {
         }
         let response_cache = ResponseCache::new(config.response_cache_ttl);
         let views = ViewCounter::new(db.clone(), config.timezone);
+        let content_changes = ContentChanges::new(response_cache.clone(), views.clone());
         Ok(Self {
             config,
             db,
@@ -84,6 +87,7 @@ impl App {
             response_cache,
             login_throttle: LoginThrottle::default(),
             views,
+            content_changes,
         })
     }
 
@@ -105,8 +109,7 @@ impl App {
     /// commits a content change must call this. Counting a view is not a content change
     /// and does not call it.
     pub fn content_changed(&self) {
-        self.response_cache.content_changed();
-        self.views.content_changed();
+        self.content_changes.notify();
     }
 
     /// Writes the views counted so far now, instead of at the next flush interval. The
@@ -125,7 +128,7 @@ impl App {
         let schema = graphql::build_schema(SharedData {
             db: self.db.clone(),
             time_zone: SiteTimeZone(self.config.timezone),
-            response_cache: self.response_cache.clone(),
+            content_changes: self.content_changes.clone(),
             login_throttle: self.login_throttle.clone(),
             views: self.views.clone(),
         });

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod content_changes;
 pub mod db;
 pub mod demo;
 pub mod domain;

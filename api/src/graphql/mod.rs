@@ -27,7 +27,7 @@ use sea_orm::DatabaseConnection;
 pub use time::SiteTimeZone;
 
 use crate::auth::LoginThrottle;
-use crate::http::response_cache::ResponseCache;
+use crate::content_changes::ContentChanges;
 use crate::views::ViewCounter;
 
 /// All read operations.
@@ -56,7 +56,7 @@ pub type KronikaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 pub struct SharedData {
     pub db: DatabaseConnection,
     pub time_zone: SiteTimeZone,
-    pub response_cache: ResponseCache,
+    pub content_changes: ContentChanges,
     pub login_throttle: LoginThrottle,
     pub views: ViewCounter,
 }
@@ -72,7 +72,7 @@ pub fn build_schema(shared: SharedData) -> KronikaSchema {
     schema_builder()
         .data(shared.db)
         .data(shared.time_zone)
-        .data(shared.response_cache)
+        .data(shared.content_changes)
         .data(shared.login_throttle)
         .data(shared.views)
         .finish()

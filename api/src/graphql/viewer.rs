@@ -4,7 +4,7 @@ use async_graphql::Context;
 
 use super::error::ApiError;
 use crate::auth::{Actor, Viewer};
-use crate::http::response_cache::ResponseCache;
+use crate::content_changes::ContentChanges;
 
 /// The account the request acts for, or `UNAUTHENTICATED`.
 pub fn require_actor<'ctx>(ctx: &Context<'ctx>) -> Result<&'ctx Actor, ApiError> {
@@ -18,7 +18,7 @@ pub fn viewer<'ctx>(ctx: &Context<'ctx>) -> &'ctx Viewer {
 
 /// Tells the read path that content changed; every successful content mutation calls it.
 pub fn content_changed(ctx: &Context<'_>) {
-    if let Some(cache) = ctx.data_opt::<ResponseCache>() {
-        cache.content_changed();
+    if let Some(changes) = ctx.data_opt::<ContentChanges>() {
+        changes.notify();
     }
 }

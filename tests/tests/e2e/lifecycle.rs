@@ -522,3 +522,37 @@ async fn schedule_survives_restart_on_sqlite() {
 async fn schedule_survives_restart_on_postgres() {
     a_schedule_survives_a_restart(Backend::Postgres).await;
 }
+
+on_both_databases!(a_view_of_a_just_published_article_counts_at_once);
+
+/// Publishing through the API tells every read-side cache, the view counter's list of
+/// published articles included, so the first readers' views count.
+async fn a_view_of_a_just_published_article_counts_at_once(app: TestApp) {
+    let admin = app.login_as("Adam Admin", Role::Admin).await;
+    let section = section_id(&app, &admin).await;
+    let article = create_article(&app, &admin, &section, "Świeży").await;
+    let record_view = |app: &TestApp| {
+        let request = app
+            .client
+            .post(app.url("/graphql"))
+            .header("user-agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
+            .json(&json!({"query": "mutation($id: ID!) { recordView(articleId: $id) }", "variables": {"id": article["id"]}}));
+        async move {
+            let response = request
+                .send()
+                .await
+                .unwrap_or_else(|error| panic!("{error}"));
+            response.json::<Value>().await.unwrap_or_default()
+        }
+    };
+    let before = record_view(&app).await;
+    assert_eq!(
+        first_error_code(&before),
+        "NOT_FOUND",
+        "a draft is not counted"
+    );
+    app.data_as(&admin, PUBLISH, json!({"id": article["id"]}))
+        .await;
+    let after = record_view(&app).await;
+    assert_eq!(after, json!({"data": {"recordView": true}}));
+}
