@@ -6,7 +6,10 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 
 use crate::config::DatabaseUrl;
 
@@ -63,4 +66,19 @@ pub async fn migrate(connection: &DatabaseConnection) -> Result<(), DbErr> {
 /// A cheap round trip that proves the database answers, for `/health`.
 pub async fn ping(connection: &DatabaseConnection) -> Result<(), DbErr> {
     connection.execute_unprepared("SELECT 1").await.map(|_| ())
+}
+
+/// Starts a transaction that will write. On SQLite it begins IMMEDIATE, taking the single
+/// write lock at once and waiting for it up to the busy timeout: a default (deferred)
+/// transaction that reads first and then writes fails with "database is locked" when
+/// another writer committed in between, which concurrent editors would see as errors.
+/// On PostgreSQL it is an ordinary transaction.
+pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        isolation_level: None,
+        // Setting an access mode would cost PostgreSQL a SET TRANSACTION round trip.
+        access_mode: None,
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+    })
+    .await
 }

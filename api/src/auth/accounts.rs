@@ -4,7 +4,7 @@ use chrono::Utc;
 use entities::{access_token, account};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 
 use crate::content::write;
@@ -71,7 +71,7 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<account::Model>, Accoun
 /// Disables an account and revokes its tokens at once, in one transaction.
 pub async fn disable(db: &DatabaseConnection, email: &str) -> Result<account::Model, AccountError> {
     let email = email.trim().to_lowercase();
-    let transaction = db.begin().await?;
+    let transaction = crate::db::begin_write(db).await?;
     let found = account::Entity::find()
         .filter(account::Column::Email.eq(&email))
         .one(&transaction)

@@ -14,8 +14,7 @@ use entities::{article, article_view_daily, section};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, OnConflict, Order, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable,
-    QueryFilter, QueryOrder, QuerySelect, SqliteTransactionMode, TransactionOptions,
-    TransactionSession, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
 };
 
 use super::published_only;
@@ -64,14 +63,7 @@ pub async fn add_views(
     if totals.is_empty() {
         return Ok(WrittenIncrements::default());
     }
-    let transaction = db
-        .begin_with_options(TransactionOptions {
-            isolation_level: None,
-            // Setting an access mode would cost PostgreSQL a SET TRANSACTION round trip.
-            access_mode: None,
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        })
-        .await?;
+    let transaction = crate::db::begin_write(db).await?;
     let mut written = WrittenIncrements::default();
     let mut existing: Vec<i64> = Vec::with_capacity(totals.len());
     let totals: Vec<(i64, i64)> = totals.into_iter().collect();

@@ -8,7 +8,7 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Warsaw;
 use entities::section;
-use sea_orm::{DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait, PaginatorTrait};
 
 use crate::content::write::{self, NewArticle, NewPhoto};
 use crate::domain::{ArticleBody, ArticleStatus, Role, Slug};
@@ -21,7 +21,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> Result<(), DbErr> {
     if section::Entity::find().count(db).await? > 0 {
         return Ok(());
     }
-    let transaction = db.begin().await?;
+    let transaction = crate::db::begin_write(db).await?;
     load(&transaction).await?;
     transaction.commit().await?;
     tracing::info!("loaded demo content into the empty database");

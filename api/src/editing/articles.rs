@@ -4,7 +4,7 @@ use chrono::Utc;
 use entities::{account, article, article_slug, article_tag, gallery, section, tag};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, Set,
 };
 
 use super::EditError;
@@ -42,7 +42,7 @@ pub async fn create(
     actor: &Actor,
     changes: ArticleChanges,
 ) -> Result<article::Model, EditError> {
-    let transaction = db.begin().await?;
+    let transaction = crate::db::begin_write(db).await?;
     let author = account::Entity::find_by_id(actor.account_id)
         .one(&transaction)
         .await?
@@ -122,7 +122,7 @@ pub async fn update(
     changes: ArticleChanges,
     expected_version: i32,
 ) -> Result<article::Model, EditError> {
-    let transaction = db.begin().await?;
+    let transaction = crate::db::begin_write(db).await?;
     let current = load_editable(&transaction, actor, article_id).await?;
     if current.version != expected_version {
         return Err(EditError::Conflict(format!(

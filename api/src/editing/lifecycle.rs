@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use entities::{article, article_revision, tag};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use super::EditError;
 use super::articles::{load_editable, replace_tags, save_new_version};
@@ -217,7 +217,7 @@ async fn transition(
     article_id: i64,
     change: impl FnOnce(&article::Model) -> Result<Transition, EditError>,
 ) -> Result<article::Model, EditError> {
-    let transaction = db.begin().await?;
+    let transaction = crate::db::begin_write(db).await?;
     let current = load_editable(&transaction, actor, article_id).await?;
     let before = ArticleSnapshot::of(&transaction, &current).await?;
     let Transition {
@@ -254,7 +254,7 @@ pub async fn publish_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<
         .await?;
     let mut published = 0;
     for current in due {
-        let transaction = db.begin().await?;
+        let transaction = crate::db::begin_write(db).await?;
         let before = ArticleSnapshot::of(&transaction, &current).await?;
         // The status condition makes this a no-op if an editor (or another replica's
         // scheduler) changed the article since it was read.

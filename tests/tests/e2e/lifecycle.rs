@@ -556,3 +556,31 @@ async fn a_view_of_a_just_published_article_counts_at_once(app: TestApp) {
     let after = record_view(&app).await;
     assert_eq!(after, json!({"data": {"recordView": true}}));
 }
+
+on_both_databases!(concurrent_editors_never_see_a_locked_database);
+
+/// Twenty articles created at once, while views are flushed: every write waits its turn
+/// for the database instead of failing (SQLite allows one writer at a time).
+async fn concurrent_editors_never_see_a_locked_database(app: TestApp) {
+    let admin = app.login_as("Adam Admin", Role::Admin).await;
+    let section = section_id(&app, &admin).await;
+    let creations = (0..20).map(|number| {
+        let (app, admin, section) = (&app, &admin, &section);
+        async move {
+            app.gql_as(admin, CREATE, json!({"input": {"sectionId": section, "title": format!("Równolegle {number}"), "body": "<p>x</p>"}}))
+                .await
+        }
+    });
+    let responses = futures::future::join_all(creations).await;
+    for response in &responses {
+        assert!(response.get("errors").is_none(), "{response}");
+    }
+    let listed = app
+        .data_as(
+            &admin,
+            r#"{ articles(filter: {status: [DRAFT]}, orderBy: {field: TITLE}) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(listed["articles"]["totalCount"], 20);
+}
