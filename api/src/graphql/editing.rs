@@ -3,10 +3,12 @@
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
+use std::future::Future;
 
 use super::article::{Article, parse_id};
 use super::error::ApiError;
 use super::viewer::{content_changed, require_actor};
+use crate::auth::Actor;
 use crate::domain::BodyFormat;
 use crate::editing::articles::{self, ArticleChanges};
 use crate::editing::{EditError, lifecycle};
@@ -188,13 +190,11 @@ impl ArticleMutations {
         id: ID,
         at: Option<DateTime<Utc>>,
     ) -> Result<PublishArticlePayload, ApiError> {
-        let actor = require_actor(ctx)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let article = lifecycle::publish(db, actor, article_id(&id)?, at).await?;
-        content_changed(ctx);
-        Ok(PublishArticlePayload {
-            article: Article(article),
+        let article = change_article(ctx, &id, |db, actor, id| async move {
+            lifecycle::publish(&db, &actor, id, at).await
         })
+        .await?;
+        Ok(PublishArticlePayload { article })
     }
 
     /// Takes a published or scheduled article back to draft.
@@ -203,13 +203,11 @@ impl ArticleMutations {
         ctx: &Context<'_>,
         id: ID,
     ) -> Result<UnpublishArticlePayload, ApiError> {
-        let actor = require_actor(ctx)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let article = lifecycle::unpublish(db, actor, article_id(&id)?).await?;
-        content_changed(ctx);
-        Ok(UnpublishArticlePayload {
-            article: Article(article),
+        let article = change_article(ctx, &id, |db, actor, id| async move {
+            lifecycle::unpublish(&db, &actor, id).await
         })
+        .await?;
+        Ok(UnpublishArticlePayload { article })
     }
 
     /// Archives the article; an admin can restore it.
@@ -218,13 +216,11 @@ impl ArticleMutations {
         ctx: &Context<'_>,
         id: ID,
     ) -> Result<DeleteArticlePayload, ApiError> {
-        let actor = require_actor(ctx)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let article = lifecycle::archive(db, actor, article_id(&id)?).await?;
-        content_changed(ctx);
-        Ok(DeleteArticlePayload {
-            article: Article(article),
+        let article = change_article(ctx, &id, |db, actor, id| async move {
+            lifecycle::archive(&db, &actor, id).await
         })
+        .await?;
+        Ok(DeleteArticlePayload { article })
     }
 
     /// Brings a deleted article back as a draft. Admins only.
@@ -233,13 +229,11 @@ impl ArticleMutations {
         ctx: &Context<'_>,
         id: ID,
     ) -> Result<RestoreArticlePayload, ApiError> {
-        let actor = require_actor(ctx)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let article = lifecycle::restore(db, actor, article_id(&id)?).await?;
-        content_changed(ctx);
-        Ok(RestoreArticlePayload {
-            article: Article(article),
+        let article = change_article(ctx, &id, |db, actor, id| async move {
+            lifecycle::restore(&db, &actor, id).await
         })
+        .await?;
+        Ok(RestoreArticlePayload { article })
     }
 
     /// Puts back the content an article had before the given revision.
@@ -258,6 +252,23 @@ impl ArticleMutations {
             article: Article(article),
         })
     }
+}
+
+/// One step of an article's life cycle on behalf of the request's account: the actor is
+/// required, and after a successful change every read-side cache hears of it.
+async fn change_article<Change>(
+    ctx: &Context<'_>,
+    id: &ID,
+    change: impl FnOnce(DatabaseConnection, Actor, i64) -> Change,
+) -> Result<Article, ApiError>
+where
+    Change: Future<Output = Result<entities::article::Model, EditError>>,
+{
+    let actor = require_actor(ctx)?.clone();
+    let db = ctx.data_unchecked::<DatabaseConnection>().clone();
+    let article = change(db, actor, article_id(id)?).await?;
+    content_changed(ctx);
+    Ok(Article(article))
 }
 
 fn article_id(id: &ID) -> Result<i64, ApiError> {
