@@ -1,0 +1,29 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One published article as the search engines see it. Built by the API from the database
+/// (which stays the source of truth); drafts never become documents.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchDocument {
+    /// The article id; also the document's primary key in every engine.
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    /// Plain text, no markup.
+    pub lead: String,
+    /// Plain text of the body, no markup.
+    pub body: String,
+    pub section: TaxonomyRef,
+    pub tags: Vec<TaxonomyRef>,
+    pub published_at: DateTime<Utc>,
+    pub view_count: i64,
+    /// Captions of the photos in the article's gallery, searchable like the body.
+    pub photo_captions: Vec<String>,
+}
+
+/// A section or a tag inside a document: filters and facets use the slug.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxonomyRef {
+    pub slug: String,
+    pub name: String,
+}

@@ -1,0 +1,15 @@
+//! Search for Kronika: what a Polish text becomes for the index ([`analysis`]), what is
+//! indexed ([`SearchDocument`]), what is asked ([`SearchQuery`]) and what comes back
+//! ([`SearchResults`]), and the one trait every engine implements ([`SearchBackend`]).
+
+pub mod analysis;
+mod backend;
+mod document;
+mod error;
+mod query;
+
+pub use analysis::{AnalysisMode, Analyzer, Token};
+pub use backend::{IndexRebuild, SearchBackend};
+pub use document::{SearchDocument, TaxonomyRef};
+pub use error::SearchError;
+pub use query::{FacetCount, Facets, SearchHit, SearchQuery, SearchResults, SearchSort};
