@@ -4,19 +4,21 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use kronika_api::auth::accounts;
-use kronika_api::cli::{Cli, Command, UserCommand};
+use kronika_api::cli::{Cli, Command, LogFormat, UserCommand};
 use kronika_api::{App, db};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
-    let config = cli.config();
+    init_logging(cli.common.log_format);
+    let config = match cli.config() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("kronika: error: {error}");
+            return ExitCode::from(2);
+        }
+    };
     let outcome = match cli.command {
         Some(Command::Migrate) => migrate(config).await.map(|_| ()),
         Some(Command::User(command)) => user(config, command).await,
@@ -28,6 +30,21 @@ async fn main() -> ExitCode {
             eprintln!("kronika: error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Text lines for people, or one JSON object per line for a log collector; either way
+/// the request id of the request being served is on every line logged while serving it.
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    match format {
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .init(),
     }
 }
 
