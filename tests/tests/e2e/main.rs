@@ -6,6 +6,7 @@ mod change_register;
 mod errors;
 mod hardening;
 mod http;
+mod http_caching;
 mod lifecycle;
 mod lists;
 mod migrations;
