@@ -9,10 +9,13 @@
 //! `Cache-Tag` and `304 Not Modified`.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Instant;
 
 use async_graphql::http::{GraphiQLSource, MultipartOptions};
-use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
+};
 use async_graphql::{BatchRequest, Request as GraphqlRequest, Response as GraphqlResponse};
 use bytes::Bytes;
 use poem::error::ReadBodyError;
@@ -290,6 +293,8 @@ struct Executed {
     /// The response carries errors.
     has_errors: bool,
     cache: CacheUse,
+    /// The operation's name, from the request or the document, for metrics.
+    operation_name: Option<Arc<str>>,
     /// For anonymous queries answered without errors: the body with its validators.
     public: Option<CachedResponse>,
 }
@@ -304,6 +309,7 @@ impl Executed {
             retry_after_seconds: rejection.retry_after_seconds,
             has_errors: true,
             cache: CacheUse::Bypass,
+            operation_name: None,
             public: None,
         }
     }
@@ -394,13 +400,12 @@ async fn execute(
     method: Method,
 ) -> Executed {
     let started = Instant::now();
-    let operation_name = graphql_request.operation_name.clone();
     let cache_key = cache_key(request, &graphql_request);
     if let Some(key) = &cache_key
         && let Some(hit) = state.response_cache.get(key)
     {
         metrics::graphql_request(
-            operation_name.as_deref(),
+            hit.operation_name.as_deref(),
             Outcome::Ok,
             CacheUse::Hit,
             started.elapsed(),
@@ -413,6 +418,7 @@ async fn execute(
             retry_after_seconds: None,
             has_errors: false,
             cache: CacheUse::Hit,
+            operation_name: hit.operation_name.clone(),
             public: Some(hit),
         };
     }
@@ -428,7 +434,7 @@ async fn execute(
         Outcome::Ok
     };
     metrics::graphql_request(
-        operation_name.as_deref(),
+        executed.operation_name.as_deref(),
         outcome,
         executed.cache,
         started.elapsed(),
@@ -451,7 +457,9 @@ async fn execute_uncached(
             "mutations must be sent with POST",
             StatusCode::METHOD_NOT_ALLOWED,
         );
-        return Executed::rejected(&rejection);
+        let mut executed = Executed::rejected(&rejection);
+        executed.operation_name = shape.operation_name;
+        return executed;
     }
     let generation = state.response_cache.current_generation();
     let cacheable = cache_key.is_some() && !shape.is_mutation;
@@ -487,11 +495,13 @@ async fn execute_uncached(
     else {
         tracing::warn!(?timeout, "a GraphQL request was stopped at the time limit");
         let message = format!("the request took longer than {} s", timeout.as_secs_f64());
-        return Executed::rejected(&Rejection::new(
+        let mut executed = Executed::rejected(&Rejection::new(
             ErrorCode::Timeout,
             &message,
             StatusCode::SERVICE_UNAVAILABLE,
         ));
+        executed.operation_name = shape.operation_name;
+        return executed;
     };
     let body = serialise(&graphql_response);
     let request_error =
@@ -516,7 +526,9 @@ async fn execute_uncached(
         }
         tags.sort_unstable();
         tags.dedup();
-        CachedResponse::new(body.clone(), tags)
+        let mut public = CachedResponse::new(body.clone(), tags);
+        public.operation_name = shape.operation_name.clone();
+        public
     });
     if let (Some(key), Some(public)) = (cache_key.filter(|_| cacheable), &public) {
         state.response_cache.insert(key, generation, public.clone());
@@ -532,6 +544,7 @@ async fn execute_uncached(
         request_error,
         retry_after_seconds,
         has_errors: !graphql_response.errors.is_empty(),
+        operation_name: shape.operation_name,
         cache: if cacheable {
             CacheUse::Miss
         } else {
@@ -598,18 +611,29 @@ struct QueryShape {
     /// Every root field of every operation is `article` (or `__typename`): the response
     /// depends only on the articles it found, not on any list.
     only_article_roots: bool,
+    /// The name the request gives, or else the name of the document's only operation.
+    operation_name: Option<Arc<str>>,
 }
 
 impl QueryShape {
     /// A query that does not parse is left to the executor, which reports the parse
     /// error properly; its shape is the most cautious one.
     fn of(graphql_request: &GraphqlRequest) -> Self {
+        let given_name = graphql_request.operation_name.as_deref().map(Arc::from);
         let Ok(document) = async_graphql::parser::parse_query(&graphql_request.query) else {
             return Self {
                 is_mutation: false,
                 only_article_roots: false,
+                operation_name: given_name,
             };
         };
+        let operation_name = given_name.or_else(|| match &document.operations {
+            DocumentOperations::Single(_) => None,
+            DocumentOperations::Multiple(operations) if operations.len() == 1 => {
+                operations.keys().next().map(|name| Arc::from(name.as_str()))
+            }
+            DocumentOperations::Multiple(_) => None,
+        });
         let wanted = graphql_request.operation_name.as_deref();
         let is_mutation = document.operations.iter().any(|(name, operation)| {
             let selected = match (wanted, name) {
@@ -626,6 +650,7 @@ impl QueryShape {
         Self {
             is_mutation,
             only_article_roots,
+            operation_name,
         }
     }
 }

@@ -42,6 +42,8 @@ pub struct CachedResponse {
     pub etag: Arc<str>,
     /// The tags' names separated by spaces, for the `Cache-Tag` header.
     pub tag_names: Arc<str>,
+    /// The name of the operation that produced it, for the metrics of a cache hit.
+    pub operation_name: Option<Arc<str>>,
     tags: Arc<[CacheTag]>,
 }
 
@@ -56,6 +58,7 @@ impl CachedResponse {
             etag: etag_of(&body).into(),
             tag_names: tag_names.into(),
             tags: tags.into(),
+            operation_name: None,
             body,
         }
     }

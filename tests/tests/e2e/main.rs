@@ -3,6 +3,7 @@
 
 mod auth;
 mod change_register;
+mod edge;
 mod errors;
 mod hardening;
 mod http;
@@ -12,6 +13,7 @@ mod lists;
 mod migrations;
 mod n_plus_one;
 mod permissions;
+mod persisted_queries;
 mod reads;
 mod response_cache;
 mod seed;
