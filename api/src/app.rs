@@ -100,9 +100,11 @@ impl App {
         }
         let response_cache = ResponseCache::new(config.response_cache_ttl);
         let views = ViewCounter::new(db.clone(), config.timezone);
-        let webhook = config.change_webhook.clone().map(ChangeWebhookSender::start);
-        let content_changes =
-            ContentChanges::new(response_cache.clone(), views.clone(), webhook);
+        let webhook = config
+            .change_webhook
+            .clone()
+            .map(ChangeWebhookSender::start);
+        let content_changes = ContentChanges::new(response_cache.clone(), views.clone(), webhook);
         let metrics = if config.metrics {
             crate::metrics::install()
         } else {
@@ -171,17 +173,20 @@ impl App {
 
     /// The HTTP application with all routes and middleware.
     pub fn endpoint(&self) -> impl poem::Endpoint + 'static {
-        let schema = graphql::build_schema(SharedData {
-            db: self.db.clone(),
-            time_zone: SiteTimeZone(self.config.timezone),
-            content_changes: self.content_changes.clone(),
-            login_throttle: self.login_throttle.clone(),
-            views: self.views.clone(),
-            login_rate_limit: LoginRateLimit(self.rate_limits.logins.clone()),
-        }, SchemaOptions {
-            limits: self.config.graphql_limits,
-            introspection: self.config.introspection,
-        });
+        let schema = graphql::build_schema(
+            SharedData {
+                db: self.db.clone(),
+                time_zone: SiteTimeZone(self.config.timezone),
+                content_changes: self.content_changes.clone(),
+                login_throttle: self.login_throttle.clone(),
+                views: self.views.clone(),
+                login_rate_limit: LoginRateLimit(self.rate_limits.logins.clone()),
+            },
+            SchemaOptions {
+                limits: self.config.graphql_limits,
+                introspection: self.config.introspection,
+            },
+        );
         http::routes(
             HttpState {
                 schema,

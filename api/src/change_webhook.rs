@@ -94,7 +94,11 @@ async fn deliver(client: &reqwest::Client, webhook: &ChangeWebhook, body: String
         match sent {
             Ok(response) if response.status().is_success() => return true,
             Ok(response) => {
-                tracing::warn!(status = response.status().as_u16(), attempt, "the change webhook refused a notice");
+                tracing::warn!(
+                    status = response.status().as_u16(),
+                    attempt,
+                    "the change webhook refused a notice"
+                );
             }
             Err(error) => {
                 // The URL may carry a token in its query; reqwest's error would print it.
@@ -124,7 +128,11 @@ fn notice(changes: &[ContentChange], sent_at: chrono::DateTime<chrono::Utc>) -> 
     let tags = if changes.iter().any(|change| change.tags().is_none()) {
         vec!["all".to_owned()]
     } else {
-        let mut tags: Vec<_> = changes.iter().filter_map(|change| change.tags()).flatten().collect();
+        let mut tags: Vec<_> = changes
+            .iter()
+            .filter_map(|change| change.tags())
+            .flatten()
+            .collect();
         tags.sort_unstable();
         tags.dedup();
         tags.into_iter().map(|tag| tag.name()).collect()

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{ChangeWebhook, Config, ConfigError, DatabaseUrl, GraphqlLimits, RateLimits, Secret};
+use crate::config::{
+    ChangeWebhook, Config, ConfigError, DatabaseUrl, GraphqlLimits, RateLimits, Secret,
+};
 use crate::domain::Role;
 
 const AFTER_HELP: &str = "\
@@ -211,7 +213,12 @@ pub struct ServeArgs {
     #[arg(long, env = "KRONIKA_MAX_BODY_BYTES", default_value_t = GraphqlLimits::default().max_body_bytes, global = true)]
     pub max_body_bytes: usize,
     /// Seconds a GraphQL request may run before it is answered with TIMEOUT.
-    #[arg(long, env = "KRONIKA_REQUEST_TIMEOUT_SECONDS", default_value_t = 30, global = true)]
+    #[arg(
+        long,
+        env = "KRONIKA_REQUEST_TIMEOUT_SECONDS",
+        default_value_t = 30,
+        global = true
+    )]
     pub request_timeout_seconds: u64,
     /// Answer introspection queries (the schema). Turn off to keep it private.
     #[arg(long, env = "KRONIKA_INTROSPECTION", default_value_t = true, global = true, action = clap::ArgAction::Set)]
@@ -227,7 +234,12 @@ pub struct ServeArgs {
     #[arg(long, env = "KRONIKA_QUERY_ALLOW_LIST", global = true)]
     pub query_allow_list: Option<PathBuf>,
     /// Comma-separated origins allowed to call the API from a browser, or `*`.
-    #[arg(long, env = "KRONIKA_CORS_ORIGINS", value_delimiter = ',', global = true)]
+    #[arg(
+        long,
+        env = "KRONIKA_CORS_ORIGINS",
+        value_delimiter = ',',
+        global = true
+    )]
     pub cors_origins: Vec<String>,
     /// GraphQL requests per second allowed from one address (0: no limit).
     #[arg(long, env = "KRONIKA_RATE_LIMIT_GRAPHQL", default_value_t = RateLimits::default().graphql_per_second, global = true)]
@@ -242,7 +254,12 @@ pub struct ServeArgs {
     #[arg(long, env = "KRONIKA_WEBHOOK_URL", global = true)]
     pub webhook_url: Option<String>,
     /// Secret for the webhook's HMAC-SHA256 signature (16 characters at least).
-    #[arg(long, env = "KRONIKA_WEBHOOK_SECRET", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "KRONIKA_WEBHOOK_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
     pub webhook_secret: Option<Secret>,
     /// Serve Prometheus metrics at /metrics.
     #[arg(long, env = "KRONIKA_METRICS", default_value_t = true, global = true, action = clap::ArgAction::Set)]

@@ -154,9 +154,7 @@ impl FromStr for Secret {
 pub enum ConfigError {
     #[error("{setting} must be at least 1")]
     Zero { setting: &'static str },
-    #[error(
-        "KRONIKA_WEBHOOK_URL must be an http:// or https:// URL (the configured value is not)"
-    )]
+    #[error("KRONIKA_WEBHOOK_URL must be an http:// or https:// URL (the configured value is not)")]
     WebhookUrl,
     #[error("KRONIKA_WEBHOOK_SECRET must have at least 16 characters")]
     WebhookSecretTooShort,
@@ -337,7 +335,8 @@ mod tests {
     fn a_secret_never_prints() {
         let secret = Secret::new("very-secret-signing-key");
         assert_eq!(format!("{secret:?}"), "Secret(***)");
-        let webhook = ChangeWebhook::from_parts(Some("https://cdn.example/purge".into()), Some(secret));
+        let webhook =
+            ChangeWebhook::from_parts(Some("https://cdn.example/purge".into()), Some(secret));
         assert!(!format!("{webhook:?}").contains("very-secret"));
     }
 
@@ -348,7 +347,10 @@ mod tests {
             Err(ConfigError::WebhookHalfConfigured)
         );
         assert_eq!(
-            ChangeWebhook::from_parts(Some("ftp://x".into()), Some(Secret::new("0123456789abcdef"))),
+            ChangeWebhook::from_parts(
+                Some("ftp://x".into()),
+                Some(Secret::new("0123456789abcdef"))
+            ),
             Err(ConfigError::WebhookUrl)
         );
         assert_eq!(

@@ -53,9 +53,8 @@ impl Extension for QueryLimitsExtension {
                 "the query uses {aliases} aliases; this server allows {}",
                 self.max_aliases
             );
-            return Err(coded_error(ErrorCode::QueryTooComplex, message).into_server_error(
-                Default::default(),
-            ));
+            return Err(coded_error(ErrorCode::QueryTooComplex, message)
+                .into_server_error(Default::default()));
         }
         if !self.introspection && asks_for_introspection(&document) {
             return Err(coded_error(
@@ -90,8 +89,7 @@ fn aliases_in(selection_set: &SelectionSet) -> usize {
         .iter()
         .map(|selection| match &selection.node {
             Selection::Field(field) => {
-                usize::from(field.node.alias.is_some())
-                    + aliases_in(&field.node.selection_set.node)
+                usize::from(field.node.alias.is_some()) + aliases_in(&field.node.selection_set.node)
             }
             Selection::InlineFragment(fragment) => aliases_in(&fragment.node.selection_set.node),
             // Named fragments are counted once, with their definitions.
@@ -103,27 +101,37 @@ fn aliases_in(selection_set: &SelectionSet) -> usize {
 /// Whether any operation selects `__schema` or `__type` at its root, directly or through
 /// fragments. `__typename` is not introspection of the schema and stays allowed.
 fn asks_for_introspection(document: &ExecutableDocument) -> bool {
-    document.operations.iter().any(|(_, operation)| {
-        root_introspects(document, &operation.node.selection_set.node, 0)
-    })
+    document
+        .operations
+        .iter()
+        .any(|(_, operation)| root_introspects(document, &operation.node.selection_set.node, 0))
 }
 
-fn root_introspects(document: &ExecutableDocument, selection_set: &SelectionSet, depth: usize) -> bool {
+fn root_introspects(
+    document: &ExecutableDocument,
+    selection_set: &SelectionSet,
+    depth: usize,
+) -> bool {
     if depth > MAX_FRAGMENT_NESTING {
         return true;
     }
-    selection_set.items.iter().any(|selection| match &selection.node {
-        Selection::Field(field) => matches!(field.node.name.node.as_str(), "__schema" | "__type"),
-        Selection::InlineFragment(fragment) => {
-            root_introspects(document, &fragment.node.selection_set.node, depth + 1)
-        }
-        Selection::FragmentSpread(spread) => document
-            .fragments
-            .get(&spread.node.fragment_name.node)
-            .is_some_and(|fragment| {
+    selection_set
+        .items
+        .iter()
+        .any(|selection| match &selection.node {
+            Selection::Field(field) => {
+                matches!(field.node.name.node.as_str(), "__schema" | "__type")
+            }
+            Selection::InlineFragment(fragment) => {
                 root_introspects(document, &fragment.node.selection_set.node, depth + 1)
-            }),
-    })
+            }
+            Selection::FragmentSpread(spread) => document
+                .fragments
+                .get(&spread.node.fragment_name.node)
+                .is_some_and(|fragment| {
+                    root_introspects(document, &fragment.node.selection_set.node, depth + 1)
+                }),
+        })
 }
 
 #[cfg(test)]
@@ -146,10 +154,14 @@ mod tests {
 
     #[test]
     fn introspection_is_found_through_fragments_but_typename_is_not_introspection() {
-        assert!(asks_for_introspection(&document("{ __schema { types { name } } }")));
+        assert!(asks_for_introspection(&document(
+            "{ __schema { types { name } } }"
+        )));
         assert!(asks_for_introspection(&document(
             "{ ...F } fragment F on QueryRoot { __type(name: \"Article\") { name } }"
         )));
-        assert!(!asks_for_introspection(&document("{ __typename sections { slug } }")));
+        assert!(!asks_for_introspection(&document(
+            "{ __typename sections { slug } }"
+        )));
     }
 }

@@ -259,23 +259,32 @@ fn not_graphql(reason: &str) -> Rejection {
 }
 
 fn check_rate(state: &HttpState, address: IpAddr, format: ResponseFormat) -> Result<(), Response> {
-    state.rate_limits.graphql.check(address).map_err(|retry_after| {
-        metrics::rate_limited("graphql");
-        let mut rejection = Rejection::new(
-            ErrorCode::RateLimited,
-            &format!(
-                "too many requests from your address; try again in {} seconds",
-                retry_after.seconds()
-            ),
-            StatusCode::TOO_MANY_REQUESTS,
-        );
-        rejection.retry_after_seconds = Some(retry_after.seconds());
-        rejected(format, &rejection)
-    })
+    state
+        .rate_limits
+        .graphql
+        .check(address)
+        .map_err(|retry_after| {
+            metrics::rate_limited("graphql");
+            let mut rejection = Rejection::new(
+                ErrorCode::RateLimited,
+                &format!(
+                    "too many requests from your address; try again in {} seconds",
+                    retry_after.seconds()
+                ),
+                StatusCode::TOO_MANY_REQUESTS,
+            );
+            rejection.retry_after_seconds = Some(retry_after.seconds());
+            rejected(format, &rejection)
+        })
 }
 
 fn rejected(format: ResponseFormat, rejection: &Rejection) -> Response {
-    metrics::graphql_request(None, Outcome::Rejected, CacheUse::Bypass, Default::default());
+    metrics::graphql_request(
+        None,
+        Outcome::Rejected,
+        CacheUse::Bypass,
+        Default::default(),
+    );
     Executed::rejected(rejection).into_post_response(format)
 }
 
@@ -340,7 +349,12 @@ impl Executed {
 
     /// GET answers of anonymous successful queries may be kept by browsers and CDNs for
     /// `max_age` seconds and revalidated with `If-None-Match`; others must not be kept.
-    fn into_get_response(self, request: &Request, format: ResponseFormat, max_age: u64) -> Response {
+    fn into_get_response(
+        self,
+        request: &Request,
+        format: ResponseFormat,
+        max_age: u64,
+    ) -> Response {
         let Some(public) = &self.public else {
             let mut response = self.into_post_response(format);
             response
@@ -567,7 +581,8 @@ fn serialise(graphql_response: &GraphqlResponse) -> Bytes {
 }
 
 fn batch_response(format: ResponseFormat, bodies: &[Bytes]) -> Response {
-    let mut joined = Vec::with_capacity(bodies.iter().map(Bytes::len).sum::<usize>() + bodies.len() + 1);
+    let mut joined =
+        Vec::with_capacity(bodies.iter().map(Bytes::len).sum::<usize>() + bodies.len() + 1);
     joined.push(b'[');
     for (index, body) in bodies.iter().enumerate() {
         if index > 0 {
@@ -629,9 +644,10 @@ impl QueryShape {
         };
         let operation_name = given_name.or_else(|| match &document.operations {
             DocumentOperations::Single(_) => None,
-            DocumentOperations::Multiple(operations) if operations.len() == 1 => {
-                operations.keys().next().map(|name| Arc::from(name.as_str()))
-            }
+            DocumentOperations::Multiple(operations) if operations.len() == 1 => operations
+                .keys()
+                .next()
+                .map(|name| Arc::from(name.as_str())),
             DocumentOperations::Multiple(_) => None,
         });
         let wanted = graphql_request.operation_name.as_deref();
@@ -643,10 +659,9 @@ impl QueryShape {
             };
             selected && operation.node.ty == OperationType::Mutation
         });
-        let only_article_roots = document
-            .operations
-            .iter()
-            .all(|(_, operation)| only_article_fields(&document, &operation.node.selection_set.node, 0));
+        let only_article_roots = document.operations.iter().all(|(_, operation)| {
+            only_article_fields(&document, &operation.node.selection_set.node, 0)
+        });
         Self {
             is_mutation,
             only_article_roots,
@@ -655,20 +670,27 @@ impl QueryShape {
     }
 }
 
-fn only_article_fields(document: &ExecutableDocument, selection_set: &SelectionSet, depth: usize) -> bool {
+fn only_article_fields(
+    document: &ExecutableDocument,
+    selection_set: &SelectionSet,
+    depth: usize,
+) -> bool {
     depth < 16
-        && selection_set.items.iter().all(|selection| match &selection.node {
-            Selection::Field(field) => {
-                matches!(field.node.name.node.as_str(), "article" | "__typename")
-            }
-            Selection::InlineFragment(fragment) => {
-                only_article_fields(document, &fragment.node.selection_set.node, depth + 1)
-            }
-            Selection::FragmentSpread(spread) => document
-                .fragments
-                .get(&spread.node.fragment_name.node)
-                .is_some_and(|fragment| {
+        && selection_set
+            .items
+            .iter()
+            .all(|selection| match &selection.node {
+                Selection::Field(field) => {
+                    matches!(field.node.name.node.as_str(), "article" | "__typename")
+                }
+                Selection::InlineFragment(fragment) => {
                     only_article_fields(document, &fragment.node.selection_set.node, depth + 1)
-                }),
-        })
+                }
+                Selection::FragmentSpread(spread) => document
+                    .fragments
+                    .get(&spread.node.fragment_name.node)
+                    .is_some_and(|fragment| {
+                        only_article_fields(document, &fragment.node.selection_set.node, depth + 1)
+                    }),
+            })
 }

@@ -26,11 +26,19 @@ fn record_pool(db: &sea_orm::DatabaseConnection) {
     match db.get_database_backend() {
         DatabaseBackend::Postgres => {
             let pool = db.get_postgres_connection_pool();
-            crate::metrics::database_pool(pool.size(), pool.num_idle(), pool.options().get_max_connections());
+            crate::metrics::database_pool(
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            );
         }
         DatabaseBackend::Sqlite => {
             let pool = db.get_sqlite_connection_pool();
-            crate::metrics::database_pool(pool.size(), pool.num_idle(), pool.options().get_max_connections());
+            crate::metrics::database_pool(
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            );
         }
         _ => {}
     }

@@ -31,7 +31,11 @@ static ID_PREFIX: LazyLock<String> = LazyLock::new(|| {
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 fn new_request_id() -> String {
-    format!("{}-{:x}", *ID_PREFIX, NEXT_ID.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{}-{:x}",
+        *ID_PREFIX,
+        NEXT_ID.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// The caller's id if it is printable ASCII without spaces and not too long.

@@ -171,13 +171,28 @@ mod tests {
     fn a_change_drops_only_the_responses_that_used_what_changed() {
         let cache = cache();
         let generation = cache.current_generation();
-        cache.insert("a1".into(), generation, response(b"one", &[CacheTag::Article(1)]));
-        cache.insert("a2".into(), generation, response(b"two", &[CacheTag::Article(2)]));
-        cache.insert("list".into(), generation, response(b"list", &[CacheTag::Lists]));
+        cache.insert(
+            "a1".into(),
+            generation,
+            response(b"one", &[CacheTag::Article(1)]),
+        );
+        cache.insert(
+            "a2".into(),
+            generation,
+            response(b"two", &[CacheTag::Article(2)]),
+        );
+        cache.insert(
+            "list".into(),
+            generation,
+            response(b"list", &[CacheTag::Lists]),
+        );
         cache.content_changed(&[ContentChange::Article(1)]);
         assert!(cache.get("a1").is_none());
         assert!(cache.get("list").is_none());
-        assert_eq!(cache.get("a2").map(|hit| hit.body), Some(Bytes::from_static(b"two")));
+        assert_eq!(
+            cache.get("a2").map(|hit| hit.body),
+            Some(Bytes::from_static(b"two"))
+        );
         cache.content_changed(&[ContentChange::Everything]);
         assert!(cache.get("a2").is_none());
     }
@@ -187,7 +202,11 @@ mod tests {
         let cache = cache();
         let generation = cache.current_generation();
         cache.content_changed(&[ContentChange::Taxonomy]);
-        cache.insert("k".into(), generation, response(b"stale", &[CacheTag::Article(9)]));
+        cache.insert(
+            "k".into(),
+            generation,
+            response(b"stale", &[CacheTag::Article(9)]),
+        );
         assert!(cache.get("k").is_none());
     }
 

@@ -39,7 +39,12 @@ async fn only_configured_origins_get_cors_headers() {
         .send()
         .await
         .unwrap_or_else(|error| panic!("{error}"));
-    assert!(stranger.headers().get("access-control-allow-origin").is_none());
+    assert!(
+        stranger
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
 
     let closed = spawn(|_| {}).await;
     let response = closed
@@ -50,7 +55,12 @@ async fn only_configured_origins_get_cors_headers() {
         .send()
         .await
         .unwrap_or_else(|error| panic!("{error}"));
-    assert!(response.headers().get("access-control-allow-origin").is_none());
+    assert!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -64,8 +74,18 @@ async fn every_response_carries_a_request_id_and_a_sane_given_one_is_kept() {
             .map(ToOwned::to_owned)
             .unwrap_or_else(|| panic!("no x-request-id"))
     };
-    let first = app.client.get(app.url("/health")).send().await.unwrap_or_else(|error| panic!("{error}"));
-    let second = app.client.get(app.url("/nowhere")).send().await.unwrap_or_else(|error| panic!("{error}"));
+    let first = app
+        .client
+        .get(app.url("/health"))
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+    let second = app
+        .client
+        .get(app.url("/nowhere"))
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(second.status(), 404);
     assert_ne!(request_id(&first), request_id(&second));
     let given = app
@@ -101,16 +121,24 @@ fn sample(metrics: &str, metric: &str, labels: &[&str]) -> Option<f64> {
 async fn metrics_count_operations_by_name_and_outcome_with_latencies() {
     let app = spawn(|_| {}).await;
     for _ in 0..3 {
-        app.gql("query MetricsProbeRead { sections { slug } }").await;
+        app.gql("query MetricsProbeRead { sections { slug } }")
+            .await;
     }
-    app.gql("query MetricsProbeBroken { sections { nope } }").await;
+    app.gql("query MetricsProbeBroken { sections { nope } }")
+        .await;
     let author = app.editor("Anna Nowak").await;
     let section = app.section("Aktualności").await;
     let article = app.article("Czytany", &section, &author).create().await;
-    app.beacon(article.id, "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0").await;
+    app.beacon(article.id, "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0")
+        .await;
     app.flush_views().await;
 
-    let response = app.client.get(app.url("/metrics")).send().await.unwrap_or_else(|error| panic!("{error}"));
+    let response = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(response.status(), 200);
     assert!(
         response
@@ -121,32 +149,77 @@ async fn metrics_count_operations_by_name_and_outcome_with_latencies() {
     );
     let text = response.text().await.unwrap_or_default();
     let requests = "kronika_graphql_requests_total";
-    let read_ok = sample(&text, requests, &["operation=\"MetricsProbeRead\"", "outcome=\"ok\""]);
-    let hits = sample(&text, requests, &["operation=\"MetricsProbeRead\"", "cache=\"hit\""]);
-    let misses = sample(&text, requests, &["operation=\"MetricsProbeRead\"", "cache=\"miss\""]);
+    let read_ok = sample(
+        &text,
+        requests,
+        &["operation=\"MetricsProbeRead\"", "outcome=\"ok\""],
+    );
+    let hits = sample(
+        &text,
+        requests,
+        &["operation=\"MetricsProbeRead\"", "cache=\"hit\""],
+    );
+    let misses = sample(
+        &text,
+        requests,
+        &["operation=\"MetricsProbeRead\"", "cache=\"miss\""],
+    );
     assert_eq!(hits.unwrap_or(0.0) + misses.unwrap_or(0.0), 3.0, "{text}");
     assert!(read_ok.is_some(), "{text}");
     assert_eq!(
-        sample(&text, requests, &["operation=\"MetricsProbeBroken\"", "outcome=\"rejected\""]),
+        sample(
+            &text,
+            requests,
+            &["operation=\"MetricsProbeBroken\"", "outcome=\"rejected\""]
+        ),
         Some(1.0),
         "a query that does not validate is a rejected request: {text}"
     );
     assert_eq!(
-        sample(&text, "kronika_graphql_request_duration_seconds_count", &["operation=\"MetricsProbeRead\""]),
+        sample(
+            &text,
+            "kronika_graphql_request_duration_seconds_count",
+            &["operation=\"MetricsProbeRead\""]
+        ),
         Some(3.0),
         "{text}"
     );
-    assert!(sample(&text, "kronika_graphql_request_duration_seconds_bucket", &["operation=\"MetricsProbeRead\"", "le=\"0.005\""]).is_some());
-    assert!(sample(&text, "kronika_db_pool_connections", &[]).is_some_and(|open| open >= 1.0), "{text}");
-    assert!(sample(&text, "kronika_db_pool_max_connections", &[]).is_some(), "{text}");
-    assert!(sample(&text, "kronika_view_flushes_total", &["outcome=\"ok\""]).is_some_and(|flushes| flushes >= 1.0), "{text}");
-    assert!(text.contains("kronika_view_flush_articles_bucket"), "{text}");
+    assert!(
+        sample(
+            &text,
+            "kronika_graphql_request_duration_seconds_bucket",
+            &["operation=\"MetricsProbeRead\"", "le=\"0.005\""]
+        )
+        .is_some()
+    );
+    assert!(
+        sample(&text, "kronika_db_pool_connections", &[]).is_some_and(|open| open >= 1.0),
+        "{text}"
+    );
+    assert!(
+        sample(&text, "kronika_db_pool_max_connections", &[]).is_some(),
+        "{text}"
+    );
+    assert!(
+        sample(&text, "kronika_view_flushes_total", &["outcome=\"ok\""])
+            .is_some_and(|flushes| flushes >= 1.0),
+        "{text}"
+    );
+    assert!(
+        text.contains("kronika_view_flush_articles_bucket"),
+        "{text}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_can_be_switched_off() {
     let app = spawn(|config| config.metrics = false).await;
-    let response = app.client.get(app.url("/metrics")).send().await.unwrap_or_else(|error| panic!("{error}"));
+    let response = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(response.status(), 404);
 }
 
@@ -185,10 +258,18 @@ async fn an_address_over_its_graphql_rate_gets_429_with_retry_after() {
     assert_eq!(&statuses[..3], &[200, 200, 200], "{statuses:?}");
     assert!(statuses[3..].contains(&429), "{statuses:?}");
     let (retry_after, body) = refused.unwrap_or_else(|| panic!("never refused"));
-    assert!(retry_after.is_some_and(|seconds| seconds >= 1), "{retry_after:?}");
+    assert!(
+        retry_after.is_some_and(|seconds| seconds >= 1),
+        "{retry_after:?}"
+    );
     assert_eq!(first_error_code(&body), "RATE_LIMITED");
     // /health is not limited.
-    let health = app.client.get(app.url("/health")).send().await.unwrap_or_else(|error| panic!("{error}"));
+    let health = app
+        .client
+        .get(app.url("/health"))
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(health.status(), 200);
 }
 
@@ -206,9 +287,15 @@ async fn view_beacons_over_the_rate_get_429_with_retry_after() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_attempts_over_the_rate_get_429_with_retry_after() {
     let app = spawn(tight_limits).await;
-    kronika_api::auth::accounts::add(app.db(), "ewa@example.org", "Ewa", kronika_api::domain::Role::Editor, PASSWORD)
-        .await
-        .unwrap_or_else(|error| panic!("{error}"));
+    kronika_api::auth::accounts::add(
+        app.db(),
+        "ewa@example.org",
+        "Ewa",
+        kronika_api::domain::Role::Editor,
+        PASSWORD,
+    )
+    .await
+    .unwrap_or_else(|error| panic!("{error}"));
     let login = json!({
         "query": "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
         "variables": {"e": "ewa@example.org", "p": PASSWORD},
@@ -225,9 +312,17 @@ async fn login_attempts_over_the_rate_get_429_with_retry_after() {
         last = Some(response);
     }
     let response = last.unwrap_or_else(|| panic!("no response"));
-    assert_eq!(response.status(), 429, "the third correct login within a minute is refused");
+    assert_eq!(
+        response.status(),
+        429,
+        "the third correct login within a minute is refused"
+    );
     assert!(response.headers().get("retry-after").is_some());
     let body: Value = response.json().await.unwrap_or_default();
     assert_eq!(first_error_code(&body), "RATE_LIMITED");
-    assert!(body["errors"][0]["extensions"]["retryAfterSeconds"].as_u64().is_some_and(|seconds| seconds >= 1));
+    assert!(
+        body["errors"][0]["extensions"]["retryAfterSeconds"]
+            .as_u64()
+            .is_some_and(|seconds| seconds >= 1)
+    );
 }

@@ -37,7 +37,11 @@ async fn a_query_nested_too_deep_is_refused_with_its_code(app: TestApp) {
     }
     let query = format!("{{ sections {{ {query} }} }}");
     let response = app.gql(&query).await;
-    assert_eq!(first_error_code(&response), "QUERY_TOO_DEEP", "{response:#}");
+    assert_eq!(
+        first_error_code(&response),
+        "QUERY_TOO_DEEP",
+        "{response:#}"
+    );
     assert!(response.get("data").is_none_or(Value::is_null));
 }
 
@@ -49,14 +53,26 @@ async fn a_query_selecting_too_much_is_refused_with_its_code(app: TestApp) {
         .collect();
     let query = format!("{{ articles {{ nodes {{ {fragments} }} }} }}");
     let response = app.gql(&query).await;
-    assert_eq!(first_error_code(&response), "QUERY_TOO_COMPLEX", "{response:#}");
+    assert_eq!(
+        first_error_code(&response),
+        "QUERY_TOO_COMPLEX",
+        "{response:#}"
+    );
 }
 
 async fn too_many_aliases_are_refused_with_its_code(app: TestApp) {
-    let aliases: String = (0..31).map(|n| format!("a{n}: sections {{ slug }} ")).collect();
+    let aliases: String = (0..31)
+        .map(|n| format!("a{n}: sections {{ slug }} "))
+        .collect();
     let response = app.gql(&format!("{{ {aliases} }}")).await;
-    assert_eq!(first_error_code(&response), "QUERY_TOO_COMPLEX", "{response:#}");
-    let aliases: String = (0..30).map(|n| format!("a{n}: sections {{ slug }} ")).collect();
+    assert_eq!(
+        first_error_code(&response),
+        "QUERY_TOO_COMPLEX",
+        "{response:#}"
+    );
+    let aliases: String = (0..30)
+        .map(|n| format!("a{n}: sections {{ slug }} "))
+        .collect();
     let response = app.gql(&format!("{{ {aliases} }}")).await;
     assert!(response.get("errors").is_none(), "{response:#}");
 }
@@ -67,7 +83,10 @@ async fn a_batch_runs_each_operation_up_to_the_cap(app: TestApp) {
         .collect();
     let (status, body) = post(&app, &json!(batch)).await;
     assert_eq!(status, 200);
-    assert_eq!(body, json!([{"data": {"sections": []}}, {"data": {"sections": []}}, {"data": {"sections": []}}]));
+    assert_eq!(
+        body,
+        json!([{"data": {"sections": []}}, {"data": {"sections": []}}, {"data": {"sections": []}}])
+    );
 
     let batch: Vec<Value> = (0..11)
         .map(|_| json!({"query": "{ sections { slug } }"}))
@@ -79,12 +98,17 @@ async fn a_batch_runs_each_operation_up_to_the_cap(app: TestApp) {
 
 async fn a_body_over_the_limit_is_payload_too_large(app: TestApp) {
     let padding = "#".repeat(1024 * 1024 + 1);
-    let (status, body) = post(&app, &json!({"query": format!("{{ sections {{ slug }} }}\n{padding}")})).await;
+    let (status, body) = post(
+        &app,
+        &json!({"query": format!("{{ sections {{ slug }} }}\n{padding}")}),
+    )
+    .await;
     assert_eq!(status, 413);
     assert_eq!(first_error_code(&body), "PAYLOAD_TOO_LARGE");
 
     // Without a Content-Length (chunked), the limit holds while reading.
-    let chunks = futures::stream::iter((0..40).map(|_| Ok::<_, std::io::Error>(vec![b' '; 32 * 1024])));
+    let chunks =
+        futures::stream::iter((0..40).map(|_| Ok::<_, std::io::Error>(vec![b' '; 32 * 1024])));
     let response = app
         .client
         .post(app.url("/graphql"))
@@ -156,9 +180,15 @@ async fn a_request_over_the_time_limit_is_stopped_with_timeout() {
     let app = TestApp::spawn_with(Backend::Sqlite, one_millisecond_timeout)
         .await
         .unwrap_or_else(|| panic!("SQLite is always available"));
-    let account = kronika_api::auth::accounts::add(app.db(), "slow@example.org", "Slow", Role::Editor, PASSWORD)
-        .await
-        .unwrap_or_else(|error| panic!("{error}"));
+    let account = kronika_api::auth::accounts::add(
+        app.db(),
+        "slow@example.org",
+        "Slow",
+        Role::Editor,
+        PASSWORD,
+    )
+    .await
+    .unwrap_or_else(|error| panic!("{error}"));
     let response = app
         .client
         .post(app.url("/graphql"))

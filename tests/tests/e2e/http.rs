@@ -65,7 +65,11 @@ async fn health_reports_the_database(app: TestApp) {
         .unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap_or_default();
-    assert_eq!(body, json!({"status": "ok"}), "liveness does not ask the database");
+    assert_eq!(
+        body,
+        json!({"status": "ok"}),
+        "liveness does not ask the database"
+    );
     let response = app
         .client
         .get(app.url("/ready"))
@@ -74,5 +78,8 @@ async fn health_reports_the_database(app: TestApp) {
         .unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap_or_default();
-    assert_eq!(body, json!({"status": "ready", "checks": {"database": "ok"}}));
+    assert_eq!(
+        body,
+        json!({"status": "ready", "checks": {"database": "ok"}})
+    );
 }

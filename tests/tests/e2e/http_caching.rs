@@ -32,12 +32,7 @@ struct Answer {
     body: Value,
 }
 
-async fn get(
-    app: &TestApp,
-    query: &str,
-    variables: Value,
-    headers: &[(&str, &str)],
-) -> Answer {
+async fn get(app: &TestApp, query: &str, variables: Value, headers: &[(&str, &str)]) -> Answer {
     let mut request = app.client.get(app.url("/graphql")).query(&[
         ("query", query.to_owned()),
         ("variables", variables.to_string()),
@@ -84,15 +79,28 @@ async fn anonymous_get_queries_carry_validators_and_answer_not_modified(app: Tes
     let etag = first.etag.unwrap_or_else(|| panic!("no ETag"));
     assert_eq!(first.cache_control.as_deref(), Some("public, max-age=5"));
     let tags = first.cache_tag.unwrap_or_default();
-    assert!(tags.split(' ').any(|tag| tag == format!("article-{}", article.id)), "{tags}");
-    assert!(!tags.split(' ').any(|tag| tag == "lists"), "one article's page uses no list: {tags}");
+    assert!(
+        tags.split(' ')
+            .any(|tag| tag == format!("article-{}", article.id)),
+        "{tags}"
+    );
+    assert!(
+        !tags.split(' ').any(|tag| tag == "lists"),
+        "one article's page uses no list: {tags}"
+    );
 
     let revalidated = get(&app, PAGE, variables.clone(), &[("if-none-match", &etag)]).await;
     assert_eq!(revalidated.status, 304);
     assert_eq!(revalidated.etag.as_deref(), Some(etag.as_str()));
     assert_eq!(revalidated.body, Value::Null, "a 304 has no body");
 
-    let other = get(&app, PAGE, variables.clone(), &[("if-none-match", "\"something-else\"")]).await;
+    let other = get(
+        &app,
+        PAGE,
+        variables.clone(),
+        &[("if-none-match", "\"something-else\"")],
+    )
+    .await;
     assert_eq!(other.status, 200);
 
     let list = get(&app, LIST, json!({}), &[]).await;
@@ -145,12 +153,18 @@ async fn a_change_drops_only_the_cached_responses_that_used_it(app: TestApp) {
     let list = get(&app, LIST, json!({}), &[]).await;
     assert_eq!(list.cache, "miss", "lists show titles");
     let other = get(&app, PAGE, untouched_page, &[]).await;
-    assert_eq!(other.cache, "hit", "another article's page is still served from memory");
+    assert_eq!(
+        other.cache, "hit",
+        "another article's page is still served from memory"
+    );
 }
 
 /// A one-route HTTP server on loopback that answers 200 to every request and hands
 /// each request's headers and body to the test.
-async fn webhook_receiver() -> (String, mpsc::UnboundedReceiver<(Vec<(String, String)>, Vec<u8>)>) {
+async fn webhook_receiver() -> (
+    String,
+    mpsc::UnboundedReceiver<(Vec<(String, String)>, Vec<u8>)>,
+) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .unwrap_or_else(|error| panic!("{error}"));

@@ -43,11 +43,18 @@ async fn post(app: &TestApp, body: Value) -> (u16, Value) {
 async fn an_automatic_persisted_query_is_learned_once_then_sent_by_hash(app: TestApp) {
     let hash = hash_of(QUERY);
     let (status, unknown) = get_by_hash(&app, &hash).await;
-    assert_eq!(status, 200, "Apollo clients expect the not-found answer with 200");
+    assert_eq!(
+        status, 200,
+        "Apollo clients expect the not-found answer with 200"
+    );
     assert_eq!(first_error_code(&unknown), "PERSISTED_QUERY_NOT_FOUND");
     assert_eq!(unknown["errors"][0]["message"], "PersistedQueryNotFound");
 
-    let (status, registered) = post(&app, json!({"query": QUERY, "extensions": extension(&hash)})).await;
+    let (status, registered) = post(
+        &app,
+        json!({"query": QUERY, "extensions": extension(&hash)}),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(registered, json!({"data": {"sections": []}}));
 
@@ -91,7 +98,10 @@ async fn in_allow_list_mode_only_listed_queries_run() {
     .unwrap_or_else(|| panic!("SQLite is always available"));
 
     let (status, by_hash) = get_by_hash(&app, &hash_of(QUERY)).await;
-    assert_eq!(status, 200, "a listed hash runs without ever being sent as text");
+    assert_eq!(
+        status, 200,
+        "a listed hash runs without ever being sent as text"
+    );
     assert_eq!(by_hash, json!({"data": {"sections": []}}));
     let (_, as_text) = post(&app, json!({"query": QUERY})).await;
     assert_eq!(as_text, json!({"data": {"sections": []}}));
@@ -100,8 +110,16 @@ async fn in_allow_list_mode_only_listed_queries_run() {
     let (status, refused) = post(&app, json!({"query": other})).await;
     assert_eq!(status, 403);
     assert_eq!(first_error_code(&refused), "QUERY_NOT_ALLOWED");
-    let (_, refused) = post(&app, json!({"query": other, "extensions": extension(&hash_of(other))})).await;
-    assert_eq!(first_error_code(&refused), "QUERY_NOT_ALLOWED", "clients cannot add to the list");
+    let (_, refused) = post(
+        &app,
+        json!({"query": other, "extensions": extension(&hash_of(other))}),
+    )
+    .await;
+    assert_eq!(
+        first_error_code(&refused),
+        "QUERY_NOT_ALLOWED",
+        "clients cannot add to the list"
+    );
     let (_, refused) = get_by_hash(&app, &hash_of(other)).await;
     assert_eq!(first_error_code(&refused), "QUERY_NOT_ALLOWED");
 }
@@ -118,5 +136,10 @@ async fn a_broken_allow_list_stops_the_start_with_a_clear_error() {
         .await
         .err()
         .unwrap_or_else(|| panic!("the app started with a wrong hash in its allow-list"));
-    assert!(error.to_string().contains("is not the SHA-256 of its query"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("is not the SHA-256 of its query"),
+        "{error}"
+    );
 }
