@@ -46,7 +46,7 @@ const PLAIN_JSON: &str = "application/json";
 pub async fn graphql_get(request: &Request, Data(state): Data<&HttpState>) -> Response {
     let format = ResponseFormat::of(request);
     let address = client_address(request, state.trust_proxy);
-    if let Err(response) = check_rate(state, address, format) {
+    if let Some(response) = refused_by_rate(state, address, format) {
         return response;
     }
     let query_string = request.uri().query().unwrap_or_default();
@@ -76,7 +76,7 @@ pub async fn graphql_post(
 ) -> Response {
     let format = ResponseFormat::of(request);
     let address = client_address(request, state.trust_proxy);
-    if let Err(response) = check_rate(state, address, format) {
+    if let Some(response) = refused_by_rate(state, address, format) {
         return response;
     }
     let Some(content_type) = request
@@ -258,12 +258,14 @@ fn not_graphql(reason: &str) -> Rejection {
     )
 }
 
-fn check_rate(state: &HttpState, address: IpAddr, format: ResponseFormat) -> Result<(), Response> {
+/// The 429 answer for an address over its rate, or `None` when the request may go on.
+fn refused_by_rate(state: &HttpState, address: IpAddr, format: ResponseFormat) -> Option<Response> {
     state
         .rate_limits
         .graphql
         .check(address)
-        .map_err(|retry_after| {
+        .err()
+        .map(|retry_after| {
             metrics::rate_limited("graphql");
             let mut rejection = Rejection::new(
                 ErrorCode::RateLimited,
