@@ -79,10 +79,13 @@ pub async fn graphql_post(
     if let Some(response) = refused_by_rate(state, address, format) {
         return response;
     }
+    // JSON, or multipart for file uploads. Anything else (a browser's `text/plain`
+    // default for a string body, a form) is refused rather than guessed at.
     let Some(content_type) = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
+        .filter(|value| is_accepted_content_type(value))
         .map(ToOwned::to_owned)
     else {
         return rejected(
@@ -519,9 +522,20 @@ async fn execute_uncached(
         executed.operation_name = shape.operation_name;
         return executed;
     };
-    let body = serialise(&graphql_response);
-    let request_error =
-        graphql_response.data == async_graphql::Value::Null && !graphql_response.errors.is_empty();
+    // A request error (the document does not parse or validate, a variable does not
+    // coerce) stops the request before execution: such errors have no path, and the
+    // result then has no `data` entry at all, as the GraphQL specification asks.
+    let request_error = graphql_response.data == async_graphql::Value::Null
+        && !graphql_response.errors.is_empty()
+        && graphql_response
+            .errors
+            .iter()
+            .all(|error| error.path.is_empty());
+    let body = if request_error {
+        serialise_errors_only(&graphql_response.errors)
+    } else {
+        serialise(&graphql_response)
+    };
     let retry_after_seconds = graphql_response.errors.iter().find_map(|error| {
         let extensions = error.extensions.as_ref()?;
         let is_rate_limited = matches!(
@@ -582,6 +596,20 @@ fn serialise(graphql_response: &GraphqlResponse) -> Bytes {
     }
 }
 
+fn serialise_errors_only(errors: &[async_graphql::ServerError]) -> Bytes {
+    #[derive(serde::Serialize)]
+    struct ErrorsOnly<'errors> {
+        errors: &'errors [async_graphql::ServerError],
+    }
+    match serde_json::to_vec(&ErrorsOnly { errors }) {
+        Ok(body) => Bytes::from(body),
+        Err(error) => {
+            tracing::error!(%error, "could not serialise GraphQL errors");
+            serialise(&GraphqlResponse::from_errors(Vec::new()))
+        }
+    }
+}
+
 fn batch_response(format: ResponseFormat, bodies: &[Bytes]) -> Response {
     let mut joined =
         Vec::with_capacity(bodies.iter().map(Bytes::len).sum::<usize>() + bodies.len() + 1);
@@ -611,6 +639,19 @@ fn cache_key(request: &Request, graphql_request: &GraphqlRequest) -> Option<Stri
         graphql_request.operation_name.as_deref(),
         &variables,
     ))
+}
+
+fn is_accepted_content_type(content_type: &str) -> bool {
+    let media_type = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    matches!(
+        media_type.as_str(),
+        "application/json" | "application/graphql-response+json" | "multipart/form-data"
+    )
 }
 
 fn accepts_html(request: &Request) -> bool {

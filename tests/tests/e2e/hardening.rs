@@ -15,6 +15,7 @@ on_both_databases!(
     a_batch_runs_each_operation_up_to_the_cap,
     a_body_over_the_limit_is_payload_too_large,
     a_post_without_content_type_is_unsupported,
+    a_request_error_has_no_data_entry_and_400_with_the_graphql_response_type,
 );
 
 async fn post(app: &TestApp, body: &Value) -> (u16, Value) {
@@ -131,6 +132,44 @@ async fn a_post_without_content_type_is_unsupported(app: TestApp) {
     assert_eq!(response.status(), 415);
     let body: Value = response.json().await.unwrap_or_default();
     assert_eq!(first_error_code(&body), "UNSUPPORTED_MEDIA_TYPE");
+    // What `fetch` sends for a string body unless told otherwise.
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("content-type", "text/plain;charset=UTF-8")
+        .body(r#"{"query": "{ sections { slug } }"}"#)
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(response.status(), 415);
+}
+
+async fn a_request_error_has_no_data_entry_and_400_with_the_graphql_response_type(app: TestApp) {
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("accept", "application/graphql-response+json")
+        .json(&json!({"query": "{ sections { nope } }"}))
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|value| value.to_str().ok()),
+        Some("application/graphql-response+json; charset=utf-8")
+    );
+    let body: Value = response.json().await.unwrap_or_default();
+    assert_eq!(first_error_code(&body), "GRAPHQL_VALIDATION_FAILED");
+    assert!(body.get("data").is_none(), "{body:#}");
+    let (status, body) = post(&app, &json!({"query": "{ sections { nope } }"})).await;
+    assert_eq!(
+        status, 200,
+        "plain JSON answers 200 for what the executor saw"
+    );
+    assert!(body.get("data").is_none(), "{body:#}");
 }
 
 fn closed_schema(config: &mut Config) {
