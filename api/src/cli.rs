@@ -79,6 +79,9 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Ask the server at the listen address for /health; exit 0 when it answers 200.
+    /// For container health checks, which then need no HTTP client in the image.
+    Healthcheck,
     /// Manage editor accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -302,8 +305,13 @@ impl Cli {
             view_beacons_per_second: serve.rate_limit_views,
             logins_per_minute: serve.rate_limit_logins,
         };
-        config.change_webhook =
-            ChangeWebhook::from_parts(serve.webhook_url.clone(), serve.webhook_secret.clone())?;
+        // An empty variable (as `KEY=` in an env file leaves it) means "not set".
+        let webhook_url = serve.webhook_url.clone().filter(|url| !url.is_empty());
+        let webhook_secret = serve
+            .webhook_secret
+            .clone()
+            .filter(|secret| !secret.expose().is_empty());
+        config.change_webhook = ChangeWebhook::from_parts(webhook_url, webhook_secret)?;
         config.metrics = serve.metrics;
         config.validate()?;
         Ok(config)

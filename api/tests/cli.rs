@@ -330,3 +330,16 @@ fn json_logs_carry_the_request_id() {
     );
     assert_eq!(request_line["fields"]["path"], "/health", "{request_line}");
 }
+
+#[test]
+fn healthcheck_fails_when_nothing_listens() {
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|error| panic!("{error}"));
+    let address = free
+        .local_addr()
+        .unwrap_or_else(|error| panic!("{error}"))
+        .to_string();
+    drop(free);
+    let output = kronika(&["healthcheck", "--listen", &address]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot reach"));
+}
