@@ -106,6 +106,26 @@ async fn anonymous_get_queries_carry_validators_and_answer_not_modified(app: Tes
     let list = get(&app, LIST, json!({}), &[]).await;
     assert!(list.cache_tag.unwrap_or_default().contains("lists"));
 
+    let gallery = app.gallery("Z wydarzenia", 2).await;
+    let illustrated = app
+        .article("Ilustrowany", &section, &author)
+        .gallery(&gallery)
+        .create()
+        .await;
+    let with_gallery = get(
+        &app,
+        "query($slug: String!) { article(slug: $slug) { title gallery { photos { caption } } } }",
+        json!({"slug": illustrated.slug}),
+        &[],
+    )
+    .await;
+    let tags = with_gallery.cache_tag.unwrap_or_default();
+    assert!(tags.contains(&format!("gallery-{}", gallery.id)), "{tags}");
+    assert!(
+        tags.contains(&format!("article-{}", illustrated.id)),
+        "{tags}"
+    );
+
     let with_credentials = get(&app, PAGE, variables, &[("authorization", "Bearer nobody")]).await;
     assert_eq!(with_credentials.cache_control.as_deref(), Some("no-store"));
     assert_eq!(with_credentials.etag, None);
