@@ -97,6 +97,8 @@ pub async fn graphql_post(
             ),
         );
     };
+    // One limit for every body, multipart included: photo uploads, when they arrive,
+    // bring a limit of their own for multipart bodies here.
     let max_body_bytes = state.limits.max_body_bytes;
     let declared_too_large = request
         .headers()
