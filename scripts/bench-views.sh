@@ -75,9 +75,10 @@ port=$(free_port)
 beacon_url="http://127.0.0.1:$port/api/views/{article}"
 
 # The flush log lines are at debug level under kronika_api::views; NO_COLOR
-# keeps escape codes out of them so they can be parsed.
+# keeps escape codes out of them so they can be parsed. The load generator is
+# one address, so the per-address beacon limit is switched off.
 start_server() {
-    NO_COLOR=1 RUST_LOG=warn,kronika_api::views=debug "$kronika" serve \
+    KRONIKA_RATE_LIMIT_VIEWS=0 NO_COLOR=1 RUST_LOG=warn,kronika_api::views=debug "$kronika" serve \
         --listen "127.0.0.1:$port" --data-dir "$work/data" \
         --view-flush-seconds "$flush_seconds" >"$work/$1.log" 2>&1 &
     server_pid=$!

@@ -12,22 +12,33 @@ use poem::listener::{Acceptor, Listener, TcpListener};
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::auth::LoginThrottle;
-use crate::config::Config;
-use crate::content_changes::ContentChanges;
+use crate::change_webhook::ChangeWebhookSender;
+use crate::config::{Config, ConfigError};
+use crate::content_changes::{ContentChange, ContentChanges};
 use crate::db::{self, StatementCounter};
 use crate::demo;
 use crate::editing::lifecycle;
-use crate::graphql::{self, SharedData, SiteTimeZone};
+use crate::graphql::auth::LoginRateLimit;
+use crate::graphql::{self, SchemaOptions, SharedData, SiteTimeZone};
+use crate::http::persisted_queries::{AllowListError, PersistedQueries};
 use crate::http::response_cache::ResponseCache;
 use crate::http::{self, HttpState};
+use crate::rate_limit::RateLimiters;
+use crate::readiness::Readiness;
 use crate::views::{FlushReport, ViewCounter};
 
 /// How long in-flight requests may take to finish after a shutdown signal.
 const GRACEFUL_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often rate limiters forget quiet addresses and the metrics recorder tidies up.
+const HOUSEKEEPING_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    #[error("invalid configuration: {0}")]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    AllowList(#[from] AllowListError),
     #[error("cannot create the data directory {path}: {source}")]
     DataDirectory { path: PathBuf, source: io::Error },
     #[error("cannot open the database {url}: {source}")]
@@ -53,12 +64,22 @@ pub struct App {
     login_throttle: LoginThrottle,
     views: ViewCounter,
     content_changes: ContentChanges,
+    rate_limits: RateLimiters,
+    persisted_queries: PersistedQueries,
+    readiness: Readiness,
+    metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
 
 impl App {
     /// Opens (and creates) the data directory and database, migrates, and loads demo
     /// content into an empty database when the configuration asks for it.
     pub async fn build(config: Config) -> Result<Self, StartError> {
+        config.validate()?;
+        let persisted_queries = match (&config.query_allow_list, config.persisted_queries) {
+            (Some(path), _) => PersistedQueries::allow_list(path)?,
+            (None, true) => PersistedQueries::automatic(),
+            (None, false) => PersistedQueries::Off,
+        };
         std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDirectory {
             path: config.data_dir.clone(),
             source,
@@ -79,8 +100,21 @@ impl App {
         }
         let response_cache = ResponseCache::new(config.response_cache_ttl);
         let views = ViewCounter::new(db.clone(), config.timezone);
-        let content_changes = ContentChanges::new(response_cache.clone(), views.clone());
+        let webhook = config
+            .change_webhook
+            .clone()
+            .map(ChangeWebhookSender::start);
+        let content_changes = ContentChanges::new(response_cache.clone(), views.clone(), webhook);
+        let metrics = if config.metrics {
+            crate::metrics::install()
+        } else {
+            None
+        };
         Ok(Self {
+            rate_limits: RateLimiters::new(&config.rate_limits),
+            readiness: Readiness::for_database(db.clone()),
+            persisted_queries,
+            metrics,
             config,
             db,
             statements,
@@ -104,12 +138,26 @@ impl App {
         self.statements.get()
     }
 
-    /// Tells the read path that content changed: cached responses are no longer served,
-    /// and the view counter asks again which articles are published. Every code path that
-    /// commits a content change must call this. Counting a view is not a content change
-    /// and does not call it.
+    /// Tells the read path that content changed in ways not known precisely: no cached
+    /// response is served any more, and the view counter asks again which articles are
+    /// published. Code that knows what it changed calls `content_changed_of`. Counting a
+    /// view is not a content change and does not call either.
     pub fn content_changed(&self) {
-        self.content_changes.notify();
+        self.content_changes.notify(&[ContentChange::Everything]);
+    }
+
+    /// Tells the read path (and the change webhook) what content changed.
+    pub fn content_changed_of(&self, changes: &[ContentChange]) {
+        self.content_changes.notify(changes);
+    }
+
+    /// Adds a named readiness check to `/ready` (the search engine, media storage).
+    pub fn add_readiness_check<F, Fut>(&mut self, name: &'static str, check: F)
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), String>> + Send + 'static,
+    {
+        self.readiness = std::mem::take(&mut self.readiness).with_check(name, check);
     }
 
     /// Writes the views counted so far now, instead of at the next flush interval. The
@@ -125,20 +173,37 @@ impl App {
 
     /// The HTTP application with all routes and middleware.
     pub fn endpoint(&self) -> impl poem::Endpoint + 'static {
-        let schema = graphql::build_schema(SharedData {
-            db: self.db.clone(),
-            time_zone: SiteTimeZone(self.config.timezone),
-            content_changes: self.content_changes.clone(),
-            login_throttle: self.login_throttle.clone(),
-            views: self.views.clone(),
-        });
-        http::routes(HttpState {
-            schema,
-            db: self.db.clone(),
-            response_cache: self.response_cache.clone(),
-            views: self.views.clone(),
-            trust_proxy: self.config.trust_proxy,
-        })
+        let schema = graphql::build_schema(
+            SharedData {
+                db: self.db.clone(),
+                time_zone: SiteTimeZone(self.config.timezone),
+                content_changes: self.content_changes.clone(),
+                login_throttle: self.login_throttle.clone(),
+                views: self.views.clone(),
+                login_rate_limit: LoginRateLimit(self.rate_limits.logins.clone()),
+            },
+            SchemaOptions {
+                limits: self.config.graphql_limits,
+                introspection: self.config.introspection,
+            },
+        );
+        http::routes(
+            HttpState {
+                schema,
+                db: self.db.clone(),
+                response_cache: self.response_cache.clone(),
+                views: self.views.clone(),
+                trust_proxy: self.config.trust_proxy,
+                limits: self.config.graphql_limits,
+                graphiql: self.config.graphiql,
+                persisted_queries: self.persisted_queries.clone(),
+                rate_limits: self.rate_limits.clone(),
+                browser_cache_seconds: self.config.response_cache_ttl.as_secs(),
+                readiness: self.readiness.clone(),
+                metrics: self.metrics.clone(),
+            },
+            &self.config.cors_origins,
+        )
     }
 
     /// Binds the configured address. Port 0 picks a free port; the bound address is
@@ -172,11 +237,13 @@ impl App {
         shutdown: impl Future<Output = ()> + Send,
     ) -> io::Result<()> {
         let scheduler = tokio::spawn(self.clone().run_scheduler());
+        let housekeeping = tokio::spawn(self.clone().run_housekeeping());
         let flusher = self.views.start_flusher(self.config.view_flush_interval);
         let served = Server::new_with_acceptor(listener.acceptor)
             .run_with_graceful_shutdown(self.endpoint(), shutdown, Some(GRACEFUL_SHUTDOWN_TIMEOUT))
             .await;
         scheduler.abort();
+        housekeeping.abort();
         flusher.stop().await;
         let flushed = self.views.flush_before_exit().await;
         served?;
@@ -191,14 +258,32 @@ impl App {
         loop {
             ticks.tick().await;
             match lifecycle::publish_due(&self.db, chrono::Utc::now()).await {
-                Ok(0) => {}
+                Ok(published) if published.is_empty() => {}
                 Ok(published) => {
-                    tracing::info!(published, "published scheduled articles");
-                    self.content_changed();
+                    tracing::info!(published = published.len(), "published scheduled articles");
+                    let changes: Vec<_> =
+                        published.into_iter().map(ContentChange::Article).collect();
+                    self.content_changed_of(&changes);
                 }
                 Err(error) => {
                     tracing::error!(%error, "the scheduler could not publish due articles");
                 }
+            }
+        }
+    }
+}
+
+impl App {
+    /// Forgets rate-limit state of quiet addresses and lets the metrics recorder drain
+    /// its histogram buffers, once a minute.
+    async fn run_housekeeping(self) {
+        let mut ticks = tokio::time::interval(HOUSEKEEPING_INTERVAL);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            self.rate_limits.forget_idle();
+            if let Some(metrics) = &self.metrics {
+                metrics.run_upkeep();
             }
         }
     }

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{Config, DatabaseUrl};
+use crate::config::{
+    ChangeWebhook, Config, ConfigError, DatabaseUrl, GraphqlLimits, RateLimits, Secret,
+};
 use crate::domain::Role;
 
 const AFTER_HELP: &str = "\
@@ -31,6 +33,28 @@ Environment variables (each flag above also names its variable):
                       crash loses at most this much counting (default 5)
   KRONIKA_TRUST_PROXY take readers' addresses from the last X-Forwarded-For entry;
                       only behind one reverse proxy that sets it (default false)
+  KRONIKA_MAX_QUERY_DEPTH, KRONIKA_MAX_QUERY_COMPLEXITY, KRONIKA_MAX_QUERY_ALIASES,
+  KRONIKA_MAX_BATCH, KRONIKA_MAX_BODY_BYTES, KRONIKA_REQUEST_TIMEOUT_SECONDS
+                      limits of one GraphQL request (defaults 16, 5000, 30, 10,
+                      1048576, 30)
+  KRONIKA_INTROSPECTION, KRONIKA_GRAPHIQL
+                      serve schema introspection / GraphiQL (default true; turn
+                      both off in production if the schema is not public)
+  KRONIKA_PERSISTED_QUERIES
+                      accept automatic persisted queries (default true)
+  KRONIKA_QUERY_ALLOW_LIST
+                      file of the only queries that may run (allow-list mode)
+  KRONIKA_CORS_ORIGINS
+                      comma-separated origins allowed by CORS, or * (default none)
+  KRONIKA_RATE_LIMIT_GRAPHQL, KRONIKA_RATE_LIMIT_VIEWS, KRONIKA_RATE_LIMIT_LOGINS
+                      per-address requests per second to /graphql and the view
+                      beacon, and logins per minute; 0 turns a limit off
+                      (defaults 50, 10, 10)
+  KRONIKA_WEBHOOK_URL, KRONIKA_WEBHOOK_SECRET
+                      POST a notice of every content change there, signed with
+                      HMAC-SHA256 of the secret (X-Kronika-Signature)
+  KRONIKA_METRICS     serve Prometheus metrics at /metrics (default true)
+  KRONIKA_LOG_FORMAT  text or json (default text)
   RUST_LOG            log filter, e.g. info or kronika_api=debug (default info)
 
 With no subcommand, `kronika` runs `serve`.";
@@ -55,6 +79,9 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Ask the server at the listen address for /health; exit 0 when it answers 200.
+    /// For container health checks, which then need no HTTP client in the image.
+    Healthcheck,
     /// Manage editor accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -104,6 +131,21 @@ pub struct CommonArgs {
         global = true
     )]
     pub timezone: chrono_tz::Tz,
+    /// How log lines are written: `text` for people, `json` for a log collector.
+    #[arg(
+        long,
+        env = "KRONIKA_LOG_FORMAT",
+        default_value = "text",
+        global = true
+    )]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -158,11 +200,78 @@ pub struct ServeArgs {
         action = clap::ArgAction::Set
     )]
     pub trust_proxy: bool,
+    /// Deepest field nesting a query may have.
+    #[arg(long, env = "KRONIKA_MAX_QUERY_DEPTH", default_value_t = GraphqlLimits::default().max_depth, global = true)]
+    pub max_query_depth: usize,
+    /// Most fields a query may select (each list field counted once).
+    #[arg(long, env = "KRONIKA_MAX_QUERY_COMPLEXITY", default_value_t = GraphqlLimits::default().max_complexity, global = true)]
+    pub max_query_complexity: usize,
+    /// Most aliased fields in one query document.
+    #[arg(long, env = "KRONIKA_MAX_QUERY_ALIASES", default_value_t = GraphqlLimits::default().max_aliases, global = true)]
+    pub max_query_aliases: usize,
+    /// Most operations in one batched POST.
+    #[arg(long, env = "KRONIKA_MAX_BATCH", default_value_t = GraphqlLimits::default().max_batch, global = true)]
+    pub max_batch: usize,
+    /// Largest request body accepted on /graphql, in bytes.
+    #[arg(long, env = "KRONIKA_MAX_BODY_BYTES", default_value_t = GraphqlLimits::default().max_body_bytes, global = true)]
+    pub max_body_bytes: usize,
+    /// Seconds a GraphQL request may run before it is answered with TIMEOUT.
+    #[arg(
+        long,
+        env = "KRONIKA_REQUEST_TIMEOUT_SECONDS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub request_timeout_seconds: u64,
+    /// Answer introspection queries (the schema). Turn off to keep it private.
+    #[arg(long, env = "KRONIKA_INTROSPECTION", default_value_t = true, global = true, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+    /// Serve GraphiQL to browsers at /graphql.
+    #[arg(long, env = "KRONIKA_GRAPHIQL", default_value_t = true, global = true, action = clap::ArgAction::Set)]
+    pub graphiql: bool,
+    /// Accept automatic persisted queries (a query's SHA-256 in place of its text).
+    #[arg(long, env = "KRONIKA_PERSISTED_QUERIES", default_value_t = true, global = true, action = clap::ArgAction::Set)]
+    pub persisted_queries: bool,
+    /// A file of the only queries allowed to run: GraphQL documents separated by lines of
+    /// `---`, or a JSON object mapping SHA-256 hashes to query texts.
+    #[arg(long, env = "KRONIKA_QUERY_ALLOW_LIST", global = true)]
+    pub query_allow_list: Option<PathBuf>,
+    /// Comma-separated origins allowed to call the API from a browser, or `*`.
+    #[arg(
+        long,
+        env = "KRONIKA_CORS_ORIGINS",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub cors_origins: Vec<String>,
+    /// GraphQL requests per second allowed from one address (0: no limit).
+    #[arg(long, env = "KRONIKA_RATE_LIMIT_GRAPHQL", default_value_t = RateLimits::default().graphql_per_second, global = true)]
+    pub rate_limit_graphql: u32,
+    /// View beacons per second allowed from one address (0: no limit).
+    #[arg(long, env = "KRONIKA_RATE_LIMIT_VIEWS", default_value_t = RateLimits::default().view_beacons_per_second, global = true)]
+    pub rate_limit_views: u32,
+    /// Login attempts per minute allowed from one address (0: no limit).
+    #[arg(long, env = "KRONIKA_RATE_LIMIT_LOGINS", default_value_t = RateLimits::default().logins_per_minute, global = true)]
+    pub rate_limit_logins: u32,
+    /// URL that receives a signed POST for every content change (CDN purge, site build).
+    #[arg(long, env = "KRONIKA_WEBHOOK_URL", global = true)]
+    pub webhook_url: Option<String>,
+    /// Secret for the webhook's HMAC-SHA256 signature (16 characters at least).
+    #[arg(
+        long,
+        env = "KRONIKA_WEBHOOK_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub webhook_secret: Option<Secret>,
+    /// Serve Prometheus metrics at /metrics.
+    #[arg(long, env = "KRONIKA_METRICS", default_value_t = true, global = true, action = clap::ArgAction::Set)]
+    pub metrics: bool,
 }
 
 impl Cli {
-    /// The typed configuration for the chosen subcommand.
-    pub fn config(&self) -> Config {
+    /// The typed configuration for the chosen subcommand, or why it cannot work.
+    pub fn config(&self) -> Result<Config, ConfigError> {
         let serve = &self.serve;
         let mut config = Config::new(self.common.data_dir.clone());
         config.database_url = self.common.database_url.clone();
@@ -173,6 +282,38 @@ impl Cli {
         config.scheduler_interval = std::time::Duration::from_secs(serve.scheduler_seconds);
         config.view_flush_interval = std::time::Duration::from_secs(serve.view_flush_seconds);
         config.trust_proxy = serve.trust_proxy;
-        config
+        config.graphql_limits = GraphqlLimits {
+            max_depth: serve.max_query_depth,
+            max_complexity: serve.max_query_complexity,
+            max_aliases: serve.max_query_aliases,
+            max_batch: serve.max_batch,
+            max_body_bytes: serve.max_body_bytes,
+            timeout: std::time::Duration::from_secs(serve.request_timeout_seconds),
+        };
+        config.introspection = serve.introspection;
+        config.graphiql = serve.graphiql;
+        config.persisted_queries = serve.persisted_queries;
+        config.query_allow_list = serve.query_allow_list.clone();
+        config.cors_origins = serve
+            .cors_origins
+            .iter()
+            .map(|origin| origin.trim().to_owned())
+            .filter(|origin| !origin.is_empty())
+            .collect();
+        config.rate_limits = RateLimits {
+            graphql_per_second: serve.rate_limit_graphql,
+            view_beacons_per_second: serve.rate_limit_views,
+            logins_per_minute: serve.rate_limit_logins,
+        };
+        // An empty variable (as `KEY=` in an env file leaves it) means "not set".
+        let webhook_url = serve.webhook_url.clone().filter(|url| !url.is_empty());
+        let webhook_secret = serve
+            .webhook_secret
+            .clone()
+            .filter(|secret| !secret.expose().is_empty());
+        config.change_webhook = ChangeWebhook::from_parts(webhook_url, webhook_secret)?;
+        config.metrics = serve.metrics;
+        config.validate()?;
+        Ok(config)
     }
 }

@@ -35,6 +35,161 @@ pub struct Config {
     /// connection. Only for a server behind one reverse proxy that sets that header.
     /// Default off.
     pub trust_proxy: bool,
+    /// What a GraphQL request may ask for and how long it may take.
+    pub graphql_limits: GraphqlLimits,
+    /// Serve the schema to introspection queries. Default on; production may turn it
+    /// off so that the schema is not advertised.
+    pub introspection: bool,
+    /// Serve GraphiQL to browsers that open `/graphql`. Default on.
+    pub graphiql: bool,
+    /// Accept the automatic persisted query protocol (a query's SHA-256 instead of its
+    /// text). Default on.
+    pub persisted_queries: bool,
+    /// A file of GraphQL documents (separated by lines of `---`, or a JSON object of
+    /// hash → query): when set, only these queries run (allow-list mode).
+    pub query_allow_list: Option<PathBuf>,
+    /// Origins allowed to call the API from a browser (CORS). Empty: no CORS headers,
+    /// so only same-origin pages may read responses. `*` allows every origin.
+    pub cors_origins: Vec<String>,
+    /// Per-address request rates of the public endpoints; zero turns one off.
+    pub rate_limits: RateLimits,
+    /// Where to POST a signed notice of every content change (a CDN purge hook or a
+    /// static-site builder), and the HMAC-SHA256 secret that signs it.
+    pub change_webhook: Option<ChangeWebhook>,
+    /// Serve Prometheus metrics at `/metrics`. Default on.
+    pub metrics: bool,
+}
+
+/// Limits on one GraphQL request. The defaults admit every query a frontend sensibly
+/// sends (the deepest, article → gallery → photos → field, is depth 5) and refuse the
+/// shapes that only serve to load the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GraphqlLimits {
+    /// Deepest nesting of fields. Default 16.
+    pub max_depth: usize,
+    /// Most fields a query may select, counting each list field once. Default 5000.
+    pub max_complexity: usize,
+    /// Most aliased fields in one document. Default 30.
+    pub max_aliases: usize,
+    /// Most operations in one batched POST (a JSON array). Default 10.
+    pub max_batch: usize,
+    /// Largest request body in bytes. Default 1 MiB.
+    pub max_body_bytes: usize,
+    /// Longest a request may run before it is answered with `TIMEOUT`. Default 30 s.
+    pub timeout: Duration,
+}
+
+impl Default for GraphqlLimits {
+    fn default() -> Self {
+        Self {
+            max_depth: 16,
+            max_complexity: 5_000,
+            max_aliases: 30,
+            max_batch: 10,
+            max_body_bytes: 1024 * 1024,
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Requests per client address; zero switches a limit off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimits {
+    /// GraphQL requests (GET and POST `/graphql`) per second. Default 50.
+    pub graphql_per_second: u32,
+    /// View beacons (`POST /api/views/{id}`) per second. Default 10.
+    pub view_beacons_per_second: u32,
+    /// `login` attempts per minute, on top of the failed-login throttle. Default 10.
+    pub logins_per_minute: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self {
+            graphql_per_second: 50,
+            view_beacons_per_second: 10,
+            logins_per_minute: 10,
+        }
+    }
+}
+
+/// The change webhook: its URL and signing secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeWebhook {
+    pub url: String,
+    pub secret: Secret,
+}
+
+/// A secret setting: `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself; for the code that uses it only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("Secret(***)")
+    }
+}
+
+impl FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self(value.to_owned()))
+    }
+}
+
+/// A setting that does not make sense; the server refuses to start with it.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("{setting} must be at least 1")]
+    Zero { setting: &'static str },
+    #[error("KRONIKA_WEBHOOK_URL must be an http:// or https:// URL (the configured value is not)")]
+    WebhookUrl,
+    #[error("KRONIKA_WEBHOOK_SECRET must have at least 16 characters")]
+    WebhookSecretTooShort,
+    #[error("KRONIKA_WEBHOOK_URL and KRONIKA_WEBHOOK_SECRET must be set together")]
+    WebhookHalfConfigured,
+    #[error("KRONIKA_CORS_ORIGINS: {origin:?} is not an origin like https://www.example.pl")]
+    CorsOrigin { origin: String },
+}
+
+impl ChangeWebhook {
+    /// Both halves or neither: a URL without a secret would send unsigned notices.
+    pub fn from_parts(
+        url: Option<String>,
+        secret: Option<Secret>,
+    ) -> Result<Option<Self>, ConfigError> {
+        match (url, secret) {
+            (None, None) => Ok(None),
+            (Some(url), Some(secret)) => {
+                let webhook = Self { url, secret };
+                webhook.validate()?;
+                Ok(Some(webhook))
+            }
+            _ => Err(ConfigError::WebhookHalfConfigured),
+        }
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if !(self.url.starts_with("http://") || self.url.starts_with("https://")) {
+            return Err(ConfigError::WebhookUrl);
+        }
+        if self.secret.0.chars().count() < 16 {
+            return Err(ConfigError::WebhookSecretTooShort);
+        }
+        Ok(())
+    }
 }
 
 impl Config {
@@ -50,7 +205,52 @@ impl Config {
             scheduler_interval: Duration::from_secs(10),
             view_flush_interval: Duration::from_secs(5),
             trust_proxy: false,
+            graphql_limits: GraphqlLimits::default(),
+            introspection: true,
+            graphiql: true,
+            persisted_queries: true,
+            query_allow_list: None,
+            cors_origins: Vec::new(),
+            rate_limits: RateLimits::default(),
+            change_webhook: None,
+            metrics: true,
         }
+    }
+
+    /// Refuses settings that cannot work, with a message naming the variable.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let limits = &self.graphql_limits;
+        let at_least_one = [
+            ("KRONIKA_MAX_QUERY_DEPTH", limits.max_depth),
+            ("KRONIKA_MAX_QUERY_COMPLEXITY", limits.max_complexity),
+            ("KRONIKA_MAX_BATCH", limits.max_batch),
+            ("KRONIKA_MAX_BODY_BYTES", limits.max_body_bytes),
+        ];
+        for (setting, value) in at_least_one {
+            if value == 0 {
+                return Err(ConfigError::Zero { setting });
+            }
+        }
+        if limits.timeout.is_zero() {
+            return Err(ConfigError::Zero {
+                setting: "KRONIKA_REQUEST_TIMEOUT_SECONDS",
+            });
+        }
+        if let Some(webhook) = &self.change_webhook {
+            webhook.validate()?;
+        }
+        for origin in &self.cors_origins {
+            let looks_like_origin = origin == "*"
+                || ((origin.starts_with("http://") || origin.starts_with("https://"))
+                    && !origin.trim_end_matches('/').contains(['?', '#'])
+                    && origin.matches('/').count() == 2);
+            if !looks_like_origin {
+                return Err(ConfigError::CorsOrigin {
+                    origin: origin.clone(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The database to connect to: the configured URL, or the SQLite file of the data dir.
@@ -129,6 +329,45 @@ mod tests {
         assert_eq!(format!("{url}"), "postgres://db:5432/kronika");
         assert_eq!(format!("{url:?}"), "postgres://db:5432/kronika");
         assert!(!format!("{url:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn a_secret_never_prints() {
+        let secret = Secret::new("very-secret-signing-key");
+        assert_eq!(format!("{secret:?}"), "Secret(***)");
+        let webhook =
+            ChangeWebhook::from_parts(Some("https://cdn.example/purge".into()), Some(secret));
+        assert!(!format!("{webhook:?}").contains("very-secret"));
+    }
+
+    #[test]
+    fn a_webhook_needs_both_halves_and_a_real_url() {
+        assert_eq!(
+            ChangeWebhook::from_parts(Some("https://cdn.example".into()), None),
+            Err(ConfigError::WebhookHalfConfigured)
+        );
+        assert_eq!(
+            ChangeWebhook::from_parts(
+                Some("ftp://x".into()),
+                Some(Secret::new("0123456789abcdef"))
+            ),
+            Err(ConfigError::WebhookUrl)
+        );
+        assert_eq!(
+            ChangeWebhook::from_parts(Some("https://x".into()), Some(Secret::new("short"))),
+            Err(ConfigError::WebhookSecretTooShort)
+        );
+    }
+
+    #[test]
+    fn cors_origins_must_be_origins() {
+        let mut config = Config::new(PathBuf::from("data"));
+        config.cors_origins = vec!["https://www.example.pl".into(), "*".into()];
+        assert_eq!(config.validate(), Ok(()));
+        config.cors_origins = vec!["https://www.example.pl/page".into()];
+        assert!(config.validate().is_err());
+        config.cors_origins = vec!["www.example.pl".into()];
+        assert!(config.validate().is_err());
     }
 
     #[test]

@@ -1,29 +1,121 @@
-//! One signal for "content changed", so that no read-side cache is forgotten.
+//! One signal for "content changed", so that no read-side cache is forgotten, and the
+//! vocabulary of what a cached response used and what a change touched.
 //!
 //! Every code path that commits a content change (mutations, the scheduler) calls
-//! [`ContentChanges::notify`]; adding a new cache of content means adding it here.
+//! [`ContentChanges::notify`] with what it changed; adding a new cache of content means
+//! adding it here. A change invalidates the cache tags it touches ([`ContentChange::tags`]):
+//! a cached response is dropped only when it used one of them, and the change webhook
+//! tells a CDN the same tags, which `GET /graphql` also sends as `Cache-Tag`.
 
+use std::sync::{Arc, Mutex};
+
+use crate::change_webhook::ChangeWebhookSender;
 use crate::http::response_cache::ResponseCache;
 use crate::views::ViewCounter;
+
+/// Something a response was built from; a change to it makes the response stale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CacheTag {
+    /// One article, found by id or slug.
+    Article(i64),
+    /// A gallery and its photos.
+    Gallery(i64),
+    /// Sections and tags (names, slugs).
+    Taxonomy,
+    /// Anything that lists or searches articles, or looked for one and found none: any
+    /// article appearing, changing or disappearing may change it.
+    Lists,
+}
+
+impl CacheTag {
+    /// The tag as sent in `Cache-Tag` headers and webhook notices.
+    pub fn name(self) -> String {
+        match self {
+            Self::Article(id) => format!("article-{id}"),
+            Self::Gallery(id) => format!("gallery-{id}"),
+            Self::Taxonomy => "taxonomy".to_owned(),
+            Self::Lists => "lists".to_owned(),
+        }
+    }
+}
+
+/// A committed change of content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContentChange {
+    /// An article was created, edited, published, scheduled, unpublished or archived.
+    Article(i64),
+    /// A gallery or one of its photos changed.
+    Gallery(i64),
+    /// A section or tag was created or changed.
+    Taxonomy,
+    /// Something whose reach is not known precisely: every cached response is dropped.
+    Everything,
+}
+
+impl ContentChange {
+    /// The cache tags this change makes stale; `None` for all of them.
+    pub fn tags(self) -> Option<Vec<CacheTag>> {
+        match self {
+            Self::Article(id) => Some(vec![CacheTag::Article(id), CacheTag::Lists]),
+            Self::Gallery(id) => Some(vec![CacheTag::Gallery(id), CacheTag::Lists]),
+            Self::Taxonomy => Some(vec![CacheTag::Taxonomy, CacheTag::Lists]),
+            Self::Everything => None,
+        }
+    }
+}
+
+/// The tags a request's resolvers recorded while it ran; attached to cacheable requests
+/// only, so recording costs nothing elsewhere.
+#[derive(Clone, Debug, Default)]
+pub struct UsedContent(Arc<Mutex<Vec<CacheTag>>>);
+
+impl UsedContent {
+    pub fn record(&self, tag: CacheTag) {
+        if let Ok(mut tags) = self.0.lock() {
+            tags.push(tag);
+        }
+    }
+
+    /// Every tag recorded, sorted and without repeats.
+    pub fn tags(&self) -> Vec<CacheTag> {
+        let mut tags = self.0.lock().map(|tags| tags.clone()).unwrap_or_default();
+        tags.sort_unstable();
+        tags.dedup();
+        tags
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct ContentChanges {
     response_cache: ResponseCache,
     views: ViewCounter,
+    webhook: Option<ChangeWebhookSender>,
 }
 
 impl ContentChanges {
-    pub fn new(response_cache: ResponseCache, views: ViewCounter) -> Self {
+    pub fn new(
+        response_cache: ResponseCache,
+        views: ViewCounter,
+        webhook: Option<ChangeWebhookSender>,
+    ) -> Self {
         Self {
             response_cache,
             views,
+            webhook,
         }
     }
 
-    /// Cached responses are no longer served, and the view counter asks again which
-    /// articles are published. Counting a view is not a content change.
-    pub fn notify(&self) {
-        self.response_cache.content_changed();
+    /// Cached responses that used what changed are no longer served, the view counter
+    /// asks again which articles are published, and the webhook (if configured) is told.
+    /// Counting a view is not a content change.
+    pub fn notify(&self, changes: &[ContentChange]) {
+        if changes.is_empty() {
+            return;
+        }
+        self.response_cache.content_changed(changes);
         self.views.content_changed();
+        if let Some(webhook) = &self.webhook {
+            webhook.send(changes);
+        }
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod change_webhook;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -18,6 +19,9 @@ pub mod domain;
 pub mod editing;
 pub mod graphql;
 pub mod http;
+pub mod metrics;
+pub mod rate_limit;
+pub mod readiness;
 pub mod views;
 
 pub use app::App;

@@ -4,21 +4,24 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use kronika_api::auth::accounts;
-use kronika_api::cli::{Cli, Command, UserCommand};
+use kronika_api::cli::{Cli, Command, LogFormat, UserCommand};
 use kronika_api::{App, db};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
-    let config = cli.config();
+    init_logging(cli.common.log_format);
+    let config = match cli.config() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("kronika: error: {error}");
+            return ExitCode::from(2);
+        }
+    };
     let outcome = match cli.command {
         Some(Command::Migrate) => migrate(config).await.map(|_| ()),
+        Some(Command::Healthcheck) => healthcheck(config.listen),
         Some(Command::User(command)) => user(config, command).await,
         Some(Command::Serve) | None => serve(config).await,
     };
@@ -28,6 +31,21 @@ async fn main() -> ExitCode {
             eprintln!("kronika: error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Text lines for people, or one JSON object per line for a log collector; either way
+/// the request id of the request being served is on every line logged while serving it.
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    match format {
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .init(),
     }
 }
 
@@ -58,6 +76,40 @@ async fn migrate(config: kronika_api::Config) -> Result<sea_orm::DatabaseConnect
         .map_err(|error| format!("cannot migrate the database {url}: {error}"))?;
     tracing::info!(database = %url, "migrations applied");
     Ok(connection)
+}
+
+/// One `GET /health` over a plain TCP connection, with a short timeout. A server
+/// listening on all addresses (0.0.0.0) is asked on the loopback address.
+fn healthcheck(listen: std::net::SocketAddr) -> Result<(), String> {
+    use std::io::{Read, Write};
+
+    let mut address = listen;
+    if address.ip().is_unspecified() {
+        address.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let timeout = std::time::Duration::from_secs(3);
+    let mut stream = std::net::TcpStream::connect_timeout(&address, timeout)
+        .map_err(|error| format!("cannot reach {address}: {error}"))?;
+    stream
+        .set_read_timeout(Some(timeout))
+        .map_err(|error| error.to_string())?;
+    write!(
+        stream,
+        "GET /health HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n\r\n"
+    )
+    .map_err(|error| format!("cannot ask {address}: {error}"))?;
+    let mut status_line = [0_u8; 12];
+    stream
+        .read_exact(&mut status_line)
+        .map_err(|error| format!("no answer from {address}: {error}"))?;
+    if status_line.ends_with(b" 200") {
+        Ok(())
+    } else {
+        Err(format!(
+            "{address} answered {}",
+            String::from_utf8_lossy(&status_line)
+        ))
+    }
 }
 
 async fn user(config: kronika_api::Config, command: UserCommand) -> Result<(), String> {

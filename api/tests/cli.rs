@@ -200,3 +200,146 @@ fn accounts_are_added_listed_and_disabled_from_the_command_line() {
     ]);
     assert_eq!(bad_role.status.code(), Some(2));
 }
+
+#[test]
+fn help_lists_the_production_settings() {
+    let output = kronika(&["--help"]);
+    let help = String::from_utf8_lossy(&output.stdout);
+    for expected in [
+        "KRONIKA_MAX_QUERY_DEPTH",
+        "KRONIKA_MAX_QUERY_COMPLEXITY",
+        "KRONIKA_MAX_QUERY_ALIASES",
+        "KRONIKA_MAX_BATCH",
+        "KRONIKA_MAX_BODY_BYTES",
+        "KRONIKA_REQUEST_TIMEOUT_SECONDS",
+        "KRONIKA_INTROSPECTION",
+        "KRONIKA_GRAPHIQL",
+        "KRONIKA_PERSISTED_QUERIES",
+        "KRONIKA_QUERY_ALLOW_LIST",
+        "KRONIKA_CORS_ORIGINS",
+        "KRONIKA_RATE_LIMIT_GRAPHQL",
+        "KRONIKA_RATE_LIMIT_VIEWS",
+        "KRONIKA_RATE_LIMIT_LOGINS",
+        "KRONIKA_WEBHOOK_URL",
+        "KRONIKA_WEBHOOK_SECRET",
+        "KRONIKA_METRICS",
+        "KRONIKA_LOG_FORMAT",
+    ] {
+        assert!(
+            help.contains(expected),
+            "--help does not mention {expected}:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn production_settings_that_cannot_work_are_refused_without_printing_secrets() {
+    let secret = "hunter2-but-longer";
+    for (args, mentioned) in [
+        (
+            vec!["--webhook-url", "https://cdn.example/purge"],
+            "KRONIKA_WEBHOOK_SECRET",
+        ),
+        (vec!["--webhook-secret", secret], "KRONIKA_WEBHOOK_URL"),
+        (
+            vec!["--webhook-url", "cdn.example", "--webhook-secret", secret],
+            "KRONIKA_WEBHOOK_URL",
+        ),
+        (
+            vec!["--cors-origins", "https://ok.example,not an origin"],
+            "KRONIKA_CORS_ORIGINS",
+        ),
+        (vec!["--max-query-depth", "0"], "KRONIKA_MAX_QUERY_DEPTH"),
+        (vec!["--log-format", "xml"], "--log-format"),
+    ] {
+        let output = kronika(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(mentioned), "{args:?}: {stderr}");
+        assert!(!stderr.contains(secret), "the secret was printed: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+/// `KRONIKA_LOG_FORMAT=json` writes one JSON object per line, and the line of a request
+/// carries the request id that the response returned.
+#[test]
+fn json_logs_carry_the_request_id() {
+    use std::io::{BufRead, BufReader, Read, Write};
+
+    let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let mut server = Command::new(env!("CARGO_BIN_EXE_kronika"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--demo-content",
+            "false",
+        ])
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .env_remove("DATABASE_URL")
+        .env("KRONIKA_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot run kronika: {error}"));
+    let stdout = server.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut lines = BufReader::new(stdout).lines();
+    let mut next_json = || -> serde_json::Value {
+        let line = lines
+            .next()
+            .unwrap_or_else(|| panic!("kronika ended its log"))
+            .unwrap_or_else(|error| panic!("{error}"));
+        serde_json::from_str(&line).unwrap_or_else(|error| panic!("not JSON ({error}): {line}"))
+    };
+    let address = loop {
+        let line = next_json();
+        if let Some(address) = line["fields"]["address"].as_str() {
+            break address.to_owned();
+        }
+    };
+    let mut stream =
+        std::net::TcpStream::connect(&address).unwrap_or_else(|error| panic!("{error}"));
+    write!(
+        stream,
+        "GET /health HTTP/1.1\r\nhost: {address}\r\nx-request-id: cli-log-test-42\r\nconnection: close\r\n\r\n"
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert!(
+        response
+            .to_lowercase()
+            .contains("x-request-id: cli-log-test-42"),
+        "{response}"
+    );
+    let request_line = loop {
+        let line = next_json();
+        if line["fields"]["message"] == "request" {
+            break line;
+        }
+    };
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(
+        request_line["span"]["request_id"], "cli-log-test-42",
+        "{request_line}"
+    );
+    assert_eq!(request_line["fields"]["path"], "/health", "{request_line}");
+}
+
+#[test]
+fn healthcheck_fails_when_nothing_listens() {
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|error| panic!("{error}"));
+    let address = free
+        .local_addr()
+        .unwrap_or_else(|error| panic!("{error}"))
+        .to_string();
+    drop(free);
+    let output = kronika(&["healthcheck", "--listen", &address]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot reach"));
+}

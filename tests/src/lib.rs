@@ -13,6 +13,7 @@ pub use fixtures::{PASSWORD, Session};
 use std::io;
 use std::net::SocketAddr;
 
+use kronika_api::config::RateLimits;
 use kronika_api::{App, Config};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
@@ -64,6 +65,12 @@ impl TestApp {
         let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}"));
         let mut config = Config::new(data_dir.path().to_path_buf());
         config.demo_content = false;
+        // Tests send bursts from one address; the rate-limit tests switch limits on.
+        config.rate_limits = RateLimits {
+            graphql_per_second: 0,
+            view_beacons_per_second: 0,
+            logins_per_minute: 0,
+        };
         let postgres_database = match backend {
             Backend::Sqlite => None,
             Backend::Postgres => {

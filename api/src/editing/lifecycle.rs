@@ -3,7 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use entities::{article, article_revision, tag};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{LockBehavior, LockType};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
+};
 
 use super::EditError;
 use super::articles::{load_editable, replace_tags, save_new_version};
@@ -244,20 +248,35 @@ async fn transition(
     Ok(updated)
 }
 
-/// Publishes every scheduled article whose time has come; returns how many. Each is
+/// Publishes every scheduled article whose time has come; returns their ids. Each is
 /// published in its own transaction with a revision by no account (the scheduler).
-pub async fn publish_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, EditError> {
-    let due = article::Entity::find()
-        .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
-        .filter(article::Column::PublishedAt.lte(now))
-        .all(db)
-        .await?;
-    let mut published = 0;
-    for current in due {
+///
+/// Several replicas run this at once against one database, and each due article must be
+/// published exactly once (one revision, one change-register entry). So each
+/// transaction takes one due article with a row lock: on PostgreSQL `FOR UPDATE SKIP
+/// LOCKED`, so that a second scheduler passes over the article the first one holds and
+/// takes the next; on SQLite the write transaction (`BEGIN IMMEDIATE`) already holds the
+/// database's single write lock. The status and version conditions of the update are a
+/// second guard against an editor's change made in between.
+pub async fn publish_due(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, EditError> {
+    let mut published = Vec::new();
+    loop {
         let transaction = crate::db::begin_write(db).await?;
+        let mut due = article::Entity::find()
+            .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
+            .filter(article::Column::PublishedAt.lte(now))
+            .order_by_asc(article::Column::PublishedAt)
+            .order_by_asc(article::Column::Id);
+        if db.get_database_backend() == DbBackend::Postgres {
+            due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        }
+        let Some(current) = due.one(&transaction).await? else {
+            break;
+        };
         let before = ArticleSnapshot::of(&transaction, &current).await?;
-        // The status condition makes this a no-op if an editor (or another replica's
-        // scheduler) changed the article since it was read.
         let result = article::Entity::update_many()
             .set(article::ActiveModel {
                 status: Set(ArticleStatus::Published.as_str().to_owned()),
@@ -271,13 +290,14 @@ pub async fn publish_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<
             .exec(&transaction)
             .await?;
         if result.rows_affected == 0 {
-            continue;
+            // Cannot happen under the lock; stop rather than take the same row again.
+            break;
         }
         let Some(updated) = article::Entity::find_by_id(current.id)
             .one(&transaction)
             .await?
         else {
-            continue;
+            break;
         };
         let after = ArticleSnapshot::of(&transaction, &updated).await?;
         revisions::record(
@@ -290,7 +310,7 @@ pub async fn publish_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<
         )
         .await?;
         transaction.commit().await?;
-        published += 1;
+        published.push(updated.id);
     }
     Ok(published)
 }

@@ -13,9 +13,10 @@ use super::loaders::{DailyViewsKey, Loaders};
 use super::revisions::{ChangeLogEntry, Revision};
 use super::section::{Section, Tag};
 use super::time::SiteTimeZone;
-use super::viewer::viewer;
+use super::viewer::{uses, viewer};
 use super::views::{DailyViews, fill_series, series_range};
 use crate::content::{self, Audience, article_list};
+use crate::content_changes::CacheTag;
 use crate::domain;
 use crate::editing::revisions as revision_store;
 use crate::views::site_today;
@@ -54,6 +55,12 @@ impl ArticleQueries {
                 ));
             }
         };
+        uses(
+            ctx,
+            found
+                .as_ref()
+                .map_or(CacheTag::Lists, |article| CacheTag::Article(article.id)),
+        );
         Ok(found.map(Article))
     }
 
@@ -264,6 +271,7 @@ impl Article {
         let Some(gallery_id) = self.0.gallery_id else {
             return Ok(None);
         };
+        uses(ctx, CacheTag::Gallery(gallery_id));
         let loaders = ctx.data_unchecked::<Loaders>();
         let gallery = loaders.galleries.load_one(gallery_id).await?;
         Ok(gallery.map(Gallery))

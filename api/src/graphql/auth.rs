@@ -18,6 +18,10 @@ use crate::domain::Role;
 #[derive(Clone, Copy, Debug)]
 pub struct ClientAddress(pub Option<IpAddr>);
 
+/// The per-address limit of login attempts (`KRONIKA_RATE_LIMIT_LOGINS`).
+#[derive(Clone, Debug)]
+pub struct LoginRateLimit(pub crate::rate_limit::RateLimiter);
+
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(name = "Role")]
 pub enum RoleValue {
@@ -143,6 +147,17 @@ impl AuthMutations {
         let address = ctx
             .data_opt::<ClientAddress>()
             .and_then(|address| address.0);
+        // The per-address rate comes first: it also bounds attempts at many accounts.
+        if let (Some(LoginRateLimit(limiter)), Some(address)) =
+            (ctx.data_opt::<LoginRateLimit>(), address)
+        {
+            limiter.check(address).map_err(|retry_after| {
+                crate::metrics::rate_limited("login");
+                ApiError::RateLimited {
+                    retry_after_seconds: retry_after.seconds(),
+                }
+            })?;
+        }
         let delay = throttle
             .before_attempt(&email, address)
             .map_err(|throttled| ApiError::RateLimited {

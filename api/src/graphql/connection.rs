@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 use super::article::{Article, ArticleStatusValue};
 use super::error::ApiError;
 use super::loaders::{Loaders, SectionPageKey};
+use super::viewer::uses;
 use tokio::sync::OnceCell;
 
 use crate::content::Audience;
@@ -14,6 +15,7 @@ use crate::content::article_list::{
     self, ArticleFilter, ArticleOrder, ArticlePage, ListError, SortDirection, SortField,
 };
 use crate::content::cursor::ArticleCursor;
+use crate::content_changes::CacheTag;
 use crate::domain::ArticleStatus;
 
 const DEFAULT_PAGE_SIZE: u64 = 20;
@@ -161,6 +163,7 @@ impl ArticleConnection {
     }
 
     async fn load(&self, ctx: &Context<'_>) -> Result<&ArticlePage, ApiError> {
+        uses(ctx, CacheTag::Lists);
         self.loaded
             .get_or_try_init(|| async {
                 if let Some(section_id) = self.first_page_of_section {

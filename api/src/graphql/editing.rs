@@ -9,6 +9,7 @@ use super::article::{Article, parse_id};
 use super::error::ApiError;
 use super::viewer::{content_changed, require_actor};
 use crate::auth::Actor;
+use crate::content_changes::ContentChange;
 use crate::domain::BodyFormat;
 use crate::editing::articles::{self, ArticleChanges};
 use crate::editing::{EditError, lifecycle};
@@ -133,7 +134,7 @@ impl ArticleMutations {
         let article = articles::create(db, actor, changes)
             .await
             .map_err(in_input)?;
-        content_changed(ctx);
+        content_changed(ctx, &[ContentChange::Article(article.id)]);
         Ok(CreateArticlePayload {
             article: Article(article),
         })
@@ -177,7 +178,7 @@ impl ArticleMutations {
         let article = articles::update(db, actor, article_id(&id)?, changes, expected_version)
             .await
             .map_err(in_input)?;
-        content_changed(ctx);
+        content_changed(ctx, &[ContentChange::Article(article.id)]);
         Ok(UpdateArticlePayload {
             article: Article(article),
         })
@@ -247,7 +248,7 @@ impl ArticleMutations {
         let revision_id = parse_id(&revision_id)
             .ok_or_else(|| ApiError::NotFound("revision not found".to_owned()))?;
         let article = lifecycle::restore_revision(db, actor, revision_id).await?;
-        content_changed(ctx);
+        content_changed(ctx, &[ContentChange::Article(article.id)]);
         Ok(RestoreRevisionPayload {
             article: Article(article),
         })
@@ -267,7 +268,7 @@ where
     let actor = require_actor(ctx)?.clone();
     let db = ctx.data_unchecked::<DatabaseConnection>().clone();
     let article = change(db, actor, article_id(id)?).await?;
-    content_changed(ctx);
+    content_changed(ctx, &[ContentChange::Article(article.id)]);
     Ok(Article(article))
 }
 

@@ -24,6 +24,20 @@ pub enum ErrorCode {
     PayloadTooLarge,
     UnsupportedMediaType,
     RateLimited,
+    /// The query nests fields deeper than the server allows.
+    QueryTooDeep,
+    /// The query selects more fields, or uses more aliases, than the server allows.
+    QueryTooComplex,
+    /// A batched POST carries more operations than the server allows.
+    BatchTooLarge,
+    /// The request ran longer than the server allows; it was stopped.
+    Timeout,
+    /// An automatic persisted query's hash is not known (yet): send the query text too.
+    PersistedQueryNotFound,
+    /// Persisted queries are switched off on this server.
+    PersistedQueryNotSupported,
+    /// The server runs only the queries of its allow-list, and this is not one of them.
+    QueryNotAllowed,
     /// Something failed inside the server; the cause is logged, never sent.
     InternalServerError,
 }
@@ -42,6 +56,13 @@ impl ErrorCode {
             Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             Self::RateLimited => "RATE_LIMITED",
+            Self::QueryTooDeep => "QUERY_TOO_DEEP",
+            Self::QueryTooComplex => "QUERY_TOO_COMPLEX",
+            Self::BatchTooLarge => "BATCH_TOO_LARGE",
+            Self::Timeout => "TIMEOUT",
+            Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+            Self::PersistedQueryNotSupported => "PERSISTED_QUERY_NOT_SUPPORTED",
+            Self::QueryNotAllowed => "QUERY_NOT_ALLOWED",
             Self::InternalServerError => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -158,7 +179,7 @@ impl From<ApiError> for async_graphql::Error {
                 retry_after_seconds,
             } => coded_error(
                 ErrorCode::RateLimited,
-                format!("too many failed logins; try again in {retry_after_seconds} seconds"),
+                format!("too many attempts; try again in {retry_after_seconds} seconds"),
             )
             .extend_with(|_, extensions| extensions.set("retryAfterSeconds", retry_after_seconds)),
             ApiError::BadUserInput { message, field } => {

@@ -73,7 +73,12 @@ impl Extension for ErrorCodesExtension {
 /// finds (unknown fields, types, fragments) means the query does not fit the schema.
 fn validation_code(error: &ServerError) -> ErrorCode {
     let message = error.message.as_str();
-    if message.starts_with("Invalid value for argument")
+    // async-graphql's own wording for `limit_depth` and `limit_complexity`.
+    if message == "Query is nested too deep." {
+        ErrorCode::QueryTooDeep
+    } else if message == "Query is too complex." {
+        ErrorCode::QueryTooComplex
+    } else if message.starts_with("Invalid value for argument")
         || message.starts_with("Variable")
         || message.contains("Invalid value")
     {

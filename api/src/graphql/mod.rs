@@ -14,6 +14,7 @@ pub mod error;
 mod error_codes;
 mod gallery;
 pub mod loaders;
+mod query_limits;
 mod revisions;
 mod section;
 mod taxonomy;
@@ -27,6 +28,7 @@ use sea_orm::DatabaseConnection;
 pub use time::SiteTimeZone;
 
 use crate::auth::LoginThrottle;
+use crate::config::GraphqlLimits;
 use crate::content_changes::ContentChanges;
 use crate::views::ViewCounter;
 
@@ -59,37 +61,57 @@ pub struct SharedData {
     pub content_changes: ContentChanges,
     pub login_throttle: LoginThrottle,
     pub views: ViewCounter,
+    pub login_rate_limit: auth::LoginRateLimit,
 }
 
-/// Deeper queries than this are refused before they run; the deepest sensible query
-/// (article → gallery → photos → field) is far shallower.
-const MAX_QUERY_DEPTH: usize = 16;
-/// Refuses queries that select an unreasonable number of fields.
-const MAX_QUERY_COMPLEXITY: usize = 5_000;
+/// What the configuration decides about the schema.
+#[derive(Clone, Copy, Debug)]
+pub struct SchemaOptions {
+    pub limits: GraphqlLimits,
+    pub introspection: bool,
+}
 
 /// Builds the schema with the data every request shares.
-pub fn build_schema(shared: SharedData) -> KronikaSchema {
-    schema_builder()
+pub fn build_schema(shared: SharedData, options: SchemaOptions) -> KronikaSchema {
+    let mut builder = schema_builder(&options);
+    if !options.introspection {
+        builder = builder.disable_introspection();
+    }
+    builder
         .data(shared.db)
         .data(shared.time_zone)
         .data(shared.content_changes)
         .data(shared.login_throttle)
         .data(shared.views)
+        .data(shared.login_rate_limit)
         .finish()
 }
 
 /// The schema in SDL, as checked in at `api/schema.graphql`.
 pub fn sdl() -> String {
-    schema_builder().finish().sdl()
+    schema_builder(&SchemaOptions {
+        limits: GraphqlLimits::default(),
+        introspection: true,
+    })
+    .finish()
+    .sdl()
 }
 
-fn schema_builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+fn schema_builder(
+    options: &SchemaOptions,
+) -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         EmptySubscription,
     )
+    // The error codes extension is added first so that it sees, and gives a code to,
+    // the errors of the limits extension too.
     .extension(error_codes::ErrorCodes)
-    .limit_depth(MAX_QUERY_DEPTH)
-    .limit_complexity(MAX_QUERY_COMPLEXITY)
+    .extension(query_limits::QueryLimits {
+        max_aliases: options.limits.max_aliases,
+        introspection: options.introspection,
+    })
+    .limit_depth(options.limits.max_depth)
+    .limit_complexity(options.limits.max_complexity)
 }

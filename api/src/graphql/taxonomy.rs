@@ -7,6 +7,7 @@ use super::article::parse_id;
 use super::error::ApiError;
 use super::section::{Section, Tag};
 use super::viewer::{content_changed, require_actor};
+use crate::content_changes::ContentChange;
 use crate::editing::taxonomy;
 
 #[derive(InputObject)]
@@ -48,7 +49,7 @@ impl TaxonomyMutations {
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let section =
             taxonomy::create_section(db, actor, &input.name, input.slug.as_deref()).await?;
-        content_changed(ctx);
+        content_changed(ctx, &[ContentChange::Taxonomy]);
         Ok(SectionPayload {
             section: Section(section),
         })
@@ -65,7 +66,7 @@ impl TaxonomyMutations {
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let section =
             taxonomy::rename_section(db, actor, taxonomy_id(&id, "section")?, &name).await?;
-        content_changed(ctx);
+        content_changed(ctx, &[ContentChange::Taxonomy]);
         Ok(SectionPayload {
             section: Section(section),
         })
@@ -76,7 +77,7 @@ impl TaxonomyMutations {
         let actor = require_actor(ctx)?;
         let db = ctx.data_unchecked::<DatabaseConnection>();
         taxonomy::delete_section(db, actor, taxonomy_id(&id, "section")?).await?;
-        content_changed(ctx);
+        content_changed(ctx, &[ContentChange::Taxonomy]);
         Ok(true)
     }
 
@@ -89,7 +90,7 @@ impl TaxonomyMutations {
         let actor = require_actor(ctx)?;
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let tag = taxonomy::create_tag(db, actor, &input.name, input.slug.as_deref()).await?;
-        content_changed(ctx);
+        content_changed(ctx, &[ContentChange::Taxonomy]);
         Ok(TagPayload { tag: Tag(tag) })
     }
 
@@ -103,7 +104,7 @@ impl TaxonomyMutations {
         let actor = require_actor(ctx)?;
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let tag = taxonomy::rename_tag(db, actor, taxonomy_id(&id, "tag")?, &name).await?;
-        content_changed(ctx);
+        content_changed(ctx, &[ContentChange::Taxonomy]);
         Ok(TagPayload { tag: Tag(tag) })
     }
 
@@ -112,7 +113,7 @@ impl TaxonomyMutations {
         let actor = require_actor(ctx)?;
         let db = ctx.data_unchecked::<DatabaseConnection>();
         taxonomy::delete_tag(db, actor, taxonomy_id(&id, "tag")?).await?;
-        content_changed(ctx);
+        content_changed(ctx, &[ContentChange::Taxonomy]);
         Ok(true)
     }
 }

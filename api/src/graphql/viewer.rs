@@ -4,7 +4,7 @@ use async_graphql::Context;
 
 use super::error::ApiError;
 use crate::auth::{Actor, Viewer};
-use crate::content_changes::ContentChanges;
+use crate::content_changes::{CacheTag, ContentChange, ContentChanges, UsedContent};
 
 /// The account the request acts for, or `UNAUTHENTICATED`.
 pub fn require_actor<'ctx>(ctx: &Context<'ctx>) -> Result<&'ctx Actor, ApiError> {
@@ -16,9 +16,17 @@ pub fn viewer<'ctx>(ctx: &Context<'ctx>) -> &'ctx Viewer {
     ctx.data_opt::<Viewer>().unwrap_or(&Viewer::Anonymous)
 }
 
-/// Tells the read path that content changed; every successful content mutation calls it.
-pub fn content_changed(ctx: &Context<'_>) {
-    if let Some(changes) = ctx.data_opt::<ContentChanges>() {
-        changes.notify();
+/// Tells the read path what content changed; every successful content mutation calls it.
+pub fn content_changed(ctx: &Context<'_>, changes: &[ContentChange]) {
+    if let Some(content_changes) = ctx.data_opt::<ContentChanges>() {
+        content_changes.notify(changes);
+    }
+}
+
+/// Notes that the response uses `tag`, so that a change to it drops the cached response.
+/// Only cacheable requests carry a `UsedContent`; for the others this does nothing.
+pub fn uses(ctx: &Context<'_>, tag: CacheTag) {
+    if let Some(used) = ctx.data_opt::<UsedContent>() {
+        used.record(tag);
     }
 }

@@ -1,21 +1,24 @@
-//! HTTP routes and middleware: GraphQL over HTTP, GraphiQL, health, the view beacon.
+//! HTTP routes and middleware: GraphQL over HTTP, GraphiQL, health and readiness,
+//! metrics, the view beacon; CORS, request ids and the request log around them.
 
 mod client_address;
 mod graphql;
 mod health;
+mod metrics;
+pub mod persisted_queries;
 mod request_log;
 pub mod response_cache;
 mod views;
 
-use poem::middleware::SizeLimit;
+use poem::middleware::Cors;
 use poem::{Endpoint, EndpointExt, Route, get, post};
 use sea_orm::DatabaseConnection;
 
+use crate::config::GraphqlLimits;
 use crate::graphql::KronikaSchema;
+use crate::rate_limit::RateLimiters;
+use crate::readiness::Readiness;
 use crate::views::ViewCounter;
-
-/// The largest JSON request body accepted on `/graphql`; queries are a few KiB at most.
-const MAX_GRAPHQL_BODY_BYTES: usize = 1024 * 1024;
 
 /// Where view beacons are sent; requests under it are logged at `debug` only.
 const VIEW_BEACON_PREFIX: &str = "/api/views/";
@@ -29,18 +32,50 @@ pub struct HttpState {
     pub views: ViewCounter,
     /// Take readers' addresses from `X-Forwarded-For` (see `client_address`).
     pub trust_proxy: bool,
+    pub limits: GraphqlLimits,
+    pub graphiql: bool,
+    pub persisted_queries: persisted_queries::PersistedQueries,
+    pub rate_limits: RateLimiters,
+    /// `max-age` of anonymous GET answers, in seconds (the response cache's time to live).
+    pub browser_cache_seconds: u64,
+    pub readiness: Readiness,
+    /// `None` when `/metrics` is switched off.
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
 
-/// All routes of the server, with the request log around them.
-pub fn routes(state: HttpState) -> impl Endpoint {
-    Route::new()
+/// All routes of the server, with CORS (when origins are configured), request ids and
+/// the request log around them.
+pub fn routes(state: HttpState, cors_origins: &[String]) -> impl Endpoint + use<> {
+    let serve_metrics = state.metrics.is_some();
+    let mut routes = Route::new()
         .at(
             "/graphql",
-            get(graphql::graphql_get)
-                .post(graphql::graphql_post.with(SizeLimit::new(MAX_GRAPHQL_BODY_BYTES))),
+            get(graphql::graphql_get).post(graphql::graphql_post),
         )
         .at("/health", get(health::health))
-        .at("/api/views/:article_id", post(views::view_beacon))
+        .at("/ready", get(health::ready))
+        .at("/api/views/:article_id", post(views::view_beacon));
+    if serve_metrics {
+        routes = routes.at("/metrics", get(metrics::metrics));
+    }
+    routes
         .data(state)
+        .with_if(!cors_origins.is_empty(), cors(cors_origins))
         .with(request_log::RequestLog::quiet_under(VIEW_BEACON_PREFIX))
+}
+
+/// Browsers on the given origins may call the API and read its answers; `*` allows any.
+/// Credentials (cookies) are never allowed: the API authenticates with bearer tokens.
+fn cors(origins: &[String]) -> Cors {
+    let cors = Cors::new()
+        .allow_methods(["GET", "POST", "OPTIONS"])
+        .allow_headers(["content-type", "authorization", "x-request-id"])
+        .expose_headers(["etag", "x-request-id", "retry-after"])
+        .allow_credentials(false)
+        .max_age(600);
+    if origins.iter().any(|origin| origin == "*") {
+        cors
+    } else {
+        cors.allow_origins(origins.iter().map(String::as_str))
+    }
 }

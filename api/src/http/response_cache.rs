@@ -2,10 +2,13 @@
 //!
 //! Readers ask the same few questions (the front page list, the article of the day) far
 //! more often than editors change anything, so the serialised response of a query is
-//! kept and replayed byte for byte. Two things bound how stale an entry can be:
+//! kept and replayed byte for byte, with its `ETag` and `Cache-Tag` computed once. Three
+//! things bound how stale an entry can be:
 //!
-//! - a content generation: every content change made through this process calls
-//!   [`ResponseCache::content_changed`], after which no older entry is served;
+//! - its cache tags: a content change made through this process drops the entries that
+//!   used what it changed (see `content_changes`), and only those;
+//! - a generation counter: a response computed while any change was committed is not
+//!   stored, since it may have read the content from before the change;
 //! - a time to live, for changes this process cannot see (another replica's writes, view
 //!   counts flushed elsewhere).
 //!
@@ -17,6 +20,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
+use siphasher::sip128::{Hasher128, SipHasher13};
+
+use crate::content_changes::{CacheTag, ContentChange};
 
 /// The most memory the cached bodies and keys may take together.
 const MAX_CACHE_BYTES: u64 = 64 * 1024 * 1024;
@@ -28,10 +34,41 @@ pub struct ResponseCache {
     generation: Arc<AtomicU64>,
 }
 
+/// A response as it is replayed.
 #[derive(Clone, Debug)]
-struct CachedResponse {
-    generation: u64,
-    body: Bytes,
+pub struct CachedResponse {
+    pub body: Bytes,
+    /// A strong validator of the body, quoted as the `ETag` header wants it.
+    pub etag: Arc<str>,
+    /// The tags' names separated by spaces, for the `Cache-Tag` header.
+    pub tag_names: Arc<str>,
+    /// The name of the operation that produced it, for the metrics of a cache hit.
+    pub operation_name: Option<Arc<str>>,
+    tags: Arc<[CacheTag]>,
+}
+
+impl CachedResponse {
+    pub fn new(body: Bytes, tags: Vec<CacheTag>) -> Self {
+        let tag_names = tags
+            .iter()
+            .map(|tag| tag.name())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Self {
+            etag: etag_of(&body).into(),
+            tag_names: tag_names.into(),
+            tags: tags.into(),
+            operation_name: None,
+            body,
+        }
+    }
+}
+
+/// A strong `ETag` for a body: 128 bits of SipHash, enough to tell versions apart.
+pub fn etag_of(body: &[u8]) -> String {
+    let mut hasher = SipHasher13::new();
+    std::hash::Hasher::write(&mut hasher, body);
+    format!("\"{:032x}\"", hasher.finish128().as_u128())
 }
 
 impl ResponseCache {
@@ -44,6 +81,7 @@ impl ResponseCache {
                 .weigher(|key: &String, value: &CachedResponse| {
                     u32::try_from(key.len() + value.body.len()).unwrap_or(u32::MAX)
                 })
+                .support_invalidation_closures()
                 .build()
         });
         Self {
@@ -59,21 +97,24 @@ impl ResponseCache {
         format!("{query}\u{0}{operation_name}\u{0}{variables_json}")
     }
 
-    /// The stored body for `key`, unless content changed since it was stored.
-    pub fn get(&self, key: &str) -> Option<Bytes> {
-        let entries = self.entries.as_ref()?;
-        let cached = entries.get(key)?;
-        (cached.generation == self.generation.load(Ordering::Acquire)).then_some(cached.body)
+    /// The stored response for `key`, unless what it used changed since it was stored.
+    pub fn get(&self, key: &str) -> Option<CachedResponse> {
+        self.entries.as_ref()?.get(key)
     }
 
-    /// Stores a body computed while `generation` was current. If content changed in the
-    /// meantime the body may be stale, so it is dropped instead.
-    pub fn insert(&self, key: String, generation: u64, body: Bytes) {
+    /// Stores a response computed while `generation` was current. If content changed in
+    /// the meantime the response may be stale, so it is dropped instead.
+    pub fn insert(&self, key: String, generation: u64, response: CachedResponse) {
         let Some(entries) = &self.entries else {
             return;
         };
         if generation == self.generation.load(Ordering::Acquire) {
-            entries.insert(key, CachedResponse { generation, body });
+            entries.insert(key.clone(), response);
+            // A change may have come between the check and the insert, and its
+            // invalidation only reaches entries inserted before it; so look again.
+            if generation != self.generation.load(Ordering::Acquire) {
+                entries.invalidate(&key);
+            }
         }
     }
 
@@ -82,10 +123,29 @@ impl ResponseCache {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// Forgets every stored response. Call after every committed content change.
-    pub fn content_changed(&self) {
+    /// Forgets the stored responses that used what `changes` touched. Call after every
+    /// committed content change.
+    pub fn content_changed(&self, changes: &[ContentChange]) {
         self.generation.fetch_add(1, Ordering::AcqRel);
-        if let Some(entries) = &self.entries {
+        let Some(entries) = &self.entries else {
+            return;
+        };
+        let mut stale: Vec<CacheTag> = Vec::new();
+        for change in changes {
+            match change.tags() {
+                Some(tags) => stale.extend(tags),
+                None => {
+                    entries.invalidate_all();
+                    return;
+                }
+            }
+        }
+        let stale: Arc<[CacheTag]> = stale.into();
+        let invalidated = entries.invalidate_entries_if(move |_, response| {
+            response.tags.iter().any(|tag| stale.contains(tag))
+        });
+        if invalidated.is_err() {
+            // Only possible without `support_invalidation_closures`; be safe regardless.
             entries.invalidate_all();
         }
     }
@@ -103,27 +163,60 @@ mod tests {
         ResponseCache::new(Duration::from_secs(60))
     }
 
+    fn response(body: &'static [u8], tags: &[CacheTag]) -> CachedResponse {
+        CachedResponse::new(Bytes::from_static(body), tags.to_vec())
+    }
+
     #[test]
-    fn a_stored_response_is_replayed_until_content_changes() {
+    fn a_change_drops_only_the_responses_that_used_what_changed() {
         let cache = cache();
-        let key = ResponseCache::key("{ sections { slug } }", None, "{}");
+        let generation = cache.current_generation();
         cache.insert(
-            key.clone(),
-            cache.current_generation(),
-            Bytes::from_static(b"one"),
+            "a1".into(),
+            generation,
+            response(b"one", &[CacheTag::Article(1)]),
         );
-        assert_eq!(cache.get(&key), Some(Bytes::from_static(b"one")));
-        cache.content_changed();
-        assert_eq!(cache.get(&key), None);
+        cache.insert(
+            "a2".into(),
+            generation,
+            response(b"two", &[CacheTag::Article(2)]),
+        );
+        cache.insert(
+            "list".into(),
+            generation,
+            response(b"list", &[CacheTag::Lists]),
+        );
+        cache.content_changed(&[ContentChange::Article(1)]);
+        assert!(cache.get("a1").is_none());
+        assert!(cache.get("list").is_none());
+        assert_eq!(
+            cache.get("a2").map(|hit| hit.body),
+            Some(Bytes::from_static(b"two"))
+        );
+        cache.content_changed(&[ContentChange::Everything]);
+        assert!(cache.get("a2").is_none());
     }
 
     #[test]
     fn a_response_computed_before_a_change_is_not_stored() {
         let cache = cache();
         let generation = cache.current_generation();
-        cache.content_changed();
-        cache.insert("k".into(), generation, Bytes::from_static(b"stale"));
-        assert_eq!(cache.get("k"), None);
+        cache.content_changed(&[ContentChange::Taxonomy]);
+        cache.insert(
+            "k".into(),
+            generation,
+            response(b"stale", &[CacheTag::Article(9)]),
+        );
+        assert!(cache.get("k").is_none());
+    }
+
+    #[test]
+    fn etags_follow_the_body_and_tags_are_named() {
+        let one = response(b"one", &[CacheTag::Article(3), CacheTag::Lists]);
+        assert_eq!(one.etag, response(b"one", &[]).etag);
+        assert_ne!(one.etag, response(b"two", &[]).etag);
+        assert!(one.etag.starts_with('"') && one.etag.ends_with('"'));
+        assert_eq!(&*one.tag_names, "article-3 lists");
     }
 
     #[test]
@@ -137,11 +230,7 @@ mod tests {
     fn a_zero_time_to_live_switches_the_cache_off() {
         let cache = ResponseCache::new(Duration::ZERO);
         assert!(!cache.is_enabled());
-        cache.insert(
-            "k".into(),
-            cache.current_generation(),
-            Bytes::from_static(b"x"),
-        );
-        assert_eq!(cache.get("k"), None);
+        cache.insert("k".into(), cache.current_generation(), response(b"x", &[]));
+        assert!(cache.get("k").is_none());
     }
 }

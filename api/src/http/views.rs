@@ -2,7 +2,8 @@
 //!
 //! It always answers `204 No Content` with no body, whatever became of the view (counted,
 //! a repeat, a bot, an unknown or unpublished article, a malformed id), so that it tells
-//! a caller nothing about which articles exist. The request body is ignored. POST keeps
+//! a caller nothing about which articles exist; only an address over its rate limit gets
+//! `429` with `Retry-After`. The request body is ignored. POST keeps
 //! crawlers and link prefetchers, which follow GET links, from counting.
 
 use poem::http::{StatusCode, header};
@@ -19,11 +20,17 @@ pub async fn view_beacon(
     Path(article_id): Path<String>,
     Data(state): Data<&HttpState>,
 ) -> Response {
+    let address = client_address(request, state.trust_proxy);
+    if let Err(retry_after) = state.rate_limits.view_beacons.check(address) {
+        crate::metrics::rate_limited("view_beacon");
+        return Response::builder()
+            .status(StatusCode::TOO_MANY_REQUESTS)
+            .header(header::RETRY_AFTER, retry_after.seconds())
+            .header(header::CACHE_CONTROL, "no-store")
+            .finish();
+    }
     if let Ok(article_id) = article_id.parse::<i64>() {
-        let reader = Reader::new(
-            client_address(request, state.trust_proxy),
-            user_agent(request),
-        );
+        let reader = Reader::new(address, user_agent(request));
         if let Err(error) = state.views.record(article_id, &reader).await {
             // Only the article's status could not be read; the reader is not logged.
             tracing::warn!(%error, article_id, "a view could not be checked and was not counted");

@@ -146,6 +146,7 @@ impl ViewCounter {
                     statements: written.statements,
                     elapsed: started.elapsed(),
                 };
+                crate::metrics::view_flush(report.articles, report.views, report.elapsed, true);
                 tracing::debug!(
                     views = report.views,
                     articles = report.articles,
@@ -166,6 +167,7 @@ impl ViewCounter {
                 // The transaction was rolled back, so none of the batch was written; it
                 // goes back to memory and out with the next flush.
                 self.parts.pending.restore(batch);
+                crate::metrics::view_flush(0, 0, started.elapsed(), false);
                 tracing::warn!(%error, views, "flushing views failed; they will be retried");
                 Err(error)
             }

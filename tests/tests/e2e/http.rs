@@ -65,5 +65,21 @@ async fn health_reports_the_database(app: TestApp) {
         .unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap_or_default();
-    assert_eq!(body, json!({"status": "ok", "database": "ok"}));
+    assert_eq!(
+        body,
+        json!({"status": "ok"}),
+        "liveness does not ask the database"
+    );
+    let response = app
+        .client
+        .get(app.url("/ready"))
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap_or_default();
+    assert_eq!(
+        body,
+        json!({"status": "ready", "checks": {"database": "ok"}})
+    );
 }

@@ -3,16 +3,22 @@
 
 mod auth;
 mod change_register;
+mod edge;
 mod errors;
+mod hardening;
 mod http;
+mod http_caching;
 mod lifecycle;
 mod lists;
 mod migrations;
 mod n_plus_one;
 mod permissions;
+mod persisted_queries;
 mod reads;
 mod response_cache;
+mod scheduler_replicas;
 mod seed;
+mod shutdown;
 mod views_counting;
 mod views_reading;
 mod views_replicas;

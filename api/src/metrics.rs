@@ -1,0 +1,228 @@
+//! What the server measures, by name, and the Prometheus text `/metrics` serves.
+//!
+//! Every metric is recorded through one function here, so the names and labels are in one
+//! place and the call sites say what happened, not how it is counted. Recording goes
+//! through the `metrics` facade into one process-wide Prometheus recorder: a counter
+//! increment is an atomic add after a hashed lookup, cheap enough for the cached read
+//! path. Labels take only bounded values; client-chosen operation names are admitted up
+//! to `MAX_OPERATION_NAMES` distinct names, the rest are counted as `other`.
+//!
+//! Hooks for parts built elsewhere (photo uploads, the search outbox) are here too, so
+//! that they only have to call `upload_finished` and `search_outbox_state`.
+
+use std::collections::HashSet;
+use std::sync::{OnceLock, RwLock};
+use std::time::Duration;
+
+use metrics::{counter, gauge, histogram};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+/// Distinct operation names kept as labels; more would let clients grow the metrics
+/// without bound by inventing names.
+const MAX_OPERATION_NAMES: usize = 200;
+
+/// Latency buckets in seconds, from a cache hit to a request near its timeout.
+const LATENCY_BUCKETS: &[f64] = &[
+    0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+];
+/// Batch sizes (articles per view flush).
+const BATCH_BUCKETS: &[f64] = &[1.0, 5.0, 10.0, 50.0, 100.0, 500.0, 1000.0, 5000.0];
+
+static RECORDER: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+static OPERATION_NAMES: OnceLock<RwLock<HashSet<String>>> = OnceLock::new();
+
+/// Installs the process-wide recorder once; later calls return the same handle. `None`
+/// when another recorder was installed first (then nothing is exported).
+pub fn install() -> Option<PrometheusHandle> {
+    RECORDER
+        .get_or_init(|| {
+            let built = PrometheusBuilder::new()
+                .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), LATENCY_BUCKETS)
+                .and_then(|builder| {
+                    builder.set_buckets_for_metric(
+                        Matcher::Full("kronika_view_flush_articles".into()),
+                        BATCH_BUCKETS,
+                    )
+                })
+                .and_then(PrometheusBuilder::install_recorder);
+            match built {
+                Ok(handle) => Some(handle),
+                Err(error) => {
+                    tracing::error!(%error, "metrics are not recorded");
+                    None
+                }
+            }
+        })
+        .clone()
+}
+
+/// How a GraphQL request ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Answered without errors.
+    Ok,
+    /// Answered, with errors in the response (bad input, not found, …).
+    Error,
+    /// Refused before it ran: malformed, too large, too complex, rate limited.
+    Rejected,
+    /// Stopped at the request timeout.
+    Timeout,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Error => "error",
+            Self::Rejected => "rejected",
+            Self::Timeout => "timeout",
+        }
+    }
+}
+
+/// Whether the response cache answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CacheUse {
+    Hit,
+    Miss,
+    /// The request was not cacheable (credentials, mutation, cache off).
+    Bypass,
+}
+
+impl CacheUse {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Hit => "hit",
+            Self::Miss => "miss",
+            Self::Bypass => "bypass",
+        }
+    }
+}
+
+/// One GraphQL operation answered: counted by operation name, outcome and cache use,
+/// and its latency observed by operation name.
+pub fn graphql_request(
+    operation_name: Option<&str>,
+    outcome: Outcome,
+    cache: CacheUse,
+    duration: Duration,
+) {
+    let operation = operation_label(operation_name);
+    counter!(
+        "kronika_graphql_requests_total",
+        "operation" => operation.clone(),
+        "outcome" => outcome.as_str(),
+        "cache" => cache.as_str()
+    )
+    .increment(1);
+    histogram!("kronika_graphql_request_duration_seconds", "operation" => operation)
+        .record(duration.as_secs_f64());
+}
+
+/// A request refused by a per-address rate limit; `endpoint` is `graphql`,
+/// `view_beacon` or `login`.
+pub fn rate_limited(endpoint: &'static str) {
+    counter!("kronika_rate_limited_total", "endpoint" => endpoint).increment(1);
+}
+
+/// One flush of counted views: how many articles and views it wrote, how long it took,
+/// and whether it failed (its views then stay in memory for the next flush).
+pub fn view_flush(articles: usize, views: u64, duration: Duration, succeeded: bool) {
+    let outcome = if succeeded { "ok" } else { "error" };
+    counter!("kronika_view_flushes_total", "outcome" => outcome).increment(1);
+    if succeeded {
+        counter!("kronika_view_flush_views_total").increment(views);
+        histogram!("kronika_view_flush_articles").record(articles as f64);
+    }
+    histogram!("kronika_view_flush_duration_seconds").record(duration.as_secs_f64());
+}
+
+/// Views counted in memory and not yet written.
+pub fn views_pending(views: u64) {
+    gauge!("kronika_views_pending").set(views as f64);
+}
+
+/// The database pool as it is now: open connections, idle ones, and the maximum.
+pub fn database_pool(open: u32, idle: usize, max: u32) {
+    gauge!("kronika_db_pool_connections").set(f64::from(open));
+    gauge!("kronika_db_pool_idle_connections").set(idle as f64);
+    gauge!("kronika_db_pool_max_connections").set(f64::from(max));
+}
+
+/// One delivery of the change webhook, successful or given up after its retries.
+pub fn webhook_delivery(succeeded: bool) {
+    let outcome = if succeeded { "ok" } else { "error" };
+    counter!("kronika_webhook_deliveries_total", "outcome" => outcome).increment(1);
+}
+
+/// Hook for the photo pipeline: one upload finished (`outcome` e.g. `ok`, `rejected`,
+/// `error`), with its size and the time from the first byte to the stored renditions.
+pub fn upload_finished(outcome: &'static str, bytes: u64, duration: Duration) {
+    counter!("kronika_uploads_total", "outcome" => outcome).increment(1);
+    counter!("kronika_upload_bytes_total").increment(bytes);
+    histogram!("kronika_upload_duration_seconds", "outcome" => outcome)
+        .record(duration.as_secs_f64());
+}
+
+/// Hook for the search outbox worker: rows waiting to reach the engine, and the age of
+/// the oldest (zero when the backlog is empty). Call after every batch.
+pub fn search_outbox_state(backlog: u64, oldest_age: Duration) {
+    gauge!("kronika_search_outbox_backlog").set(backlog as f64);
+    gauge!("kronika_search_outbox_lag_seconds").set(oldest_age.as_secs_f64());
+}
+
+/// Hook for the search outbox worker: one batch pushed to the engine (or failed).
+pub fn search_outbox_batch(documents: usize, duration: Duration, succeeded: bool) {
+    let outcome = if succeeded { "ok" } else { "error" };
+    counter!("kronika_search_outbox_batches_total", "outcome" => outcome).increment(1);
+    if succeeded {
+        counter!("kronika_search_outbox_documents_total").increment(documents as u64);
+    }
+    histogram!("kronika_search_outbox_batch_duration_seconds").record(duration.as_secs_f64());
+}
+
+/// A label for a client-chosen operation name: the name itself while fewer than
+/// `MAX_OPERATION_NAMES` are known, `anonymous` without one, `other` past the cap or
+/// for a name that is not a GraphQL name.
+fn operation_label(name: Option<&str>) -> String {
+    let Some(name) = name.filter(|name| !name.is_empty()) else {
+        return "anonymous".to_owned();
+    };
+    if !is_graphql_name(name) {
+        return "other".to_owned();
+    }
+    let names = OPERATION_NAMES.get_or_init(|| RwLock::new(HashSet::new()));
+    if let Ok(known) = names.read()
+        && known.contains(name)
+    {
+        return name.to_owned();
+    }
+    match names.write() {
+        Ok(mut known) if known.len() < MAX_OPERATION_NAMES || known.contains(name) => {
+            known.insert(name.to_owned());
+            name.to_owned()
+        }
+        _ => "other".to_owned(),
+    }
+}
+
+fn is_graphql_name(name: &str) -> bool {
+    let mut characters = name.chars();
+    characters
+        .next()
+        .is_some_and(|first| first == '_' || first.is_ascii_alphabetic())
+        && characters.all(|rest| rest == '_' || rest.is_ascii_alphanumeric())
+        && name.len() <= 100
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_labels_are_bounded_and_sane() {
+        assert_eq!(operation_label(None), "anonymous");
+        assert_eq!(operation_label(Some("Article")), "Article");
+        assert_eq!(operation_label(Some("not a name\"")), "other");
+    }
+}
