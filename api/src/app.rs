@@ -12,14 +12,17 @@ use poem::listener::{Acceptor, Listener, TcpListener};
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::auth::LoginThrottle;
-use crate::config::Config;
+use crate::config::{Config, StorageConfig};
 use crate::content_changes::ContentChanges;
 use crate::db::{self, StatementCounter};
 use crate::demo;
 use crate::editing::lifecycle;
-use crate::graphql::{self, SharedData, SiteTimeZone};
+use crate::editing::photos::PhotoServices;
+use crate::graphql::{self, MediaUrl, SharedData, SiteTimeZone};
 use crate::http::response_cache::ResponseCache;
 use crate::http::{self, HttpState};
+use crate::images::ImagePipeline;
+use crate::storage::MediaStore;
 use crate::views::{FlushReport, ViewCounter};
 
 /// How long in-flight requests may take to finish after a shutdown signal.
@@ -34,6 +37,10 @@ pub enum StartError {
     Database { url: String, source: DbErr },
     #[error("cannot migrate the database: {0}")]
     Migration(DbErr),
+    #[error("cannot open the media storage: {0}")]
+    Storage(#[from] crate::storage::StorageError),
+    #[error("KRONIKA_S3_BUCKET must be set when KRONIKA_STORAGE is s3")]
+    MissingBucket,
     #[error("cannot load the demo content: {0}")]
     DemoContent(DbErr),
     #[error("cannot listen on {address}: {source}")]
@@ -53,6 +60,7 @@ pub struct App {
     login_throttle: LoginThrottle,
     views: ViewCounter,
     content_changes: ContentChanges,
+    photos: PhotoServices,
 }
 
 impl App {
@@ -72,8 +80,22 @@ impl App {
                 source,
             })?;
         db::migrate(&db).await.map_err(StartError::Migration)?;
+        if let StorageConfig::S3(s3) = &config.storage
+            && s3.bucket.is_empty()
+        {
+            return Err(StartError::MissingBucket);
+        }
+        let photos = PhotoServices {
+            media: MediaStore::open(&config.storage, &config.data_dir)?,
+            pipeline: ImagePipeline::new(
+                config.image_workers,
+                config.upload_max_pixels,
+                config.timezone,
+            ),
+            zone: config.timezone,
+        };
         if config.demo_content {
-            demo::load_if_empty(&db)
+            demo::load_if_empty(&db, &photos)
                 .await
                 .map_err(StartError::DemoContent)?;
         }
@@ -88,6 +110,7 @@ impl App {
             login_throttle: LoginThrottle::default(),
             views,
             content_changes,
+            photos,
         })
     }
 
@@ -131,6 +154,8 @@ impl App {
             content_changes: self.content_changes.clone(),
             login_throttle: self.login_throttle.clone(),
             views: self.views.clone(),
+            photos: self.photos.clone(),
+            media_url: MediaUrl(self.config.media_url.clone()),
         });
         http::routes(HttpState {
             schema,
@@ -138,6 +163,8 @@ impl App {
             response_cache: self.response_cache.clone(),
             views: self.views.clone(),
             trust_proxy: self.config.trust_proxy,
+            upload_max_bytes: self.config.upload_max_bytes,
+            media: self.photos.media.clone(),
         })
     }
 

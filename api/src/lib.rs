@@ -18,6 +18,8 @@ pub mod domain;
 pub mod editing;
 pub mod graphql;
 pub mod http;
+pub mod images;
+pub mod storage;
 pub mod views;
 
 pub use app::App;

@@ -13,7 +13,10 @@ mod editing;
 pub mod error;
 mod error_codes;
 mod gallery;
+mod gallery_mutations;
 pub mod loaders;
+pub mod photo;
+mod photo_mutations;
 mod revisions;
 mod section;
 mod taxonomy;
@@ -28,7 +31,9 @@ pub use time::SiteTimeZone;
 
 use crate::auth::LoginThrottle;
 use crate::content_changes::ContentChanges;
+use crate::editing::photos::PhotoServices;
 use crate::views::ViewCounter;
+pub use photo::MediaUrl;
 
 /// All read operations.
 #[derive(MergedObject, Default)]
@@ -47,6 +52,8 @@ pub struct MutationRoot(
     editing::ArticleMutations,
     taxonomy::TaxonomyMutations,
     views::ViewMutations,
+    photo_mutations::PhotoMutations,
+    gallery_mutations::GalleryMutations,
 );
 
 pub type KronikaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -59,6 +66,8 @@ pub struct SharedData {
     pub content_changes: ContentChanges,
     pub login_throttle: LoginThrottle,
     pub views: ViewCounter,
+    pub photos: PhotoServices,
+    pub media_url: MediaUrl,
 }
 
 /// Deeper queries than this are refused before they run; the deepest sensible query
@@ -75,6 +84,8 @@ pub fn build_schema(shared: SharedData) -> KronikaSchema {
         .data(shared.content_changes)
         .data(shared.login_throttle)
         .data(shared.views)
+        .data(shared.photos)
+        .data(shared.media_url)
         .finish()
 }
 

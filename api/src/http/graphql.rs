@@ -1,10 +1,12 @@
 //! GraphQL over HTTP: `POST /graphql` with a JSON body, `GET /graphql?query=…` for
 //! cacheable reads, and GraphiQL for a browser that opens `/graphql`.
 
+use async_graphql::ParseRequestError;
 use async_graphql::http::{GraphiQLSource, MultipartOptions};
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Request as GraphqlRequest, Response as GraphqlResponse};
 use bytes::Bytes;
+use poem::error::ReadBodyError;
 use poem::http::{StatusCode, header};
 use poem::web::{Data, Html};
 use poem::{Body, IntoResponse, Request, Response, handler};
@@ -56,17 +58,56 @@ pub async fn graphql_post(
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .map(ToOwned::to_owned);
-    let received = async_graphql::http::receive_body(
-        content_type,
-        body.into_async_read().compat(),
-        MultipartOptions::default(),
-    )
-    .await;
+    let is_multipart = content_type
+        .as_deref()
+        .is_some_and(|content_type| content_type.starts_with("multipart/form-data"));
+    let received = if is_multipart {
+        // The multipart parser counts bytes as they arrive and stops at the limit, so an
+        // oversized upload is refused before it is buffered.
+        let options = MultipartOptions::default()
+            .max_file_size(state.upload_max_bytes)
+            .max_num_files(MAX_UPLOAD_FILES);
+        async_graphql::http::receive_body(content_type, body.into_async_read().compat(), options)
+            .await
+    } else {
+        let bytes = match body.into_bytes_limit(MAX_GRAPHQL_BODY_BYTES).await {
+            Ok(bytes) => bytes,
+            Err(ReadBodyError::PayloadTooLarge) => {
+                return error_response(
+                    ErrorCode::PayloadTooLarge,
+                    &format!(
+                        "a GraphQL request without files may have at most {MAX_GRAPHQL_BODY_BYTES} bytes"
+                    ),
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                );
+            }
+            Err(error) => return bad_request(&error.to_string()),
+        };
+        async_graphql::http::receive_body(
+            content_type,
+            futures::io::Cursor::new(bytes),
+            MultipartOptions::default(),
+        )
+        .await
+    };
     match received {
         Ok(graphql_request) => execute(state, request, graphql_request).await,
+        Err(ParseRequestError::PayloadTooLarge) => error_response(
+            ErrorCode::PayloadTooLarge,
+            &format!(
+                "the file is larger than the upload limit of {} bytes",
+                state.upload_max_bytes
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
         Err(error) => bad_request(&error.to_string()),
     }
 }
+
+/// The largest request body without files; queries are a few KiB at most.
+const MAX_GRAPHQL_BODY_BYTES: usize = 1024 * 1024;
+/// Files one multipart request may carry.
+const MAX_UPLOAD_FILES: usize = 4;
 
 /// Runs a request, answering anonymous queries from the response cache when it can.
 async fn execute(
