@@ -100,12 +100,31 @@ fn reader(bytes: &[u8], format: SourceFormat, max_pixels: u64) -> ImageReader<Cu
 
 /// A JPEG's entropy-coded data can only contain `FF D9` as its end marker, so a file
 /// without one after its first scan was cut short. The decoder would otherwise fill the
-/// missing part with grey and report success.
+/// missing part with grey and report success. The marker segments before the scan are
+/// skipped by their lengths: an EXIF thumbnail inside APP1 is a whole JPEG of its own.
 fn jpeg_is_complete(bytes: &[u8]) -> bool {
-    let Some(scan) = find(bytes, &[0xFF, 0xDA]) else {
-        return false;
-    };
-    find(&bytes[scan..], &[0xFF, 0xD9]).is_some()
+    let mut at = 2;
+    loop {
+        let Some(header) = bytes.get(at..at + 4) else {
+            return false;
+        };
+        if header[0] != 0xFF {
+            return false;
+        }
+        if header[1] == 0xFF {
+            // Fill bytes before a marker.
+            at += 1;
+            continue;
+        }
+        let length = usize::from(u16::from_be_bytes([header[2], header[3]]));
+        if header[1] == 0xDA {
+            let scan = at + 2 + length;
+            return bytes
+                .get(scan..)
+                .is_some_and(|rest| find(rest, &[0xFF, 0xD9]).is_some());
+        }
+        at += 2 + length;
+    }
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -10,6 +10,7 @@ mod lists;
 mod migrations;
 mod n_plus_one;
 mod permissions;
+mod photos_hostile;
 mod photos_upload;
 mod reads;
 mod response_cache;
