@@ -11,6 +11,7 @@ mod migrations;
 mod n_plus_one;
 mod permissions;
 mod photos_hostile;
+mod photos_serving;
 mod photos_upload;
 mod reads;
 mod response_cache;
