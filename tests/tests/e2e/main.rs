@@ -4,6 +4,7 @@
 mod auth;
 mod change_register;
 mod errors;
+mod galleries;
 mod http;
 mod lifecycle;
 mod lists;
