@@ -12,6 +12,7 @@ mod migrations;
 mod n_plus_one;
 mod permissions;
 mod photos_hostile;
+mod photos_s3;
 mod photos_serving;
 mod photos_upload;
 mod reads;
