@@ -14,7 +14,9 @@ const MAX_PIXELS: u64 = 50_000_000;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
-    let path = arguments.first().ok_or("usage: bench_photos PHOTO [RUNS | --concurrent N]")?;
+    let path = arguments
+        .first()
+        .ok_or("usage: bench_photos PHOTO [RUNS | --concurrent N]")?;
     let bytes = std::fs::read(path)?;
     let zone = chrono_tz::Europe::Warsaw;
     if arguments.get(1).map(String::as_str) == Some("--concurrent") {
@@ -51,7 +53,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let started = Instant::now();
         let processed = process(&bytes, MAX_PIXELS, zone)?;
         times.push(started.elapsed());
-        let total: usize = processed.renditions.iter().map(|rendition| rendition.bytes.len()).sum();
+        let total: usize = processed
+            .renditions
+            .iter()
+            .map(|rendition| rendition.bytes.len())
+            .sum();
         summary = format!(
             "{}x{} renditions={} widths={:?} rendition_bytes={total}",
             processed.width,
@@ -77,7 +83,14 @@ fn peak_rss_mb() -> Result<u64, Box<dyn std::error::Error>> {
     let kilobytes = status
         .lines()
         .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .and_then(|value| {
+            value
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
         .ok_or("no VmHWM in /proc/self/status")?;
     Ok(kilobytes / 1024)
 }
