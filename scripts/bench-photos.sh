@@ -19,42 +19,42 @@ trap 'rm -rf "$out"' EXIT
 cargo build --release --quiet -p kronika-api --example bench_photos
 bench=target/release/examples/bench_photos
 
+# GNU time's elapsed, user and system seconds and peak RSS (KiB) of one command.
+timed() { /usr/bin/time -f "%e %U %S %M" -o "$out/time" "$@" >/dev/null; cat "$out/time"; }
+
+# Kronika: RUNS photos one after another in one process; then four at once.
+read -r k_wall k_user k_sys k_rss < <(timed "$bench" "$photo" "$runs")
 kronika_once=$("$bench" "$photo" "$runs")
-kronika_four=$("$bench" "$photo" --concurrent 4)
+read -r k4_wall k4_user k4_sys k4_rss < <(timed "$bench" "$photo" --concurrent 4)
 
 # vipsthumbnail: one invocation per rendition, as a shell script would; each decodes
-# with shrink-on-load, which is libvips' big advantage for small sizes.
-vips_all() {
-    for width in "${widths[@]}"; do
-        vipsthumbnail "$photo" --size "${width}x" -o "$out/v${width}.webp[Q=80,strip]"
-        vipsthumbnail "$photo" --size "${width}x" -o "$out/v${width}.jpg[Q=82,strip]"
-    done
-}
-vips_times=()
+# with shrink-on-load, which is libvips' big advantage for the small sizes.
+v_wall=0; v_cpu=0; v_rss=0
 for _ in $(seq 1 "$runs"); do
-    started=$(date +%s%N)
-    vips_all
-    vips_times+=($(( ($(date +%s%N) - started) / 1000000 )))
-done
-vips_median=$(printf '%s\n' "${vips_times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
-vips_min=$(printf '%s\n' "${vips_times[@]}" | sort -n | head -1)
-vips_peak=0
-for width in "${widths[@]}"; do
-    for format in webp jpg; do
-        kb=$(/usr/bin/time -f %M vipsthumbnail "$photo" --size "${width}x" -o "$out/p.${format}" 2>&1 >/dev/null | tail -1)
-        (( kb > vips_peak )) && vips_peak=$kb
+    for width in "${widths[@]}"; do
+        for target in "v${width}.webp[Q=80,strip]" "v${width}.jpg[Q=82,strip]"; do
+            read -r wall user sys rss < <(timed vipsthumbnail "$photo" --size "${width}x" -o "$out/$target")
+            v_wall=$(echo "$v_wall + $wall" | bc)
+            v_cpu=$(echo "$v_cpu + $user + $sys" | bc)
+            (( rss > v_rss )) && v_rss=$rss
+        done
     done
 done
 vips_bytes=$(cat "$out"/v*.webp "$out"/v*.jpg | wc -c)
+per_run() { echo "scale=0; ($1) * 1000 / $runs" | bc; }
 
 {
     echo "## Photo pipeline vs vipsthumbnail ($(date -u +%Y-%m-%d), $(nproc) cores)"
     echo
     echo "Photo: \`$photo\` ($(stat -c %s "$photo") bytes). vips: $(vipsthumbnail --version 2>/dev/null | head -1)"
     echo
-    echo "| what | result |"
-    echo "| --- | --- |"
-    echo "| Kronika, one photo, $runs runs | $kronika_once |"
-    echo "| Kronika, four photos at once | $kronika_four |"
-    echo "| vipsthumbnail, 10 invocations, $runs runs | min_ms=$vips_min median_ms=$vips_median peak_rss_mb=$(( vips_peak / 1024 )) (largest single invocation) rendition_bytes=$vips_bytes |"
+    echo "Kronika: $kronika_once"
+    echo
+    echo "| all 10 renditions of one photo | wall ms per photo | CPU ms per photo | peak RSS MB |"
+    echo "| --- | ---: | ---: | ---: |"
+    echo "| Kronika (one process, $runs photos in a row) | $(per_run "$k_wall") | $(per_run "$k_user + $k_sys") | $(( k_rss / 1024 )) |"
+    echo "| vipsthumbnail (10 invocations per photo, $runs photos) | $(per_run "$v_wall") | $(per_run "$v_cpu") | $(( v_rss / 1024 )) (largest invocation) |"
+    echo "| Kronika, four photos at once | $(echo "scale=0; $k4_wall * 1000 / 1" | bc) for all four | $(echo "scale=0; ($k4_user + $k4_sys) * 1000 / 4" | bc) | $(( k4_rss / 1024 )) |"
+    echo
+    echo "Bytes of the 10 renditions: vipsthumbnail $vips_bytes."
 } | tee "$report"
