@@ -2,7 +2,8 @@
 //! photos and galleries.
 //!
 //! Every function here takes the acting account, checks its role (`domain::Role`),
-//! validates the input, and writes in one transaction the row and its revision. Callers
+//! validates the input, and writes in one transaction the row and, for articles, its
+//! revision. Callers
 //! must tell the read path that content changed after a successful return
 //! (`ContentChanges::notify`). No GraphQL or HTTP types appear here.
 
