@@ -3,9 +3,8 @@
 //!
 //! Every function here takes the acting account, checks its role (`domain::Role`),
 //! validates the input, and writes in one transaction the row and, for articles, its
-//! revision. Callers
-//! must tell the read path that content changed after a successful return
-//! (`ContentChanges::notify`). No GraphQL or HTTP types appear here.
+//! revision. Callers must tell the read path that content changed after a successful
+//! return (`ContentChanges::notify`). No GraphQL or HTTP types appear here.
 
 pub mod articles;
 pub mod galleries;
