@@ -74,6 +74,18 @@ async fn hostile_files_are_refused_and_leave_nothing_behind(app: TestApp) {
             code == "accepted" || message.len() > 10,
             "{path}: a refusal explains itself"
         );
+        if path.ends_with(".heic") || path.contains("heic-data") {
+            assert!(
+                message.contains("HEIC") && message.contains("JPEG"),
+                "{path}: {message}"
+            );
+        }
+        if path.ends_with(".avif") {
+            assert!(
+                message.contains("AVIF") && message.contains("JPEG"),
+                "{path}: {message}"
+            );
+        }
         let health = app.get("/health").await;
         assert_eq!(health.status(), 200, "the server serves on after {path}");
     }
