@@ -13,18 +13,21 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::auth::LoginThrottle;
 use crate::change_webhook::ChangeWebhookSender;
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, StorageConfig};
 use crate::content_changes::{ContentChange, ContentChanges};
 use crate::db::{self, StatementCounter};
 use crate::demo;
 use crate::editing::lifecycle;
+use crate::editing::photos::PhotoServices;
 use crate::graphql::auth::LoginRateLimit;
-use crate::graphql::{self, SchemaOptions, SharedData, SiteTimeZone};
+use crate::graphql::{self, MediaUrl, SchemaOptions, SharedData, SiteTimeZone};
 use crate::http::persisted_queries::{AllowListError, PersistedQueries};
 use crate::http::response_cache::ResponseCache;
 use crate::http::{self, HttpState};
+use crate::images::ImagePipeline;
 use crate::rate_limit::RateLimiters;
 use crate::readiness::Readiness;
+use crate::storage::MediaStore;
 use crate::views::{FlushReport, ViewCounter};
 
 /// How long in-flight requests may take to finish after a shutdown signal.
@@ -45,6 +48,10 @@ pub enum StartError {
     Database { url: String, source: DbErr },
     #[error("cannot migrate the database: {0}")]
     Migration(DbErr),
+    #[error("cannot open the media storage: {0}")]
+    Storage(#[from] crate::storage::StorageError),
+    #[error("KRONIKA_S3_BUCKET must be set when KRONIKA_STORAGE is s3")]
+    MissingBucket,
     #[error("cannot load the demo content: {0}")]
     DemoContent(DbErr),
     #[error("cannot listen on {address}: {source}")]
@@ -68,6 +75,7 @@ pub struct App {
     persisted_queries: PersistedQueries,
     readiness: Readiness,
     metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    photos: PhotoServices,
 }
 
 impl App {
@@ -93,8 +101,22 @@ impl App {
                 source,
             })?;
         db::migrate(&db).await.map_err(StartError::Migration)?;
+        if let StorageConfig::S3(s3) = &config.storage
+            && s3.bucket.is_empty()
+        {
+            return Err(StartError::MissingBucket);
+        }
+        let photos = PhotoServices {
+            media: MediaStore::open(&config.storage, &config.data_dir)?,
+            pipeline: ImagePipeline::new(
+                config.image_workers,
+                config.upload_max_pixels,
+                config.timezone,
+            ),
+            zone: config.timezone,
+        };
         if config.demo_content {
-            demo::load_if_empty(&db)
+            demo::load_if_empty(&db, &photos)
                 .await
                 .map_err(StartError::DemoContent)?;
         }
@@ -122,6 +144,7 @@ impl App {
             login_throttle: LoginThrottle::default(),
             views,
             content_changes,
+            photos,
         })
     }
 
@@ -181,6 +204,8 @@ impl App {
                 login_throttle: self.login_throttle.clone(),
                 views: self.views.clone(),
                 login_rate_limit: LoginRateLimit(self.rate_limits.logins.clone()),
+                photos: self.photos.clone(),
+                media_url: MediaUrl(self.config.media_url.clone()),
             },
             SchemaOptions {
                 limits: self.config.graphql_limits,
@@ -201,6 +226,8 @@ impl App {
                 browser_cache_seconds: self.config.response_cache_ttl.as_secs(),
                 readiness: self.readiness.clone(),
                 metrics: self.metrics.clone(),
+                upload_max_bytes: self.config.upload_max_bytes,
+                media: self.photos.media.clone(),
             },
             &self.config.cors_origins,
         )

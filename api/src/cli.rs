@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::{
-    ChangeWebhook, Config, ConfigError, DatabaseUrl, GraphqlLimits, RateLimits, Secret,
+    ChangeWebhook, Config, ConfigError, DatabaseUrl, GraphqlLimits, RateLimits, S3Config, Secret,
+    StorageConfig,
 };
 use crate::domain::Role;
 
@@ -55,6 +56,19 @@ Environment variables (each flag above also names its variable):
                       HMAC-SHA256 of the secret (X-Kronika-Signature)
   KRONIKA_METRICS     serve Prometheus metrics at /metrics (default true)
   KRONIKA_LOG_FORMAT  text or json (default text)
+  KRONIKA_UPLOAD_MAX_BYTES
+                      largest photo upload in bytes (default 26214400, 25 MiB)
+  KRONIKA_UPLOAD_MAX_PIXELS
+                      most pixels of an uploaded photo (default 50000000)
+  KRONIKA_IMAGE_WORKERS
+                      photos processed at once (default: CPUs, at most 4)
+  KRONIKA_STORAGE     local (media/ in the data directory, default) or s3
+  KRONIKA_S3_BUCKET, KRONIKA_S3_ENDPOINT, KRONIKA_S3_REGION
+                      the bucket with --storage s3; the endpoint of an S3-compatible
+                      service (AWS when unset); its region (default us-east-1)
+  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+                      S3 credentials; the secret is read only from the environment
+  KRONIKA_MEDIA_URL   URL prefix of photo files in the API (default /media)
   RUST_LOG            log filter, e.g. info or kronika_api=debug (default info)
 
 With no subcommand, `kronika` runs `serve`.";
@@ -267,6 +281,66 @@ pub struct ServeArgs {
     /// Serve Prometheus metrics at /metrics.
     #[arg(long, env = "KRONIKA_METRICS", default_value_t = true, global = true, action = clap::ArgAction::Set)]
     pub metrics: bool,
+    /// The largest photo upload accepted, in bytes (checked while it streams in).
+    #[arg(
+        long,
+        env = "KRONIKA_UPLOAD_MAX_BYTES",
+        default_value_t = crate::config::DEFAULT_UPLOAD_MAX_BYTES as u64,
+        value_parser = clap::value_parser!(u64).range(1..),
+        global = true
+    )]
+    pub upload_max_bytes: u64,
+    /// The most pixels (width × height) an uploaded photo may have.
+    #[arg(
+        long,
+        env = "KRONIKA_UPLOAD_MAX_PIXELS",
+        default_value_t = crate::config::DEFAULT_UPLOAD_MAX_PIXELS,
+        value_parser = clap::value_parser!(u64).range(1..),
+        global = true
+    )]
+    pub upload_max_pixels: u64,
+    /// How many photos are decoded and resized at once (default: CPUs, at most 4).
+    #[arg(long, env = "KRONIKA_IMAGE_WORKERS", global = true, value_parser = clap::value_parser!(u64).range(1..64))]
+    pub image_workers: Option<u64>,
+    /// Where photo files are kept: `local` (media/ in the data directory) or `s3`.
+    #[arg(long, env = "KRONIKA_STORAGE", default_value = "local", global = true)]
+    pub storage: StorageKind,
+    /// The S3 bucket (with --storage s3).
+    #[arg(long, env = "KRONIKA_S3_BUCKET", global = true)]
+    pub s3_bucket: Option<String>,
+    /// The endpoint of an S3-compatible service; AWS when unset.
+    #[arg(long, env = "KRONIKA_S3_ENDPOINT", global = true)]
+    pub s3_endpoint: Option<String>,
+    /// The bucket's region.
+    #[arg(
+        long,
+        env = "KRONIKA_S3_REGION",
+        default_value = "us-east-1",
+        global = true
+    )]
+    pub s3_region: String,
+    /// The access key for S3 (or the AWS_ACCESS_KEY_ID variable).
+    #[arg(long, env = "AWS_ACCESS_KEY_ID", global = true, hide_env_values = true)]
+    pub s3_access_key_id: Option<String>,
+    /// The secret key for S3; from the AWS_SECRET_ACCESS_KEY variable only, so it never
+    /// shows in a process list.
+    #[arg(skip = std::env::var("AWS_SECRET_ACCESS_KEY").ok())]
+    pub s3_secret_access_key: Option<String>,
+    /// The URL prefix of media files in the API (`/media`, or a CDN's URL).
+    #[arg(
+        long,
+        env = "KRONIKA_MEDIA_URL",
+        default_value = "/media",
+        global = true
+    )]
+    pub media_url: String,
+}
+
+/// Which media storage `--storage` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum StorageKind {
+    Local,
+    S3,
 }
 
 impl Cli {
@@ -282,6 +356,26 @@ impl Cli {
         config.scheduler_interval = std::time::Duration::from_secs(serve.scheduler_seconds);
         config.view_flush_interval = std::time::Duration::from_secs(serve.view_flush_seconds);
         config.trust_proxy = serve.trust_proxy;
+        config.upload_max_bytes = usize::try_from(serve.upload_max_bytes).unwrap_or(usize::MAX);
+        config.upload_max_pixels = serve.upload_max_pixels;
+        if let Some(workers) = serve.image_workers {
+            config.image_workers = usize::try_from(workers).unwrap_or(1);
+        }
+        config.media_url = serve.media_url.trim_end_matches('/').to_owned();
+        config.storage = match serve.storage {
+            StorageKind::Local => StorageConfig::Local,
+            StorageKind::S3 => StorageConfig::S3(S3Config {
+                bucket: serve.s3_bucket.clone().unwrap_or_default(),
+                allow_http: serve
+                    .s3_endpoint
+                    .as_deref()
+                    .is_some_and(|endpoint| endpoint.starts_with("http://")),
+                endpoint: serve.s3_endpoint.clone(),
+                region: serve.s3_region.clone(),
+                access_key_id: serve.s3_access_key_id.clone(),
+                secret_access_key: serve.s3_secret_access_key.clone().map(Secret::new),
+            }),
+        };
         config.graphql_limits = GraphqlLimits {
             max_depth: serve.max_query_depth,
             max_complexity: serve.max_query_complexity,

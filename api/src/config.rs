@@ -9,6 +9,9 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
+pub const DEFAULT_UPLOAD_MAX_BYTES: usize = 25 * 1024 * 1024;
+pub const DEFAULT_UPLOAD_MAX_PIXELS: u64 = 50_000_000;
+
 /// Everything `App::build` needs.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -58,6 +61,20 @@ pub struct Config {
     pub change_webhook: Option<ChangeWebhook>,
     /// Serve Prometheus metrics at `/metrics`. Default on.
     pub metrics: bool,
+    /// The largest photo upload accepted, in bytes, checked while the body streams in.
+    /// Default 25 MiB.
+    pub upload_max_bytes: usize,
+    /// The most pixels (width × height) an uploaded photo may have, checked from its
+    /// header before decoding. Default 50 megapixels.
+    pub upload_max_pixels: u64,
+    /// How many photos are decoded and resized at once; more wait. Each 12-megapixel
+    /// photo in flight takes about 100 MB. Default: the number of CPUs, at most 4.
+    pub image_workers: usize,
+    /// Where photo files are kept. Default: `media/` in the data directory.
+    pub storage: StorageConfig,
+    /// The URL prefix of media files in the API's `url` and `srcset` fields: `/media`
+    /// (the default) for this server, or e.g. a CDN's `https://cdn.example.org/media`.
+    pub media_url: String,
 }
 
 /// Limits on one GraphQL request. The defaults admit every query a frontend sensibly
@@ -118,6 +135,28 @@ impl Default for RateLimits {
 pub struct ChangeWebhook {
     pub url: String,
     pub secret: Secret,
+}
+
+/// Where photo files are kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StorageConfig {
+    /// `media/` in the data directory.
+    Local,
+    /// An S3-compatible bucket.
+    S3(S3Config),
+}
+
+/// An S3-compatible bucket. The secret key never prints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct S3Config {
+    pub bucket: String,
+    /// For S3-compatible services (MinIO, Ceph, …); AWS when `None`.
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<Secret>,
+    /// Allow an `http://` endpoint (a server on the same host or network).
+    pub allow_http: bool,
 }
 
 /// A secret setting: `Debug` and `Display` never show it.
@@ -192,6 +231,19 @@ impl ChangeWebhook {
     }
 }
 
+impl fmt::Display for Secret {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("***")
+    }
+}
+
+/// The default number of image workers: one per CPU, at most four.
+fn default_image_workers() -> usize {
+    std::thread::available_parallelism()
+        .map(|cpus| cpus.get().min(4))
+        .unwrap_or(1)
+}
+
 impl Config {
     /// The defaults of the embedded mode, with the given data directory.
     pub fn new(data_dir: PathBuf) -> Self {
@@ -214,6 +266,11 @@ impl Config {
             rate_limits: RateLimits::default(),
             change_webhook: None,
             metrics: true,
+            upload_max_bytes: DEFAULT_UPLOAD_MAX_BYTES,
+            upload_max_pixels: DEFAULT_UPLOAD_MAX_PIXELS,
+            image_workers: default_image_workers(),
+            storage: StorageConfig::Local,
+            media_url: "/media".to_owned(),
         }
     }
 
@@ -335,6 +392,7 @@ mod tests {
     fn a_secret_never_prints() {
         let secret = Secret::new("very-secret-signing-key");
         assert_eq!(format!("{secret:?}"), "Secret(***)");
+        assert_eq!(format!("{secret}"), "***");
         let webhook =
             ChangeWebhook::from_parts(Some("https://cdn.example/purge".into()), Some(secret));
         assert!(!format!("{webhook:?}").contains("very-secret"));

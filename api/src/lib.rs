@@ -19,9 +19,11 @@ pub mod domain;
 pub mod editing;
 pub mod graphql;
 pub mod http;
+pub mod images;
 pub mod metrics;
 pub mod rate_limit;
 pub mod readiness;
+pub mod storage;
 pub mod views;
 
 pub use app::App;

@@ -38,6 +38,14 @@ fn help_lists_every_subcommand_flag_and_environment_variable() {
         "KRONIKA_RESPONSE_CACHE_SECONDS",
         "KRONIKA_VIEW_FLUSH_SECONDS",
         "KRONIKA_TRUST_PROXY",
+        "KRONIKA_UPLOAD_MAX_BYTES",
+        "KRONIKA_UPLOAD_MAX_PIXELS",
+        "KRONIKA_IMAGE_WORKERS",
+        "KRONIKA_STORAGE",
+        "KRONIKA_S3_BUCKET",
+        "KRONIKA_S3_ENDPOINT",
+        "AWS_SECRET_ACCESS_KEY",
+        "KRONIKA_MEDIA_URL",
         "RUST_LOG",
     ] {
         assert!(
@@ -68,6 +76,8 @@ fn bad_configuration_values_are_refused_before_anything_starts() {
         (vec!["--demo-content", "maybe"], "--demo-content"),
         (vec!["--view-flush-seconds", "0"], "--view-flush-seconds"),
         (vec!["--trust-proxy", "sometimes"], "--trust-proxy"),
+        (vec!["--upload-max-bytes", "0"], "--upload-max-bytes"),
+        (vec!["--storage", "ftp"], "--storage"),
     ] {
         let output = kronika(&args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
@@ -87,6 +97,32 @@ fn a_data_directory_that_cannot_be_created_is_a_clear_error() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("kronika: error:"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn s3_storage_without_a_bucket_stops_the_start_and_never_prints_the_secret() {
+    let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let data_dir = data_dir.path().to_string_lossy().into_owned();
+    let output = Command::new(env!("CARGO_BIN_EXE_kronika"))
+        .args([
+            "--data-dir",
+            &data_dir,
+            "--listen",
+            "127.0.0.1:0",
+            "--storage",
+            "s3",
+        ])
+        .env_remove("DATABASE_URL")
+        .env_remove("KRONIKA_S3_BUCKET")
+        .env("KRONIKA_DEMO_CONTENT", "false")
+        .env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMIsecret")
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run kronika: {error}"));
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stderr.contains("KRONIKA_S3_BUCKET"), "{stderr}");
+    assert!(!stderr.contains("wJalrXUtnFEMIsecret") && !stdout.contains("wJalrXUtnFEMIsecret"));
 }
 
 #[test]

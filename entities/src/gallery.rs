@@ -13,6 +13,9 @@ pub struct Model {
     pub description: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The photo shown for the gallery; the first photo when `None`.
+    pub cover_photo_id: Option<i64>,
+    pub created_by: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,23 @@ pub struct Model {
     pub width: i32,
     pub height: i32,
     pub created_at: DateTimeUtc,
+    /// SHA-256 (hex) of the uploaded original; its files are stored under this name.
+    /// `None` for a photo without files.
+    pub content_hash: Option<String>,
+    /// The original's format as detected from its bytes (`jpeg`, `png`, …).
+    pub original_format: Option<String>,
+    pub original_bytes: Option<i64>,
+    /// When the photo was taken, from EXIF.
+    pub taken_at: Option<DateTimeUtc>,
+    /// A tiny inline image (data URI) to show while the photo loads.
+    pub placeholder: Option<String>,
+    pub blurhash: Option<String>,
+    /// `#rrggbb`.
+    pub dominant_color: Option<String>,
+    /// Widths of the stored renditions, ascending, comma-separated (`320,640,1024`).
+    pub rendition_widths: Option<String>,
+    pub uploaded_by: Option<i64>,
+    pub updated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

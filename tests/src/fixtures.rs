@@ -119,6 +119,7 @@ impl TestApp {
                 alt: format!("Zdjęcie {number}"),
                 width: 1600,
                 height: 900,
+                files: None,
             })
             .collect();
         let gallery = write::insert_gallery(self.db(), &slug(title), title, &photos)

@@ -6,6 +6,7 @@
 //! they were skipped: they never pass silently as if they had run.
 
 pub mod fixtures;
+pub mod photos;
 pub mod views;
 
 pub use fixtures::{PASSWORD, Session};

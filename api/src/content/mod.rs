@@ -5,6 +5,7 @@
 
 pub mod article_list;
 pub mod cursor;
+pub mod photos;
 pub mod relations;
 pub mod views;
 pub mod write;

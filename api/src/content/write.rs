@@ -62,7 +62,7 @@ pub async fn insert_tag(
     .await
 }
 
-/// A photo's descriptive metadata.
+/// A photo's descriptive metadata, and its stored files if it has them.
 #[derive(Clone, Debug)]
 pub struct NewPhoto {
     pub caption: String,
@@ -70,6 +70,35 @@ pub struct NewPhoto {
     pub alt: String,
     pub width: i32,
     pub height: i32,
+    pub files: Option<PhotoFiles>,
+}
+
+/// What the upload pipeline stored for a photo (see `editing::photos`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhotoFiles {
+    pub content_hash: String,
+    pub original_format: String,
+    pub original_bytes: i64,
+    pub taken_at: Option<DateTime<Utc>>,
+    pub placeholder: String,
+    pub blurhash: String,
+    pub dominant_color: String,
+    /// Ascending, comma-separated.
+    pub rendition_widths: String,
+}
+
+impl PhotoFiles {
+    /// Sets the file columns of a photo row.
+    pub fn apply(&self, row: &mut photo::ActiveModel) {
+        row.content_hash = Set(Some(self.content_hash.clone()));
+        row.original_format = Set(Some(self.original_format.clone()));
+        row.original_bytes = Set(Some(self.original_bytes));
+        row.taken_at = Set(self.taken_at);
+        row.placeholder = Set(Some(self.placeholder.clone()));
+        row.blurhash = Set(Some(self.blurhash.clone()));
+        row.dominant_color = Set(Some(self.dominant_color.clone()));
+        row.rendition_widths = Set(Some(self.rendition_widths.clone()));
+    }
 }
 
 /// Creates a gallery holding `photos` in the given order.
@@ -91,17 +120,20 @@ pub async fn insert_gallery(
     .insert(db)
     .await?;
     for (position, new_photo) in (0..).zip(photos) {
-        let photo = photo::ActiveModel {
+        let mut row = photo::ActiveModel {
             caption: Set(new_photo.caption.clone()),
             credit: Set(new_photo.credit.clone()),
             alt: Set(new_photo.alt.clone()),
             width: Set(new_photo.width),
             height: Set(new_photo.height),
             created_at: Set(now),
+            updated_at: Set(Some(now)),
             ..Default::default()
+        };
+        if let Some(files) = &new_photo.files {
+            files.apply(&mut row);
         }
-        .insert(db)
-        .await?;
+        let photo = row.insert(db).await?;
         gallery_photo::ActiveModel {
             gallery_id: Set(gallery.id),
             photo_id: Set(photo.id),

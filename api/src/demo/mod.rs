@@ -10,23 +10,93 @@ use chrono_tz::Europe::Warsaw;
 use entities::section;
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait, PaginatorTrait};
 
+use bytes::Bytes;
+
 use crate::content::write::{self, NewArticle, NewPhoto};
 use crate::domain::{ArticleBody, ArticleStatus, Role, Slug};
+use crate::editing::photos::{PhotoServices, store_original};
 
 const SEED_BODY_HTML: &str = include_str!("razem-dla-wspolnej-sprawy.html");
 
 /// Loads the demo content in one transaction if the database has no sections yet, so a
-/// restart never duplicates it and a failure leaves nothing half-loaded.
-pub async fn load_if_empty(db: &DatabaseConnection) -> Result<(), DbErr> {
+/// restart never duplicates it and a failure leaves nothing half-loaded. The gallery's
+/// photos go through the same pipeline as uploads, and are stored first.
+pub async fn load_if_empty(db: &DatabaseConnection, photos: &PhotoServices) -> Result<(), DbErr> {
     if section::Entity::find().count(db).await? > 0 {
         return Ok(());
     }
-    let transaction = crate::db::begin_write(db).await?;
-    load(&transaction).await?;
-    transaction.commit().await?;
+    let mut stored = Vec::new();
+    for demo in DEMO_PHOTOS {
+        match store_original(db, photos, Bytes::from_static(demo.file)).await {
+            Ok(original) => stored.push(original),
+            Err(error) => {
+                for original in stored {
+                    original.discard(&photos.media).await;
+                }
+                return Err(demo_error(error));
+            }
+        }
+    }
+    let gallery_photos: Vec<NewPhoto> = DEMO_PHOTOS
+        .iter()
+        .zip(&stored)
+        .map(|(demo, original)| NewPhoto {
+            caption: demo.caption.to_owned(),
+            credit: demo.credit.to_owned(),
+            alt: demo.alt.to_owned(),
+            width: original.width,
+            height: original.height,
+            files: Some(original.files.clone()),
+        })
+        .collect();
+    let loaded = async {
+        let transaction = crate::db::begin_write(db).await?;
+        load(&transaction, &gallery_photos).await?;
+        transaction.commit().await
+    }
+    .await;
+    if let Err(error) = loaded {
+        for original in stored {
+            original.discard(&photos.media).await;
+        }
+        return Err(error);
+    }
     tracing::info!("loaded demo content into the empty database");
     Ok(())
 }
+
+/// A photo of the demo gallery: a licensed stand-in (see `photos/README.md`) with the
+/// caption the seed page shows.
+struct DemoPhoto {
+    file: &'static [u8],
+    caption: &'static str,
+    /// Describes what the stand-in really shows.
+    alt: &'static str,
+    /// Printed after "fot.", as on the seed page.
+    credit: &'static str,
+}
+
+/// The photo strip of the seed page, in its order, with its captions.
+const DEMO_PHOTOS: &[DemoPhoto] = &[
+    DemoPhoto {
+        file: include_bytes!("photos/coffee.png"),
+        caption: "Wśród gości marszałek Adam Struzik",
+        alt: "Filiżanka espresso na spodeczku, widziana z góry",
+        credit: "Rachel Michetti",
+    },
+    DemoPhoto {
+        file: include_bytes!("photos/chelsea.png"),
+        caption: "Goście konferencji",
+        alt: "Pręgowany kot patrzący w obiektyw",
+        credit: "Stefan van der Walt",
+    },
+    DemoPhoto {
+        file: include_bytes!("photos/rocket.jpg"),
+        caption: "Na scenie podczas Konferencji Inaugurującej Warsztaty Ożywienia Gospodarczego w powiecie mińskim w ramach Partnerstwa Lokalnego marszałek Adam Struzik",
+        alt: "Start rakiety Falcon 9 nad wybrzeżem",
+        credit: "SpaceX",
+    },
+];
 
 /// A demo article other than the seed, shorter and written for the demo.
 struct DemoArticle {
@@ -109,7 +179,10 @@ const OTHER_ARTICLES: &[DemoArticle] = &[
     },
 ];
 
-async fn load(db: &impl sea_orm::ConnectionTrait) -> Result<(), DbErr> {
+async fn load(
+    db: &impl sea_orm::ConnectionTrait,
+    gallery_photos: &[NewPhoto],
+) -> Result<(), DbErr> {
     let editor = write::insert_account(
         db,
         "dorota.cichocka@example.org",
@@ -131,7 +204,7 @@ async fn load(db: &impl sea_orm::ConnectionTrait) -> Result<(), DbErr> {
         db,
         &demo_slug("razem-dla-wspolnej-sprawy")?,
         "Razem dla wspólnej sprawy",
-        &seed_gallery_photos(),
+        gallery_photos,
     )
     .await?;
 
@@ -189,29 +262,6 @@ async fn load(db: &impl sea_orm::ConnectionTrait) -> Result<(), DbErr> {
         .await?;
     }
     Ok(())
-}
-
-/// The photo strip of the seed page. The page shows captions cut short and no full
-/// credits ("fot. …"), so the demo leaves credits empty rather than invent them; the
-/// photos arrive as files with the photos feature.
-fn seed_gallery_photos() -> Vec<NewPhoto> {
-    [
-        ("Wśród gości marszałek Adam Struzik", "Marszałek Adam Struzik wśród gości konferencji"),
-        ("Goście konferencji", "Goście konferencji na sali"),
-        (
-            "Na scenie podczas Konferencji Inaugurującej Warsztaty Ożywienia Gospodarczego w powiecie mińskim w ramach Partnerstwa Lokalnego marszałek Adam Struzik",
-            "Marszałek Adam Struzik przemawia ze sceny",
-        ),
-    ]
-    .into_iter()
-    .map(|(caption, alt)| NewPhoto {
-        caption: caption.to_owned(),
-        credit: String::new(),
-        alt: alt.to_owned(),
-        width: 1200,
-        height: 800,
-    })
-    .collect()
 }
 
 /// A wall-clock time in Warsaw, as the site printed it, converted to UTC for storage.

@@ -53,6 +53,21 @@ impl Role {
         matches!(self, Self::Admin)
     }
 
+    /// Changes or deletes a photo or gallery first made by `owner_id` (`None`: made by
+    /// no account, such as demo content). Everyone may upload photos and make galleries;
+    /// authors change only their own, editors and admins everything.
+    pub fn can_edit_media(self, account_id: i64, owner_id: Option<i64>) -> bool {
+        match self {
+            Self::Admin | Self::Editor => true,
+            Self::Author => owner_id == Some(account_id),
+        }
+    }
+
+    /// Deletes a photo that published articles still show.
+    pub const fn can_force_delete_media(self) -> bool {
+        matches!(self, Self::Admin | Self::Editor)
+    }
+
     /// Creates and renames tags (sections are the site's structure: admins only).
     pub const fn can_manage_tags(self) -> bool {
         matches!(self, Self::Admin | Self::Editor)

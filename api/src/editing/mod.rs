@@ -1,12 +1,15 @@
-//! The write side of content: the article life cycle, revisions, sections and tags.
+//! The write side of content: the article life cycle, revisions, sections and tags,
+//! photos and galleries.
 //!
 //! Every function here takes the acting account, checks its role (`domain::Role`),
-//! validates the input, and writes in one transaction the row and its revision. Callers
-//! must tell the read path that content changed after a successful return
-//! (`ResponseCache::content_changed`). No GraphQL or HTTP types appear here.
+//! validates the input, and writes in one transaction the row and, for articles, its
+//! revision. Callers must tell the read path that content changed after a successful
+//! return (`ContentChanges::notify`). No GraphQL or HTTP types appear here.
 
 pub mod articles;
+pub mod galleries;
 pub mod lifecycle;
+pub mod photos;
 pub mod revisions;
 pub mod taxonomy;
 
@@ -28,6 +31,11 @@ pub enum EditError {
     },
     #[error(transparent)]
     Database(#[from] DbErr),
+    /// An upload that is not an acceptable photo, or failed to process.
+    #[error(transparent)]
+    Photo(#[from] crate::images::PhotoError),
+    #[error(transparent)]
+    Storage(#[from] crate::storage::StorageError),
 }
 
 impl EditError {

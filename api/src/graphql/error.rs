@@ -88,6 +88,10 @@ pub enum ApiError {
         message: String,
         field: Option<String>,
     },
+    /// An upload over the byte or pixel limit.
+    PayloadTooLarge(String),
+    /// An upload whose bytes are not an accepted image format.
+    UnsupportedMediaType(String),
     /// A failure inside the server. The cause is logged and replaced by a generic message.
     Internal(Box<dyn std::error::Error + Send + Sync>),
 }
@@ -133,6 +137,24 @@ impl From<crate::editing::EditError> for ApiError {
                 field: Some(field.to_owned()),
             },
             EditError::Database(error) => Self::internal(error),
+            EditError::Photo(error) => Self::from(error),
+            EditError::Storage(error) => Self::internal(error),
+        }
+    }
+}
+
+impl From<crate::images::PhotoError> for ApiError {
+    fn from(error: crate::images::PhotoError) -> Self {
+        use crate::images::PhotoError;
+        use crate::images::decode::DecodeError;
+        let message = error.to_string();
+        match error {
+            PhotoError::Format(_) => Self::UnsupportedMediaType(message),
+            PhotoError::Decode(
+                DecodeError::TooManyPixels { .. } | DecodeError::OverMemoryLimit,
+            ) => Self::PayloadTooLarge(message),
+            PhotoError::Decode(_) => Self::bad_input("file", message),
+            PhotoError::Processing(_) => Self::internal(error),
         }
     }
 }
@@ -188,6 +210,10 @@ impl From<ApiError> for async_graphql::Error {
                         extensions.set("field", field.as_str());
                     }
                 })
+            }
+            ApiError::PayloadTooLarge(message) => coded_error(ErrorCode::PayloadTooLarge, message),
+            ApiError::UnsupportedMediaType(message) => {
+                coded_error(ErrorCode::UnsupportedMediaType, message)
             }
             ApiError::Internal(cause) => {
                 tracing::error!(error = %cause, "request failed inside the server");

@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use super::article::parse_id;
 use super::error::ApiError;
 use super::loaders::Loaders;
+use super::photo::Photo;
 use super::time::SiteTimeZone;
 
 #[derive(Default)]
@@ -80,49 +81,24 @@ impl Gallery {
         Ok(photos.unwrap_or_default().into_iter().map(Photo).collect())
     }
 
+    /// The photo chosen to stand for the gallery, or else its first photo.
+    async fn cover(&self, ctx: &Context<'_>) -> Result<Option<Photo>, ApiError> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let photos = loaders
+            .gallery_photos
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let cover = self
+            .0
+            .cover_photo_id
+            .and_then(|cover| photos.iter().find(|photo| photo.id == cover))
+            .or_else(|| photos.first());
+        Ok(cover.cloned().map(Photo))
+    }
+
     async fn updated_at(&self, ctx: &Context<'_>) -> chrono::DateTime<chrono::FixedOffset> {
         ctx.data_unchecked::<SiteTimeZone>()
             .present(self.0.updated_at)
-    }
-}
-
-pub struct Photo(pub photo::Model);
-
-#[Object]
-impl Photo {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
-    }
-
-    async fn caption(&self) -> &str {
-        &self.0.caption
-    }
-
-    /// Who took the photo, as printed after "fot.".
-    async fn credit(&self) -> &str {
-        &self.0.credit
-    }
-
-    /// Text alternative for readers who cannot see the image.
-    async fn alt(&self) -> &str {
-        &self.0.alt
-    }
-
-    /// Width in pixels of the upright image.
-    async fn width(&self) -> i32 {
-        self.0.width
-    }
-
-    /// Height in pixels of the upright image.
-    async fn height(&self) -> i32 {
-        self.0.height
-    }
-
-    /// Width divided by height, for reserving space before the image loads.
-    async fn aspect_ratio(&self) -> f64 {
-        if self.0.height == 0 {
-            return 0.0;
-        }
-        f64::from(self.0.width) / f64::from(self.0.height)
     }
 }

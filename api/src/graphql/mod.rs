@@ -13,7 +13,10 @@ mod editing;
 pub mod error;
 mod error_codes;
 mod gallery;
+mod gallery_mutations;
 pub mod loaders;
+pub mod photo;
+mod photo_mutations;
 mod query_limits;
 mod revisions;
 mod section;
@@ -30,7 +33,9 @@ pub use time::SiteTimeZone;
 use crate::auth::LoginThrottle;
 use crate::config::GraphqlLimits;
 use crate::content_changes::ContentChanges;
+use crate::editing::photos::PhotoServices;
 use crate::views::ViewCounter;
+pub use photo::MediaUrl;
 
 /// All read operations.
 #[derive(MergedObject, Default)]
@@ -49,6 +54,8 @@ pub struct MutationRoot(
     editing::ArticleMutations,
     taxonomy::TaxonomyMutations,
     views::ViewMutations,
+    photo_mutations::PhotoMutations,
+    gallery_mutations::GalleryMutations,
 );
 
 pub type KronikaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -62,6 +69,8 @@ pub struct SharedData {
     pub login_throttle: LoginThrottle,
     pub views: ViewCounter,
     pub login_rate_limit: auth::LoginRateLimit,
+    pub photos: PhotoServices,
+    pub media_url: MediaUrl,
 }
 
 /// What the configuration decides about the schema.
@@ -84,6 +93,8 @@ pub fn build_schema(shared: SharedData, options: SchemaOptions) -> KronikaSchema
         .data(shared.login_throttle)
         .data(shared.views)
         .data(shared.login_rate_limit)
+        .data(shared.photos)
+        .data(shared.media_url)
         .finish()
 }
 

@@ -12,6 +12,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
+use async_graphql::ParseRequestError;
 use async_graphql::http::{GraphiQLSource, MultipartOptions};
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
@@ -22,6 +23,7 @@ use poem::error::ReadBodyError;
 use poem::http::{HeaderValue, StatusCode, header};
 use poem::web::{Data, Html};
 use poem::{Body, IntoResponse, Request, Response, handler};
+use tokio_util::compat::TokioAsyncReadCompatExt;
 
 use super::HttpState;
 use super::client_address::{client_address, user_agent};
@@ -97,41 +99,56 @@ pub async fn graphql_post(
             ),
         );
     };
-    // One limit for every body, multipart included: photo uploads, when they arrive,
-    // bring a limit of their own for multipart bodies here.
-    let max_body_bytes = state.limits.max_body_bytes;
-    let declared_too_large = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok())
-        .is_some_and(|length| length > max_body_bytes as u64);
-    let body = if declared_too_large {
-        Err(ReadBodyError::PayloadTooLarge)
+    let is_multipart = content_type
+        .to_ascii_lowercase()
+        .starts_with("multipart/form-data");
+    let received = if is_multipart {
+        // The multipart parser counts bytes as they arrive and stops at the upload limit,
+        // so an oversized file is refused before it is buffered.
+        let options = MultipartOptions::default()
+            .max_file_size(state.upload_max_bytes)
+            .max_num_files(MAX_UPLOAD_FILES);
+        async_graphql::http::receive_batch_body(
+            Some(content_type),
+            body.into_async_read().compat(),
+            options,
+        )
+        .await
     } else {
-        body.into_bytes_limit(max_body_bytes).await
+        let max_body_bytes = state.limits.max_body_bytes;
+        let declared_too_large = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<u64>().ok())
+            .is_some_and(|length| length > max_body_bytes as u64);
+        let body = if declared_too_large {
+            Err(ReadBodyError::PayloadTooLarge)
+        } else {
+            body.into_bytes_limit(max_body_bytes).await
+        };
+        let body = match body {
+            Ok(body) => body,
+            Err(ReadBodyError::PayloadTooLarge) => {
+                let message = format!("the request body is larger than {max_body_bytes} bytes");
+                return rejected(
+                    format,
+                    &Rejection::new(
+                        ErrorCode::PayloadTooLarge,
+                        &message,
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                    ),
+                );
+            }
+            Err(error) => return rejected(format, &not_graphql(&error.to_string())),
+        };
+        async_graphql::http::receive_batch_body(
+            Some(content_type),
+            futures::io::Cursor::new(body),
+            MultipartOptions::default(),
+        )
+        .await
     };
-    let body = match body {
-        Ok(body) => body,
-        Err(ReadBodyError::PayloadTooLarge) => {
-            let message = format!("the request body is larger than {max_body_bytes} bytes");
-            return rejected(
-                format,
-                &Rejection::new(
-                    ErrorCode::PayloadTooLarge,
-                    &message,
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                ),
-            );
-        }
-        Err(error) => return rejected(format, &not_graphql(&error.to_string())),
-    };
-    let received = async_graphql::http::receive_batch_body(
-        Some(content_type),
-        body.as_ref(),
-        MultipartOptions::default(),
-    )
-    .await;
     match received {
         Ok(BatchRequest::Single(graphql_request)) => {
             run_posted(state, request, address, graphql_request)
@@ -157,9 +174,26 @@ pub async fn graphql_post(
             }
             batch_response(format, &bodies)
         }
+        Err(ParseRequestError::PayloadTooLarge) => {
+            let message = format!(
+                "the file is larger than the upload limit of {} bytes",
+                state.upload_max_bytes
+            );
+            rejected(
+                format,
+                &Rejection::new(
+                    ErrorCode::PayloadTooLarge,
+                    &message,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                ),
+            )
+        }
         Err(error) => rejected(format, &not_graphql(&error.to_string())),
     }
 }
+
+/// Files one multipart request may carry.
+const MAX_UPLOAD_FILES: usize = 4;
 
 /// One posted operation: persisted query resolution, then execution.
 async fn run_posted(

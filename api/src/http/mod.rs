@@ -1,9 +1,11 @@
-//! HTTP routes and middleware: GraphQL over HTTP, GraphiQL, health and readiness,
-//! metrics, the view beacon; CORS, request ids and the request log around them.
+//! HTTP routes and middleware: GraphQL over HTTP (with multipart uploads), GraphiQL,
+//! health and readiness, metrics, the view beacon and photo files under `/media`; CORS,
+//! request ids and the request log around them.
 
 mod client_address;
 mod graphql;
 mod health;
+mod media;
 mod metrics;
 pub mod persisted_queries;
 mod request_log;
@@ -41,6 +43,9 @@ pub struct HttpState {
     pub readiness: Readiness,
     /// `None` when `/metrics` is switched off.
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    /// The largest uploaded file accepted in a multipart request.
+    pub upload_max_bytes: usize,
+    pub media: crate::storage::MediaStore,
 }
 
 /// All routes of the server, with CORS (when origins are configured), request ids and
@@ -52,6 +57,8 @@ pub fn routes(state: HttpState, cors_origins: &[String]) -> impl Endpoint + use<
             "/graphql",
             get(graphql::graphql_get).post(graphql::graphql_post),
         )
+        .at("/media/originals/:hash", get(media::original))
+        .at("/media/:hash/:file", get(media::rendition))
         .at("/health", get(health::health))
         .at("/ready", get(health::ready))
         .at("/api/views/:article_id", post(views::view_beacon));

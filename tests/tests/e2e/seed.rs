@@ -12,7 +12,7 @@ query Seed {
     headings { level text anchor }
     createdBy { name }
     section { slug name }
-    gallery { photos { caption } }
+    gallery { photos { caption credit alt width height url(width: 640) renditions { url } } }
   }
 }"#;
 
@@ -80,10 +80,32 @@ async fn demo_content_carries_the_seed_article_as_published(backend: Backend) {
             "missing from bodyText: {paragraph}"
         );
     }
+    let photos = article["gallery"]["photos"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let captions: Vec<&str> = photos
+        .iter()
+        .map(|photo| photo["caption"].as_str().unwrap_or_default())
+        .collect();
     assert_eq!(
-        article["gallery"]["photos"].as_array().map(Vec::len),
-        Some(3)
+        captions[..2],
+        ["Wśród gości marszałek Adam Struzik", "Goście konferencji"]
     );
+    assert_eq!(photos.len(), 3);
+    // Real photos, run through the upload pipeline at the first start.
+    for photo in &photos {
+        assert!(!photo["credit"].as_str().unwrap_or_default().is_empty());
+        assert!(photo["width"].as_i64() > Some(300), "{photo:#}");
+        let url = photo["url"].as_str().unwrap_or_default();
+        // 640 px, or the whole photo when it is narrower.
+        let width = photo["width"].as_i64().unwrap_or_default().min(640);
+        assert!(url.ends_with(&format!("/{width}.webp")), "{url}");
+        for rendition in photo["renditions"].as_array().cloned().unwrap_or_default() {
+            let url = rendition["url"].as_str().unwrap_or_default();
+            assert_eq!(app.get(url).await.status(), 200, "{url}");
+        }
+    }
 }
 
 async fn demo_content_gives_lists_something_to_show(backend: Backend) {

@@ -1,0 +1,131 @@
+//! `uploadPhoto`, `updatePhoto` and `deletePhoto`.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject, Upload};
+use sea_orm::DatabaseConnection;
+
+use super::article::parse_id;
+use super::error::ApiError;
+use super::photo::Photo;
+use super::viewer::{content_changed, require_actor};
+use crate::content_changes::ContentChange;
+use crate::editing::EditError;
+use crate::editing::photos::{self, PhotoServices, PhotoText};
+
+#[derive(SimpleObject)]
+pub struct UploadPhotoPayload {
+    photo: Photo,
+}
+
+#[derive(SimpleObject)]
+pub struct UpdatePhotoPayload {
+    photo: Photo,
+}
+
+#[derive(SimpleObject)]
+pub struct DeletePhotoPayload {
+    deleted_photo_id: ID,
+}
+
+/// Changes to a photo's words; fields left out stay as they are.
+#[derive(InputObject)]
+pub struct UpdatePhotoInput {
+    caption: Option<String>,
+    credit: Option<String>,
+    alt: Option<String>,
+}
+
+#[derive(Default)]
+pub struct PhotoMutations;
+
+#[Object]
+impl PhotoMutations {
+    /// Uploads a photo (GraphQL multipart request). JPEG, PNG, WebP, GIF (first frame)
+    /// and TIFF are accepted, judged by the bytes; the rest is `UNSUPPORTED_MEDIA_TYPE`.
+    /// Over the byte or pixel limit: `PAYLOAD_TOO_LARGE`. A missing credit is taken from
+    /// the file's artist or copyright, unless that is contact information.
+    async fn upload_photo(
+        &self,
+        ctx: &Context<'_>,
+        file: Upload,
+        caption: Option<String>,
+        credit: Option<String>,
+        alt: Option<String>,
+    ) -> Result<UploadPhotoPayload, ApiError> {
+        let actor = require_actor(ctx)?;
+        let upload = file
+            .value(ctx)
+            .map_err(|_| ApiError::bad_input("file", "the file part of the request is missing"))?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let services = ctx.data_unchecked::<PhotoServices>();
+        let photo = photos::upload(
+            db,
+            services,
+            actor,
+            upload.content,
+            PhotoText {
+                caption,
+                credit,
+                alt,
+            },
+        )
+        .await?;
+        content_changed(ctx, &[ContentChange::Everything]);
+        Ok(UploadPhotoPayload {
+            photo: Photo(photo),
+        })
+    }
+
+    async fn update_photo(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdatePhotoInput,
+    ) -> Result<UpdatePhotoPayload, ApiError> {
+        let actor = require_actor(ctx)?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let photo = photos::update(
+            db,
+            actor,
+            photo_id(&id)?,
+            PhotoText {
+                caption: input.caption,
+                credit: input.credit,
+                alt: input.alt,
+            },
+        )
+        .await
+        .map_err(|error| match error {
+            EditError::Invalid { field, message } => {
+                ApiError::bad_input(&format!("input.{field}"), message)
+            }
+            other => other.into(),
+        })?;
+        content_changed(ctx, &[ContentChange::Everything]);
+        Ok(UpdatePhotoPayload {
+            photo: Photo(photo),
+        })
+    }
+
+    /// Deletes a photo and, when no other photo shares them, its files. While a
+    /// published article shows it, the answer is `CONFLICT` unless `force` is true
+    /// (editors and admins only).
+    async fn delete_photo(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        #[graphql(default)] force: bool,
+    ) -> Result<DeletePhotoPayload, ApiError> {
+        let actor = require_actor(ctx)?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let services = ctx.data_unchecked::<PhotoServices>();
+        photos::delete(db, &services.media, actor, photo_id(&id)?, force).await?;
+        content_changed(ctx, &[ContentChange::Everything]);
+        Ok(DeletePhotoPayload {
+            deleted_photo_id: id,
+        })
+    }
+}
+
+fn photo_id(id: &ID) -> Result<i64, ApiError> {
+    parse_id(id).ok_or_else(|| ApiError::not_found("photo not found"))
+}

@@ -1,0 +1,83 @@
+//! The S3 storage backend against a real S3-compatible server on loopback (moto, which
+//! `.ci/run` starts and names in `TEST_S3_ENDPOINT`): upload, serve, delete.
+
+use kronika_api::config::{S3Config, Secret, StorageConfig};
+use kronika_api::domain::Role;
+use kronika_api::storage::{ContentHash, MediaKey, MediaStore};
+use kronika_tests::{Backend, TestApp};
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn photos_live_in_an_s3_bucket() {
+    let Ok(endpoint) = std::env::var("TEST_S3_ENDPOINT") else {
+        eprintln!("SKIPPED: S3 test, TEST_S3_ENDPOINT is not set");
+        return;
+    };
+    let endpoint = endpoint.trim_end_matches('/').to_owned();
+    let bucket = format!("kronika-test-{}", uuid::Uuid::new_v4().simple());
+    let client = reqwest::Client::new();
+    let created = client
+        .put(format!("{endpoint}/{bucket}"))
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("cannot reach {endpoint}: {error}"));
+    assert!(
+        created.status().is_success(),
+        "creating the bucket: {}",
+        created.status()
+    );
+    let s3 = S3Config {
+        bucket: bucket.clone(),
+        endpoint: Some(endpoint.clone()),
+        region: "us-east-1".to_owned(),
+        access_key_id: Some("testing".to_owned()),
+        secret_access_key: Some(Secret::new("testing")),
+        allow_http: true,
+    };
+    let bucket_view = MediaStore::s3(&s3).unwrap_or_else(|error| panic!("{error}"));
+    let storage = StorageConfig::S3(s3);
+    let app = TestApp::spawn_with(Backend::Sqlite, |config| config.storage = storage)
+        .await
+        .unwrap_or_else(|| panic!("SQLite is always available"));
+    let editor = app.login_as("Ewa Redaktor", Role::Editor).await;
+    let photo = app
+        .upload_fixture(
+            &editor,
+            "real/goexif--nikon-d2h-gps.jpg",
+            json!({"caption": "w chmurze"}),
+        )
+        .await;
+    for rendition in photo["renditions"].as_array().cloned().unwrap_or_default() {
+        let url = rendition["url"].as_str().unwrap_or_default();
+        let bytes = app.media_bytes(url).await;
+        image::load_from_memory(&bytes).unwrap_or_else(|error| panic!("{url}: {error}"));
+    }
+    // The bucket really holds the files, and the local data directory none.
+    let original = photo["originalUrl"].as_str().unwrap_or_default();
+    let hash = original.rsplit('/').next().unwrap_or_default();
+    let key = MediaKey::Original {
+        hash: ContentHash::parse(hash).unwrap_or_else(|| panic!("a hash: {original}")),
+    };
+    assert!(
+        bucket_view
+            .exists(&key)
+            .await
+            .unwrap_or_else(|error| panic!("{error}"))
+    );
+    assert!(!app.app.config().data_dir.join("media").exists());
+    app.data_as(
+        &editor,
+        "mutation($id: ID!) { deletePhoto(id: $id) { deletedPhotoId } }",
+        json!({"id": photo["id"]}),
+    )
+    .await;
+    assert!(
+        !bucket_view
+            .exists(&key)
+            .await
+            .unwrap_or_else(|error| panic!("{error}")),
+        "deleting the photo deletes its objects"
+    );
+    let url = photo["renditions"][0]["url"].as_str().unwrap_or_default();
+    assert_eq!(app.get(url).await.status(), 404);
+}
