@@ -134,7 +134,13 @@ impl App {
         };
         Ok(Self {
             rate_limits: RateLimiters::new(&config.rate_limits),
-            readiness: Readiness::for_database(db.clone()),
+            readiness: Readiness::for_database(db.clone()).with_check("storage", {
+                let media = photos.media.clone();
+                move || {
+                    let media = media.clone();
+                    async move { media.check().await.map_err(|error| error.to_string()) }
+                }
+            }),
             persisted_queries,
             metrics,
             config,

@@ -57,7 +57,9 @@ impl PhotoMutations {
             .map_err(|_| ApiError::bad_input("file", "the file part of the request is missing"))?;
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let services = ctx.data_unchecked::<PhotoServices>();
-        let photo = photos::upload(
+        let started = std::time::Instant::now();
+        let bytes = upload.size().unwrap_or_default();
+        let uploaded = photos::upload(
             db,
             services,
             actor,
@@ -68,8 +70,11 @@ impl PhotoMutations {
                 alt,
             },
         )
-        .await?;
-        content_changed(ctx, &[ContentChange::Everything]);
+        .await;
+        let outcome = if uploaded.is_ok() { "ok" } else { "refused" };
+        crate::metrics::upload_finished(outcome, bytes, started.elapsed());
+        // A new photo is in no gallery yet, so no cached response can have used it.
+        let photo = uploaded?;
         Ok(UploadPhotoPayload {
             photo: Photo(photo),
         })

@@ -157,6 +157,15 @@ impl MediaStore {
         }
     }
 
+    /// Whether the storage answers, for `/ready`: asks for a file that never exists, so
+    /// "not found" is the healthy answer and any other is a failure.
+    pub async fn check(&self) -> Result<(), StorageError> {
+        match self.store.head(&Path::from("readiness-probe")).await {
+            Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(error) => Err(error.into()),
+        }
+    }
+
     /// Removes a file; one that is already gone is not an error.
     pub async fn delete(&self, key: &MediaKey) -> Result<(), StorageError> {
         match self.store.delete(&key.path()).await {
