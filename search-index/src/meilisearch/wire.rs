@@ -154,7 +154,9 @@ pub(crate) fn lemma_text(analyzer: &Analyzer, text: &str) -> String {
     lemmas.join(" ")
 }
 
-/// The query for the lemma fields: each lemma once, in the order of the words.
+/// The query for the lemma fields: each lemma once, in the order of the words. It ends
+/// with a space when the typed query does: Meilisearch treats a last word without one as
+/// a prefix, and a finished word must not become one on the lemma side.
 pub(crate) fn lemma_query(analyzer: &Analyzer, text: &str) -> String {
     let mut seen: Vec<String> = Vec::new();
     for token in analyzer.analyze(text) {
@@ -165,7 +167,11 @@ pub(crate) fn lemma_query(analyzer: &Analyzer, text: &str) -> String {
             }
         }
     }
-    seen.join(" ")
+    let mut query = seen.join(" ");
+    if !query.is_empty() && text.ends_with(char::is_whitespace) {
+        query.push(' ');
+    }
+    query
 }
 
 /// The filter expression, `None` when nothing is filtered.
