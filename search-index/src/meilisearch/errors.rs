@@ -27,3 +27,42 @@ pub(crate) fn from_task(task: Task) -> Result<(), SearchError> {
         Task::Succeeded { .. } | Task::Enqueued { .. } | Task::Processing { .. } => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "a test fails loudly on any error")]
+
+    use super::*;
+
+    #[test]
+    fn a_failed_task_becomes_an_error_with_meilisearchs_message() {
+        let failed: Task = serde_json::from_value(serde_json::json!({
+            "uid": 12,
+            "batchUid": 12,
+            "indexUid": "articles",
+            "status": "failed",
+            "type": "settingsUpdate",
+            "canceledBy": null,
+            "details": {},
+            "error": {
+                "message": "Attribute `nope` is not filterable.",
+                "code": "invalid_search_filter",
+                "type": "invalid_request",
+                "link": "https://docs.meilisearch.com/errors#invalid_search_filter"
+            },
+            "duration": "PT0.001S",
+            "enqueuedAt": "2024-05-01T08:00:00Z",
+            "startedAt": "2024-05-01T08:00:00Z",
+            "finishedAt": "2024-05-01T08:00:01Z"
+        }))
+        .unwrap();
+        match from_task(failed) {
+            Err(SearchError::InvalidQuery(message)) => assert!(message.contains("nope")),
+            other => panic!("expected InvalidQuery, got {other:?}"),
+        }
+        assert!(matches!(
+            from_sdk(Error::Timeout),
+            SearchError::Unavailable(_)
+        ));
+    }
+}

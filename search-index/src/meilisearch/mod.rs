@@ -226,3 +226,42 @@ impl IndexRebuild for MeilisearchRebuild {
         backend.wait(task).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "a test fails loudly on any error")]
+
+    use super::*;
+    use crate::AnalysisMode;
+
+    /// A real connection attempt to a port nothing listens on (nothing is mocked): the
+    /// error must say "unavailable", which the outbox worker retries.
+    #[tokio::test]
+    async fn an_unreachable_meilisearch_is_unavailable() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        drop(listener);
+        let backend = MeilisearchBackend::new(
+            &format!("http://{address}"),
+            None,
+            "articles",
+            Arc::new(Analyzer::new(AnalysisMode::Plain)),
+            Vec::new(),
+        )
+        .unwrap();
+        assert!(matches!(
+            backend.health().await,
+            Err(SearchError::Unavailable(_))
+        ));
+        let search = backend.search(&SearchQuery::default()).await;
+        assert!(
+            matches!(search, Err(SearchError::Unavailable(_))),
+            "{search:?}"
+        );
+        let write = backend.delete(&[1]).await;
+        assert!(
+            matches!(write, Err(SearchError::Unavailable(_))),
+            "{write:?}"
+        );
+    }
+}

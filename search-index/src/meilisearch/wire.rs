@@ -9,7 +9,7 @@ use meilisearch_sdk::indexes::Index;
 use meilisearch_sdk::search::{
     FederatedMultiSearchQuery, FederationOptions, MergeFacets, SearchQuery,
 };
-use meilisearch_sdk::settings::{Settings, TypoToleranceSettings};
+use meilisearch_sdk::settings::{MinWordSizeForTypos, Settings, TypoToleranceSettings};
 use serde::{Deserialize, Serialize};
 
 use crate::{Analyzer, SearchDocument, SearchQuery as OurQuery, SearchSort};
@@ -48,7 +48,7 @@ const DISPLAYED: [&str; 11] = [
 /// The raw query weighs more than the lemmatised one when Meilisearch merges them: an
 /// article with the very words typed ranks above one that only has other forms of them.
 pub(crate) const RAW_QUERY_WEIGHT: f32 = 1.0;
-pub(crate) const LEMMA_QUERY_WEIGHT: f32 = 0.8;
+pub(crate) const LEMMA_QUERY_WEIGHT: f32 = 0.75;
 
 /// A search document as Meilisearch stores it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -106,8 +106,13 @@ pub(crate) fn settings(stop_words: &[String]) -> Settings {
         .with_typo_tolerance(TypoToleranceSettings {
             enabled: Some(true),
             disable_on_attributes: Some(LEMMA_FIELDS.map(String::from).to_vec()),
-            disable_on_words: None,
-            min_word_size_for_typos: None,
+            disable_on_words: Some(Vec::new()),
+            // Meilisearch's defaults, stated so that they cannot drift from the embedded
+            // engine's (one typo from five letters, two from nine).
+            min_word_size_for_typos: Some(MinWordSizeForTypos {
+                one_typo: Some(5),
+                two_typos: Some(9),
+            }),
             disable_on_numbers: None,
         })
         .with_stop_words(stop_words)
@@ -271,4 +276,180 @@ pub(crate) fn federated_search<'a>(
         merge_facets: Some(MergeFacets::default()),
         show_performance_details: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    //! These tests stop at the wire: they check the JSON the SDK would send (serialised
+    //! with the SDK's own types) because no Meilisearch server runs in this environment.
+    //! The contract suite checks the behaviour against a real server when
+    //! `MEILISEARCH_URL` is set.
+    #![expect(clippy::unwrap_used, reason = "a test fails loudly on any error")]
+
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    use super::*;
+    use crate::{AnalysisMode, TaxonomyRef};
+
+    fn plain() -> Analyzer {
+        // Plain analysis keeps the expected lemma strings obvious: each word lowercased.
+        Analyzer::new(AnalysisMode::Plain)
+    }
+
+    #[test]
+    fn settings_hide_and_protect_the_lemma_fields() {
+        let json = serde_json::to_value(settings(&["i".into(), "w".into()])).unwrap();
+        assert_eq!(
+            json,
+            json!({
+                "stopWords": ["i", "w"],
+                "rankingRules": ["sort", "words", "typo", "proximity", "attribute", "exactness"],
+                "filterableAttributes": ["section", "tags", "published_at"],
+                "sortableAttributes": ["published_at", "view_count"],
+                "searchableAttributes": [
+                    "title", "title_lemmas", "lead", "lead_lemmas", "body", "photo_captions", "body_lemmas"
+                ],
+                "displayedAttributes": [
+                    "id", "slug", "title", "lead", "body", "photo_captions", "section",
+                    "section_name", "tags", "published_at", "view_count"
+                ],
+                "typoTolerance": {
+                    "enabled": true,
+                    "disableOnAttributes": ["title_lemmas", "lead_lemmas", "body_lemmas"],
+                    "disableOnWords": [],
+                    "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9}
+                }
+            })
+        );
+    }
+
+    #[test]
+    fn a_document_carries_folded_lemma_fields_and_slugs_for_filters() {
+        let document = SearchDocument {
+            id: 7,
+            slug: "lodz-dworzec".into(),
+            title: "Łódź otwiera dworzec".into(),
+            lead: "Pociągi już jeżdżą.".into(),
+            body: "Żółte wagony.".into(),
+            section: TaxonomyRef {
+                slug: "region".into(),
+                name: "Region".into(),
+            },
+            tags: vec![TaxonomyRef {
+                slug: "transport".into(),
+                name: "Transport".into(),
+            }],
+            published_at: chrono::Utc.with_ymd_and_hms(2024, 5, 1, 8, 0, 0).unwrap(),
+            view_count: 42,
+            photo_captions: vec!["Peron główny".into()],
+        };
+        let json = serde_json::to_value(to_meili(&plain(), &document)).unwrap();
+        assert_eq!(
+            json,
+            json!({
+                "id": 7,
+                "slug": "lodz-dworzec",
+                "title": "Łódź otwiera dworzec",
+                "lead": "Pociągi już jeżdżą.",
+                "body": "Żółte wagony.",
+                "photo_captions": ["Peron główny"],
+                "section": "region",
+                "section_name": "Region",
+                "tags": ["transport"],
+                "published_at": 1_714_550_400,
+                "view_count": 42,
+                "title_lemmas": "lodz otwiera dworzec",
+                "lead_lemmas": "pociagi juz jezdza",
+                "body_lemmas": "zolte wagony peron glowny"
+            })
+        );
+    }
+
+    #[test]
+    fn filters_quote_slugs_and_compare_seconds() {
+        let at = |day| chrono::Utc.with_ymd_and_hms(2024, 5, day, 0, 0, 0).unwrap();
+        assert_eq!(filter(&OurQuery::default()), None);
+        let query = OurQuery {
+            section: Some("sport".into()),
+            tags: vec!["pilka-nozna".into(), "say \"hi\"\\".into()],
+            published_after: Some(at(1)),
+            published_before: Some(at(2)),
+            ..OurQuery::default()
+        };
+        assert_eq!(
+            filter(&query).unwrap(),
+            "section = \"sport\" AND tags = \"pilka-nozna\" AND tags = \"say \\\"hi\\\"\\\\\" \
+             AND published_at >= 1714521600 AND published_at < 1714608000"
+        );
+    }
+
+    #[test]
+    fn one_federated_request_asks_raw_fields_for_the_words_and_lemma_fields_for_the_lemmas() {
+        let client = Client::new("http://localhost:7700", Some("key")).unwrap();
+        let index = client.index("articles");
+        let query = OurQuery {
+            text: "Łódź Dworzec ".into(),
+            section: Some("region".into()),
+            sort: SearchSort::Newest,
+            offset: 20,
+            limit: 10,
+            ..OurQuery::default()
+        };
+        let parts = search_parts(&plain(), &query);
+        let request = federated_search(&client, &index, &parts, query.offset, query.limit);
+        let retrieve = json!(["id", "title", "lead", "body", "photo_captions"]);
+        assert_eq!(
+            serde_json::to_value(&request).unwrap(),
+            json!({
+                "queries": [
+                    {
+                        "q": "Łódź Dworzec ",
+                        "filter": "section = \"region\"",
+                        "sort": ["published_at:desc"],
+                        "attributesToSearchOn": ["title", "lead", "body", "photo_captions"],
+                        "attributesToRetrieve": retrieve,
+                        "indexUid": "articles",
+                        "federationOptions": {"weight": 1.0}
+                    },
+                    {
+                        "q": "lodz dworzec ",
+                        "filter": "section = \"region\"",
+                        "sort": ["published_at:desc"],
+                        "attributesToSearchOn": ["title_lemmas", "lead_lemmas", "body_lemmas"],
+                        "attributesToRetrieve": retrieve,
+                        "indexUid": "articles",
+                        "federationOptions": {"weight": 0.75}
+                    }
+                ],
+                "federation": {
+                    "offset": 20,
+                    "limit": 10,
+                    "facetsByIndex": {"articles": ["section", "tags"]},
+                    "mergeFacets": {}
+                }
+            })
+        );
+    }
+
+    #[test]
+    fn a_blank_query_is_one_placeholder_search_for_the_newest() {
+        let client = Client::new("http://localhost:7700", None::<&str>).unwrap();
+        let index = client.index("articles");
+        let parts = search_parts(&plain(), &OurQuery::default());
+        let request = federated_search(&client, &index, &parts, 0, 20);
+        let json = serde_json::to_value(&request).unwrap();
+        let queries = json["queries"].as_array().unwrap();
+        assert_eq!(queries.len(), 1);
+        assert_eq!(queries[0]["q"], "");
+        assert_eq!(queries[0]["sort"], json!(["published_at:desc"]));
+    }
+
+    #[test]
+    fn the_lemma_query_keeps_a_finished_last_word_finished() {
+        let analyzer = plain();
+        assert_eq!(lemma_query(&analyzer, "Łódź łódź dwo"), "lodz dwo");
+        assert_eq!(lemma_query(&analyzer, "Łódź dworzec "), "lodz dworzec ");
+        assert_eq!(lemma_query(&analyzer, "  "), "");
+    }
 }
