@@ -8,7 +8,7 @@ mod document;
 mod error;
 mod query;
 
-pub use analysis::{AnalysisMode, Analyzer, Token};
+pub use analysis::{AnalysisMode, Analyzer, PolishDictionary, Token};
 pub use backend::{IndexRebuild, SearchBackend};
 pub use document::{SearchDocument, TaxonomyRef};
 pub use error::SearchError;
