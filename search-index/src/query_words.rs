@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use crate::analysis::fold_polish;
 use crate::{Analyzer, Token};
 
 /// Words shorter than this get no typo tolerance (Meilisearch's default: 5).
@@ -17,18 +18,20 @@ pub(crate) const MIN_PREFIX_CHARS: usize = 3;
 pub(crate) struct QueryWord {
     pub text: String,
     pub folded: String,
+    /// The word's lemmas as [`lemma_key`]s.
     pub lemmas: Vec<String>,
     /// How many edits (Damerau–Levenshtein, on the folded form) still count as this word.
     pub typos: u8,
     /// Whether words starting with `folded` count too (the word still being typed).
     pub prefix: bool,
+    pub stop_word: bool,
 }
 
 impl QueryWord {
-    /// A stop word has no lemmas: it must not be required, since documents are not
-    /// expected to contain it to be about the query.
+    /// A stop word is never required: a document need not contain "w" or "się" to be
+    /// about the query.
     pub fn is_stop_word(&self) -> bool {
-        self.lemmas.is_empty()
+        self.stop_word
     }
 
     /// Whether a word of a document is a match for this query word, by the same rules the
@@ -39,11 +42,19 @@ impl QueryWord {
             || token
                 .lemmas
                 .iter()
-                .any(|lemma| lemmas.contains(lemma.as_str()))
+                .any(|lemma| lemmas.contains(lemma_key(lemma).as_str()))
             || (self.prefix && token.folded.starts_with(&self.folded))
             || (self.typos > 0
                 && strsim::osa_distance(&token.folded, &self.folded) <= usize::from(self.typos))
     }
+}
+
+/// How a lemma is indexed and compared: lowercased (the dictionary capitalises names) and
+/// folded, so that "lodz", which the dictionary does not know, meets the lemma "Łódź" of
+/// "w Łodzi". Folding merges a few distinct lemmas (łaska, laska); the original-form
+/// fields still rank the word actually typed first.
+pub(crate) fn lemma_key(lemma: &str) -> String {
+    fold_polish(&lemma.to_lowercase())
 }
 
 pub(crate) fn typo_budget(word: &str) -> u8 {
@@ -69,9 +80,10 @@ pub(crate) fn query_words(analyzer: &Analyzer, text: &str) -> Vec<QueryWord> {
             QueryWord {
                 typos: typo_budget(&token.folded),
                 prefix,
+                stop_word: token.is_stop_word,
                 text: token.text,
                 folded: token.folded,
-                lemmas: token.lemmas,
+                lemmas: token.lemmas.iter().map(|lemma| lemma_key(lemma)).collect(),
             }
         })
         .collect()

@@ -9,7 +9,7 @@ mod tokenize;
 
 pub use dictionary::PolishDictionary;
 pub use fold::fold_polish;
-pub use stopwords::is_stop_word;
+pub use stopwords::{is_stop_word, stop_words};
 pub use tokenize::words;
 
 use snowstem::{Algorithm, Stemmer};

@@ -18,6 +18,13 @@ pub fn is_stop_word(lower: &str) -> bool {
     STOP_WORDS.contains(lower)
 }
 
+/// The whole list, for engines that take stop words as a setting (Meilisearch).
+pub fn stop_words() -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = STOP_WORDS.iter().copied().collect();
+    words.sort_unstable();
+    words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@ use tantivy::TantivyDocument;
 use tantivy::tokenizer::{PreTokenizedString, Token as TantivyToken};
 
 use super::schema::{Fields, FormFields};
+use crate::query_words::lemma_key;
 use crate::{Analyzer, SearchDocument};
 
 pub(crate) fn to_tantivy(
@@ -47,7 +48,7 @@ fn add_analysed(out: &mut TantivyDocument, analyzer: &Analyzer, fields: FormFiel
         };
         // Every lemma of an ambiguous form sits at the word's position; stop words have
         // none and so leave no trace in the lemma field.
-        lemmas.extend(token.lemmas.iter().cloned().map(make));
+        lemmas.extend(token.lemmas.iter().map(|lemma| make(lemma_key(lemma))));
         folded.push(make(token.folded.clone()));
         original.push(make(token.text.clone()));
     }

@@ -12,6 +12,7 @@ use meilisearch_sdk::search::{
 use meilisearch_sdk::settings::{MinWordSizeForTypos, Settings, TypoToleranceSettings};
 use serde::{Deserialize, Serialize};
 
+use crate::query_words::lemma_key;
 use crate::{Analyzer, SearchDocument, SearchQuery as OurQuery, SearchSort};
 
 pub(crate) const TITLE_LEMMAS: &str = "title_lemmas";
@@ -153,7 +154,7 @@ pub(crate) fn lemma_text(analyzer: &Analyzer, text: &str) -> String {
     let mut lemmas: Vec<String> = Vec::new();
     for token in analyzer.analyze(text) {
         for lemma in token.lemmas {
-            lemmas.push(crate::analysis::fold_polish(&lemma));
+            lemmas.push(lemma_key(&lemma));
         }
     }
     lemmas.join(" ")
@@ -166,7 +167,7 @@ pub(crate) fn lemma_query(analyzer: &Analyzer, text: &str) -> String {
     let mut seen: Vec<String> = Vec::new();
     for token in analyzer.analyze(text) {
         for lemma in token.lemmas {
-            let folded = crate::analysis::fold_polish(&lemma);
+            let folded = lemma_key(&lemma);
             if !seen.contains(&folded) {
                 seen.push(folded);
             }

@@ -45,6 +45,19 @@ pub async fn a_query_without_polish_letters_finds_words_with_them(backend: &dyn 
     }
     let results = run(backend, &query("dworzec lodz ")).await;
     assert_eq!(ids(&results), [LODZ]);
+    // Only an inflected form with ł: folding and the dictionary together.
+    let inflected = document(
+        60,
+        "Koncert w Łodzi",
+        "Zagrała orkiestra.",
+        "Bilety wyprzedano.",
+        "region",
+        &[],
+        at(2019, 6, 1),
+    );
+    backend.upsert(&[inflected]).await.expect("upsert");
+    let results = run(backend, &query("lodz ")).await;
+    assert_eq!(sorted(ids(&results)), [LODZ, 60], "{results:?}");
 }
 
 pub async fn typos_are_tolerated_on_long_words_only(backend: &dyn SearchBackend) {
@@ -268,13 +281,15 @@ pub async fn pages_are_disjoint_and_cover_every_match(backend: &dyn SearchBacken
 
 pub async fn titles_and_snippets_are_highlighted_escaped_html(backend: &dyn SearchBackend) {
     indexed(backend).await;
-    let results = run(backend, &query("lodz nowe kolejowy ")).await;
+    let results = run(backend, &query("lodz dworca ")).await;
     assert_eq!(
         results.hits[0].title_highlighted,
-        "<mark>Łódź</mark> otwiera <mark>nowy</mark> dworzec"
+        "<mark>Łódź</mark> otwiera nowy <mark>dworzec</mark>"
     );
     assert!(
-        results.hits[0].snippet.contains("<mark>kolejowego</mark>"),
+        results.hits[0]
+            .snippet
+            .contains("Mieszkańcy <mark>Łodzi</mark> mogą"),
         "{results:?}"
     );
     backend

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use search_index::{AnalysisMode, Analyzer, MeilisearchBackend, SearchBackend, TantivyBackend};
 
 /// The analysis the suite runs with: the one production uses.
-const MODE: AnalysisMode = AnalysisMode::Snowball;
+const MODE: AnalysisMode = AnalysisMode::Full;
 
 fn analyzer() -> Arc<Analyzer> {
     Arc::new(Analyzer::new(MODE))
@@ -24,6 +24,13 @@ async fn tantivy(_behaviour: &str) -> Option<Box<dyn SearchBackend>> {
     let backend = TantivyBackend::in_memory(analyzer()).expect("in-memory index");
     backend.apply_settings().await.expect("settings");
     Some(Box::new(backend))
+}
+
+fn stop_words() -> Vec<String> {
+    search_index::analysis::stop_words()
+        .into_iter()
+        .map(String::from)
+        .collect()
 }
 
 async fn meilisearch(behaviour: &str) -> Option<Box<dyn SearchBackend>> {
@@ -40,7 +47,7 @@ async fn meilisearch(behaviour: &str) -> Option<Box<dyn SearchBackend>> {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_nanos());
     let uid = format!("contract_{behaviour}_{}_{nanos}", std::process::id());
-    let backend = MeilisearchBackend::new(&url, key.as_deref(), &uid, analyzer(), Vec::new())
+    let backend = MeilisearchBackend::new(&url, key.as_deref(), &uid, analyzer(), stop_words())
         .expect("client");
     backend.apply_settings().await.expect("settings");
     Some(Box::new(backend))
