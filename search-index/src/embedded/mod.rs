@@ -22,6 +22,9 @@ use crate::{
     Analyzer, IndexRebuild, SearchBackend, SearchDocument, SearchError, SearchQuery, SearchResults,
 };
 
+/// Batches at least this large are analysed on several threads.
+const PARALLEL_ANALYSIS_FROM: usize = 64;
+
 /// The embedded search engine.
 #[derive(Clone)]
 pub struct TantivyBackend {
@@ -106,14 +109,37 @@ impl Inner {
             .map_err(|_| SearchError::Internal("the rebuild lock is poisoned".into()))
     }
 
+    /// Analyses the documents, on every core for a large batch (a rebuild's): analysis,
+    /// not tantivy, is most of the cost of indexing.
     fn to_tantivy(&self, documents: &[SearchDocument]) -> Vec<(i64, TantivyDocument)> {
-        documents
-            .iter()
-            .map(|document| {
-                let converted = document::to_tantivy(&self.analyzer, &self.fields, document);
-                (document.id, converted)
-            })
-            .collect()
+        let convert = |chunk: &[SearchDocument]| -> Vec<(i64, TantivyDocument)> {
+            chunk
+                .iter()
+                .map(|document| {
+                    let converted = document::to_tantivy(&self.analyzer, &self.fields, document);
+                    (document.id, converted)
+                })
+                .collect()
+        };
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        if threads == 1 || documents.len() < PARALLEL_ANALYSIS_FROM {
+            return convert(documents);
+        }
+        let chunk_size = documents.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = documents
+                .chunks(chunk_size)
+                .map(|chunk| scope.spawn(move || convert(chunk)))
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| {
+                    worker
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
     }
 
     /// Applies a change to the live index (committed) and to a rebuild in progress.
