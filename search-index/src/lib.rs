@@ -5,11 +5,17 @@
 pub mod analysis;
 mod backend;
 mod document;
+mod embedded;
 mod error;
+mod highlight;
+mod meilisearch;
 mod query;
+mod query_words;
 
 pub use analysis::{AnalysisMode, Analyzer, PolishDictionary, Token};
 pub use backend::{IndexRebuild, SearchBackend};
 pub use document::{SearchDocument, TaxonomyRef};
+pub use embedded::TantivyBackend;
 pub use error::SearchError;
+pub use meilisearch::MeilisearchBackend;
 pub use query::{FacetCount, Facets, SearchHit, SearchQuery, SearchResults, SearchSort};

@@ -56,3 +56,21 @@ pub struct FacetCount {
     pub slug: String,
     pub count: usize,
 }
+
+/// Facet counts from a slug → count map: most frequent first, equal counts by slug so the
+/// order is stable.
+pub(crate) fn facet_counts<N: TryInto<usize>>(
+    counts: impl IntoIterator<Item = (String, N)>,
+) -> Vec<FacetCount> {
+    let mut facets: Vec<FacetCount> = counts
+        .into_iter()
+        .filter_map(|(slug, count)| {
+            Some(FacetCount {
+                slug,
+                count: count.try_into().ok()?,
+            })
+        })
+        .collect();
+    facets.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.slug.cmp(&b.slug)));
+    facets
+}

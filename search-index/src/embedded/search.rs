@@ -1,0 +1,128 @@
+//! Running a [`SearchQuery`] on one open index: the query, the counts, the page and the
+//! highlighted hits.
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument};
+
+use super::facets::FacetCollector;
+use super::open_index::{OpenIndex, internal};
+use super::query_builder::{WordsMode, build_query};
+use super::schema::{Fields, PUBLISHED_AT};
+use crate::highlight::Highlighter;
+use crate::query_words::{QueryWord, query_words};
+use crate::{Analyzer, Facets, SearchError, SearchHit, SearchQuery, SearchResults, SearchSort};
+
+/// More words than any reader types; longer queries are refused rather than run slowly.
+pub const MAX_QUERY_WORDS: usize = 32;
+
+struct Page {
+    total_hits: usize,
+    facets: Facets,
+    addresses: Vec<DocAddress>,
+}
+
+pub(crate) fn search(
+    analyzer: &Analyzer,
+    index: &OpenIndex,
+    query: &SearchQuery,
+) -> Result<SearchResults, SearchError> {
+    let words = query_words(analyzer, &query.text);
+    if words.len() > MAX_QUERY_WORDS {
+        return Err(SearchError::InvalidQuery(format!(
+            "a query may have at most {MAX_QUERY_WORDS} words"
+        )));
+    }
+    let searcher = index.reader.searcher();
+    let mut page = run(&searcher, &index.fields, &words, WordsMode::AllWords, query)?;
+    // Like Meilisearch, rather nothing than less: when no article has every word, the
+    // articles with some of them are better than an empty page.
+    let required = words.iter().filter(|word| !word.is_stop_word()).count();
+    if page.total_hits == 0 && required > 1 {
+        page = run(&searcher, &index.fields, &words, WordsMode::AnyWord, query)?;
+    }
+    let highlighter = Highlighter::new(analyzer, &words);
+    let hits = page
+        .addresses
+        .into_iter()
+        .map(|address| hit(&searcher, &index.fields, &highlighter, address))
+        .collect::<Result<_, _>>()?;
+    Ok(SearchResults {
+        total_hits: page.total_hits,
+        hits,
+        facets: page.facets,
+    })
+}
+
+fn run(
+    searcher: &Searcher,
+    fields: &Fields,
+    words: &[QueryWord],
+    mode: WordsMode,
+    query: &SearchQuery,
+) -> Result<Page, SearchError> {
+    let tantivy_query = build_query(fields, words, mode, query);
+    // TopDocs refuses a limit of 0; a page of none still needs the count and the facets.
+    let top = TopDocs::with_limit(query.limit.max(1)).and_offset(query.offset);
+    let by_relevance = query.sort == SearchSort::Relevance && !words.is_empty();
+    let (total_hits, facets, mut addresses) = if by_relevance {
+        let collectors = (Count, FacetCollector, top.order_by_score());
+        let (count, facets, top) = searcher
+            .search(&tantivy_query, &collectors)
+            .map_err(internal)?;
+        (
+            count,
+            facets,
+            top.into_iter()
+                .map(|(_, address)| address)
+                .collect::<Vec<_>>(),
+        )
+    } else {
+        let newest = top.order_by_fast_field::<i64>(PUBLISHED_AT, Order::Desc);
+        let collectors = (Count, FacetCollector, newest);
+        let (count, facets, top) = searcher
+            .search(&tantivy_query, &collectors)
+            .map_err(internal)?;
+        (
+            count,
+            facets,
+            top.into_iter().map(|(_, address)| address).collect(),
+        )
+    };
+    addresses.truncate(query.limit);
+    Ok(Page {
+        total_hits,
+        facets: facets.into_facets(),
+        addresses,
+    })
+}
+
+fn hit(
+    searcher: &Searcher,
+    fields: &Fields,
+    highlighter: &Highlighter<'_>,
+    address: DocAddress,
+) -> Result<SearchHit, SearchError> {
+    let document: TantivyDocument = searcher.doc(address).map_err(internal)?;
+    let text = |field| {
+        document
+            .get_first(field)
+            .and_then(|value| value.as_str())
+            .unwrap_or_default()
+    };
+    let id = document
+        .get_first(fields.id)
+        .and_then(|value| value.as_i64())
+        .ok_or_else(|| SearchError::Internal("an indexed document has no id".into()))?;
+    let mut texts = vec![text(fields.stored_lead), text(fields.stored_body)];
+    texts.extend(
+        document
+            .get_all(fields.stored_captions)
+            .filter_map(|value| value.as_str()),
+    );
+    Ok(SearchHit {
+        id,
+        title_highlighted: highlighter.highlight(text(fields.stored_title)),
+        snippet: highlighter.snippet(&texts),
+    })
+}

@@ -1,0 +1,228 @@
+//! The production engine: Meilisearch through meilisearch-sdk. Meilisearch does not know
+//! Polish inflection and does not fold ł, so every document carries hidden lemma fields
+//! computed by our analyser, and every search asks for the typed words on the raw fields
+//! and for their lemmas on the lemma fields in one federated multi-search.
+
+mod errors;
+mod wire;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use meilisearch_sdk::client::{Client, SwapIndexes};
+use meilisearch_sdk::search::FederatedMultiSearchResponse;
+use meilisearch_sdk::task_info::TaskInfo;
+use meilisearch_sdk::tasks::Task;
+
+use self::errors::{from_sdk, from_task};
+use self::wire::{MeiliHit, federated_search, search_parts, settings, to_meili};
+use crate::highlight::Highlighter;
+use crate::query_words::query_words;
+use crate::{
+    Analyzer, IndexRebuild, SearchBackend, SearchDocument, SearchError, SearchHit, SearchQuery,
+    SearchResults,
+};
+
+/// How often to ask whether a task is done, and for how long at most: settings and large
+/// batches can take Meilisearch a while, but a write that is not done in a minute is
+/// reported as failed so the outbox retries it.
+const TASK_POLL: Duration = Duration::from_millis(25);
+const TASK_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[derive(Clone)]
+pub struct MeilisearchBackend {
+    client: Client,
+    index_uid: String,
+    analyzer: Arc<Analyzer>,
+    stop_words: Vec<String>,
+}
+
+impl MeilisearchBackend {
+    /// A backend for index `index_uid` on the Meilisearch at `url`. Nothing is sent until
+    /// the first call (`apply_settings` at start).
+    pub fn new(
+        url: &str,
+        api_key: Option<&str>,
+        index_uid: &str,
+        analyzer: Arc<Analyzer>,
+        stop_words: Vec<String>,
+    ) -> Result<Self, SearchError> {
+        let client = Client::new(url, api_key).map_err(from_sdk)?;
+        Ok(MeilisearchBackend {
+            client,
+            index_uid: index_uid.to_owned(),
+            analyzer,
+            stop_words,
+        })
+    }
+
+    async fn wait(&self, task: TaskInfo) -> Result<(), SearchError> {
+        let task = task
+            .wait_for_completion(&self.client, Some(TASK_POLL), Some(TASK_TIMEOUT))
+            .await
+            .map_err(from_sdk)?;
+        from_task(task)
+    }
+
+    /// Creates `uid` when missing (an existing one is fine) and applies our settings.
+    async fn prepare_index(&self, uid: &str) -> Result<(), SearchError> {
+        let created = self
+            .client
+            .create_index(uid, Some("id"))
+            .await
+            .map_err(from_sdk)?
+            .wait_for_completion(&self.client, Some(TASK_POLL), Some(TASK_TIMEOUT))
+            .await
+            .map_err(from_sdk)?;
+        if let Task::Failed { content } = &created
+            && content.error.error_code != meilisearch_sdk::errors::ErrorCode::IndexAlreadyExists
+        {
+            from_task(created)?;
+        }
+        let task = self
+            .client
+            .index(uid)
+            .set_settings(&settings(&self.stop_words))
+            .await
+            .map_err(from_sdk)?;
+        self.wait(task).await
+    }
+
+    async fn add_to(&self, uid: &str, documents: &[SearchDocument]) -> Result<(), SearchError> {
+        if documents.is_empty() {
+            return Ok(());
+        }
+        let converted: Vec<_> = documents
+            .iter()
+            .map(|document| to_meili(&self.analyzer, document))
+            .collect();
+        let task = self
+            .client
+            .index(uid)
+            .add_or_replace(&converted, Some("id"))
+            .await
+            .map_err(from_sdk)?;
+        self.wait(task).await
+    }
+
+    fn rebuild_uid(&self) -> String {
+        format!("{}_rebuild", self.index_uid)
+    }
+}
+
+#[async_trait]
+impl SearchBackend for MeilisearchBackend {
+    async fn apply_settings(&self) -> Result<(), SearchError> {
+        self.prepare_index(&self.index_uid).await
+    }
+
+    async fn upsert(&self, documents: &[SearchDocument]) -> Result<(), SearchError> {
+        self.add_to(&self.index_uid, documents).await
+    }
+
+    async fn delete(&self, ids: &[i64]) -> Result<(), SearchError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let task = self
+            .client
+            .index(&self.index_uid)
+            .delete_documents(ids)
+            .await
+            .map_err(from_sdk)?;
+        self.wait(task).await
+    }
+
+    async fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
+        let index = self.client.index(&self.index_uid);
+        let parts = search_parts(&self.analyzer, query);
+        let request = federated_search(&self.client, &index, &parts, query.offset, query.limit);
+        let response: FederatedMultiSearchResponse<MeiliHit> =
+            request.execute().await.map_err(from_sdk)?;
+        let words = query_words(&self.analyzer, &query.text);
+        let highlighter = Highlighter::new(&self.analyzer, &words);
+        let hits = response
+            .hits
+            .into_iter()
+            .map(|hit| {
+                let hit = hit.result;
+                let mut texts = vec![hit.lead.as_str(), hit.body.as_str()];
+                texts.extend(hit.photo_captions.iter().map(String::as_str));
+                SearchHit {
+                    id: hit.id,
+                    title_highlighted: highlighter.highlight(&hit.title),
+                    snippet: highlighter.snippet(&texts),
+                }
+            })
+            .collect();
+        let mut distribution = response.facet_distribution.unwrap_or_default();
+        let facets = crate::Facets {
+            sections: crate::query::facet_counts(
+                distribution.remove("section").unwrap_or_default(),
+            ),
+            tags: crate::query::facet_counts(distribution.remove("tags").unwrap_or_default()),
+        };
+        Ok(SearchResults {
+            total_hits: response.estimated_total_hits,
+            hits,
+            facets,
+        })
+    }
+
+    async fn health(&self) -> Result<(), SearchError> {
+        self.client.health().await.map(|_| ()).map_err(from_sdk)
+    }
+
+    async fn start_rebuild(&self) -> Result<Box<dyn IndexRebuild>, SearchError> {
+        let uid = self.rebuild_uid();
+        // A rebuild that died half-way left its index behind: start from nothing.
+        let deleted = self.client.index(&uid).delete().await.map_err(from_sdk)?;
+        let _ = self
+            .client
+            .wait_for_task(deleted, Some(TASK_POLL), Some(TASK_TIMEOUT))
+            .await
+            .map_err(from_sdk)?;
+        self.prepare_index(&uid).await?;
+        Ok(Box::new(MeilisearchRebuild {
+            backend: self.clone(),
+            uid,
+        }))
+    }
+}
+
+/// A new index filled beside the live one, then swapped with it by Meilisearch (atomic:
+/// searches see the old or the new index, never a mix).
+struct MeilisearchRebuild {
+    backend: MeilisearchBackend,
+    uid: String,
+}
+
+#[async_trait]
+impl IndexRebuild for MeilisearchRebuild {
+    async fn add(&mut self, documents: &[SearchDocument]) -> Result<(), SearchError> {
+        self.backend.add_to(&self.uid, documents).await
+    }
+
+    async fn finish(self: Box<Self>) -> Result<(), SearchError> {
+        let backend = &self.backend;
+        let swap = SwapIndexes {
+            indexes: (backend.index_uid.clone(), self.uid.clone()),
+            rename: None,
+        };
+        let task = backend
+            .client
+            .swap_indexes([&swap])
+            .await
+            .map_err(from_sdk)?;
+        backend.wait(task).await?;
+        // After the swap the rebuild's name holds the old documents.
+        let task = backend
+            .client
+            .index(&self.uid)
+            .delete()
+            .await
+            .map_err(from_sdk)?;
+        backend.wait(task).await
+    }
+}

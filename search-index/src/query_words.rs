@@ -1,0 +1,128 @@
+//! A query's words as both the tantivy query and the highlighter see them, so that every
+//! word the engine matched is the word that gets marked.
+
+use std::collections::HashSet;
+
+use crate::{Analyzer, Token};
+
+/// Words shorter than this get no typo tolerance (Meilisearch's default: 5).
+const ONE_TYPO_FROM: usize = 5;
+/// Words this long or longer tolerate two typos (Meilisearch's default: 9).
+const TWO_TYPOS_FROM: usize = 9;
+/// The last word is also matched as a prefix once it has this many letters: one- and
+/// two-letter prefixes match a large share of the dictionary and cost more than they help.
+pub(crate) const MIN_PREFIX_CHARS: usize = 3;
+
+#[derive(Clone, Debug)]
+pub(crate) struct QueryWord {
+    pub text: String,
+    pub folded: String,
+    pub lemmas: Vec<String>,
+    /// How many edits (Damerau–Levenshtein, on the folded form) still count as this word.
+    pub typos: u8,
+    /// Whether words starting with `folded` count too (the word still being typed).
+    pub prefix: bool,
+}
+
+impl QueryWord {
+    /// A stop word has no lemmas: it must not be required, since documents are not
+    /// expected to contain it to be about the query.
+    pub fn is_stop_word(&self) -> bool {
+        self.lemmas.is_empty()
+    }
+
+    /// Whether a word of a document is a match for this query word, by the same rules the
+    /// engine's query applies.
+    pub fn matches(&self, token: &Token, lemmas: &HashSet<&str>) -> bool {
+        token.text == self.text
+            || token.folded == self.folded
+            || token
+                .lemmas
+                .iter()
+                .any(|lemma| lemmas.contains(lemma.as_str()))
+            || (self.prefix && token.folded.starts_with(&self.folded))
+            || (self.typos > 0
+                && strsim::osa_distance(&token.folded, &self.folded) <= usize::from(self.typos))
+    }
+}
+
+pub(crate) fn typo_budget(word: &str) -> u8 {
+    match word.chars().count() {
+        n if n >= TWO_TYPOS_FROM => 2,
+        n if n >= ONE_TYPO_FROM => 1,
+        _ => 0,
+    }
+}
+
+/// Analyses a query. The last word is a prefix when the text ends right after it (the
+/// reader is still typing it); a trailing space means the word is complete.
+pub(crate) fn query_words(analyzer: &Analyzer, text: &str) -> Vec<QueryWord> {
+    let tokens = analyzer.analyze(text);
+    let last = tokens.len().saturating_sub(1);
+    tokens
+        .into_iter()
+        .enumerate()
+        .map(|(index, token)| {
+            let prefix = index == last
+                && token.end == text.len()
+                && token.folded.chars().count() >= MIN_PREFIX_CHARS;
+            QueryWord {
+                typos: typo_budget(&token.folded),
+                prefix,
+                text: token.text,
+                folded: token.folded,
+                lemmas: token.lemmas,
+            }
+        })
+        .collect()
+}
+
+/// Every lemma of the query, for matching document words by lemma.
+pub(crate) fn all_lemmas(words: &[QueryWord]) -> HashSet<&str> {
+    words
+        .iter()
+        .flat_map(|word| word.lemmas.iter().map(String::as_str))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::AnalysisMode;
+
+    #[test]
+    fn typo_budget_follows_meilisearch_word_lengths() {
+        assert_eq!(typo_budget("gmin"), 0);
+        assert_eq!(typo_budget("gmina"), 1);
+        assert_eq!(typo_budget("marszałek"), 2);
+        assert_eq!(typo_budget("powiatu"), 1);
+    }
+
+    #[test]
+    fn only_a_last_word_still_being_typed_is_a_prefix() {
+        let analyzer = Analyzer::new(AnalysisMode::Snowball);
+        let typing = query_words(&analyzer, "partnerstwo lok");
+        assert!(!typing[0].prefix);
+        assert!(typing[1].prefix);
+        let finished = query_words(&analyzer, "partnerstwo lok ");
+        assert!(!finished[1].prefix);
+        let too_short = query_words(&analyzer, "partnerstwo lo");
+        assert!(!too_short[1].prefix);
+    }
+
+    #[test]
+    fn a_word_matches_by_form_fold_lemma_typo_and_prefix() {
+        let analyzer = Analyzer::new(AnalysisMode::Snowball);
+        let words = query_words(&analyzer, "lodz partnerstwo marszalek gosp");
+        let lemmas = all_lemmas(&words);
+        let document = analyzer.analyze("Łódź partnerstwem marszałkek gospodarczy");
+        for (word, token) in words.iter().zip(&document) {
+            assert!(
+                word.matches(token, &lemmas),
+                "{word:?} should match {token:?}"
+            );
+        }
+        let other = analyzer.analyze("Kraków");
+        assert!(!words.iter().any(|word| word.matches(&other[0], &lemmas)));
+    }
+}
