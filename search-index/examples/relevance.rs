@@ -12,6 +12,8 @@
 mod bm25;
 #[path = "relevance/dataset.rs"]
 mod dataset;
+#[path = "relevance/embedded.rs"]
+mod embedded;
 #[path = "relevance/metrics.rs"]
 mod metrics;
 
@@ -20,6 +22,7 @@ use std::time::Instant;
 
 use bm25::Bm25;
 use dataset::{DATASET_PATH, Dataset};
+use embedded::Embedded;
 use metrics::Scores;
 use search_index::AnalysisMode;
 
@@ -60,6 +63,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let indexing = started.elapsed();
             let results = run(&dataset, |query| Ok(bm25.search(query, 10)))?;
             report("BM25 (reference)", mode, results, indexing);
+        }
+        if engine == "embedded" || engine == "all" {
+            let started = Instant::now();
+            let embedded = Embedded::build(mode, &dataset.pages)?;
+            let indexing = started.elapsed();
+            let results = run(&dataset, |query| embedded.search(query, 10))?;
+            report("embedded (tantivy)", mode, results, indexing);
         }
     }
     Ok(())
