@@ -12,7 +12,7 @@ mod meilisearch;
 mod query;
 mod query_words;
 
-pub use analysis::{AnalysisMode, Analyzer, Token};
+pub use analysis::{AnalysisMode, Analyzer, PolishDictionary, Token};
 pub use backend::{IndexRebuild, SearchBackend};
 pub use document::{SearchDocument, TaxonomyRef};
 pub use embedded::TantivyBackend;
