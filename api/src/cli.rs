@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{Config, DatabaseUrl};
+use crate::config::{Config, DatabaseUrl, MeilisearchUrl, SearchEngineConfig, Secret};
 use crate::domain::Role;
 
 const AFTER_HELP: &str = "\
@@ -31,6 +31,14 @@ Environment variables (each flag above also names its variable):
                       crash loses at most this much counting (default 5)
   KRONIKA_TRUST_PROXY take readers' addresses from the last X-Forwarded-For entry;
                       only behind one reverse proxy that sets it (default false)
+  KRONIKA_SEARCH      search engine: embedded (tantivy under <data-dir>/search) or
+                      meilisearch (default: meilisearch when MEILISEARCH_URL is set,
+                      else embedded)
+  MEILISEARCH_URL     Meilisearch server, e.g. http://127.0.0.1:7700
+  MEILISEARCH_API_KEY Meilisearch API key (never printed)
+  KRONIKA_SEARCH_RETRY_MAX_SECONDS
+                      longest pause between retries to a failing search engine; the
+                      pause doubles from 1 s up to it (default 300)
   RUST_LOG            log filter, e.g. info or kronika_api=debug (default info)
 
 With no subcommand, `kronika` runs `serve`.";
@@ -58,6 +66,16 @@ pub enum Command {
     /// Manage editor accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Print what the Polish search analyser makes of a text: one line per word,
+    /// `token<TAB>lemma1,lemma2<TAB>folded`.
+    Analyze {
+        /// The text to analyse (several arguments are joined with spaces).
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+    },
+    /// Rebuild the search index from the database: a new index is built beside the live
+    /// one, which keeps answering searches, and then takes its place.
+    Reindex,
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,6 +122,43 @@ pub struct CommonArgs {
         global = true
     )]
     pub timezone: chrono_tz::Tz,
+    /// Search engine: embedded or meilisearch.
+    #[arg(long, env = "KRONIKA_SEARCH", global = true, value_enum)]
+    pub search: Option<SearchEngineChoice>,
+    /// Meilisearch server address, e.g. http://127.0.0.1:7700.
+    #[arg(long, env = "MEILISEARCH_URL", global = true)]
+    pub meilisearch_url: Option<MeilisearchUrl>,
+    /// Meilisearch API key.
+    #[arg(
+        long,
+        env = "MEILISEARCH_API_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub meilisearch_api_key: Option<Secret>,
+    /// Longest pause, in seconds, between delivery attempts to a failing search engine.
+    #[arg(
+        long,
+        env = "KRONIKA_SEARCH_RETRY_MAX_SECONDS",
+        default_value_t = 300,
+        value_parser = clap::value_parser!(u64).range(1..),
+        global = true
+    )]
+    pub search_retry_max_seconds: u64,
+}
+
+/// The values of `KRONIKA_SEARCH`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SearchEngineChoice {
+    Embedded,
+    Meilisearch,
+}
+
+/// A combination of settings that each parse but do not fit together.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("KRONIKA_SEARCH=meilisearch needs MEILISEARCH_URL (--meilisearch-url)")]
+    MeilisearchWithoutUrl,
 }
 
 #[derive(Debug, Args)]
@@ -161,9 +216,11 @@ pub struct ServeArgs {
 }
 
 impl Cli {
-    /// The typed configuration for the chosen subcommand.
-    pub fn config(&self) -> Config {
+    /// The typed configuration for the chosen subcommand, or why the settings do not fit
+    /// together.
+    pub fn config(&self) -> Result<Config, ConfigError> {
         let serve = &self.serve;
+        let common = &self.common;
         let mut config = Config::new(self.common.data_dir.clone());
         config.database_url = self.common.database_url.clone();
         config.timezone = self.common.timezone;
@@ -173,6 +230,25 @@ impl Cli {
         config.scheduler_interval = std::time::Duration::from_secs(serve.scheduler_seconds);
         config.view_flush_interval = std::time::Duration::from_secs(serve.view_flush_seconds);
         config.trust_proxy = serve.trust_proxy;
-        config
+        config.search_retry_max_delay =
+            std::time::Duration::from_secs(common.search_retry_max_seconds);
+        let choice = common
+            .search
+            .unwrap_or(if common.meilisearch_url.is_some() {
+                SearchEngineChoice::Meilisearch
+            } else {
+                SearchEngineChoice::Embedded
+            });
+        config.search = match (choice, &common.meilisearch_url) {
+            (SearchEngineChoice::Embedded, _) => SearchEngineConfig::Embedded,
+            (SearchEngineChoice::Meilisearch, Some(url)) => SearchEngineConfig::Meilisearch {
+                url: url.clone(),
+                api_key: common.meilisearch_api_key.clone(),
+            },
+            (SearchEngineChoice::Meilisearch, None) => {
+                return Err(ConfigError::MeilisearchWithoutUrl);
+            }
+        };
+        Ok(config)
     }
 }

@@ -35,6 +35,15 @@ pub struct Config {
     /// connection. Only for a server behind one reverse proxy that sets that header.
     /// Default off.
     pub trust_proxy: bool,
+    /// Which search engine holds the index. Default: embedded (tantivy) under
+    /// `<data_dir>/search`.
+    pub search: SearchEngineConfig,
+    /// How often the search indexer looks at the outbox when nothing woke it (changes of
+    /// other replicas, retries). Default 1 s.
+    pub search_poll_interval: Duration,
+    /// The longest pause between two delivery attempts to an engine that keeps failing;
+    /// the pause doubles from 1 s up to this. Default 300 s.
+    pub search_retry_max_delay: Duration,
 }
 
 impl Config {
@@ -50,7 +59,15 @@ impl Config {
             scheduler_interval: Duration::from_secs(10),
             view_flush_interval: Duration::from_secs(5),
             trust_proxy: false,
+            search: SearchEngineConfig::Embedded,
+            search_poll_interval: Duration::from_secs(1),
+            search_retry_max_delay: Duration::from_secs(300),
         }
+    }
+
+    /// Where the embedded search index lives.
+    pub fn search_index_dir(&self) -> PathBuf {
+        self.data_dir.join("search")
     }
 
     /// The database to connect to: the configured URL, or the SQLite file of the data dir.
@@ -62,6 +79,89 @@ impl Config {
                 self.data_dir.join("kronika.sqlite3").display()
             )),
         }
+    }
+}
+
+/// The search engine behind `search` and the indexer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SearchEngineConfig {
+    /// tantivy, in the data directory: nothing to run beside Kronika.
+    Embedded,
+    /// A Meilisearch server, shared by every replica.
+    Meilisearch {
+        url: MeilisearchUrl,
+        api_key: Option<Secret>,
+    },
+}
+
+/// An `http://` or `https://` address of a Meilisearch server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MeilisearchUrl(String);
+
+#[derive(Debug, thiserror::Error)]
+#[error("MEILISEARCH_URL must be an http:// or https:// address, such as http://127.0.0.1:7700")]
+pub struct InvalidMeilisearchUrl;
+
+impl MeilisearchUrl {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for MeilisearchUrl {
+    type Err = InvalidMeilisearchUrl;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let value = value.trim();
+        let host = value
+            .strip_prefix("http://")
+            .or_else(|| value.strip_prefix("https://"))
+            .ok_or(InvalidMeilisearchUrl)?;
+        if host.is_empty() || host.starts_with('/') || host.contains(char::is_whitespace) {
+            return Err(InvalidMeilisearchUrl);
+        }
+        Ok(Self(value.trim_end_matches('/').to_owned()))
+    }
+}
+
+impl fmt::Display for MeilisearchUrl {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}
+
+/// A secret such as an API key: `Debug` and `Display` print a placeholder, never the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value itself; for the client that sends it only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self(value.to_owned()))
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("Secret(********)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("********")
     }
 }
 
@@ -129,6 +229,30 @@ mod tests {
         assert_eq!(format!("{url}"), "postgres://db:5432/kronika");
         assert_eq!(format!("{url:?}"), "postgres://db:5432/kronika");
         assert!(!format!("{url:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn an_api_key_never_prints() {
+        let config = SearchEngineConfig::Meilisearch {
+            url: "http://127.0.0.1:7700"
+                .parse()
+                .unwrap_or_else(|error| panic!("{error}")),
+            api_key: Some(Secret::new("masterKey123")),
+        };
+        assert!(!format!("{config:?}").contains("masterKey123"));
+    }
+
+    #[test]
+    fn a_meilisearch_url_needs_http_or_https_and_a_host() {
+        assert!("http://127.0.0.1:7700/".parse::<MeilisearchUrl>().is_ok());
+        assert!(
+            "https://search.example.org"
+                .parse::<MeilisearchUrl>()
+                .is_ok()
+        );
+        for bad in ["127.0.0.1:7700", "ftp://x", "http://", "http:///x", ""] {
+            assert!(bad.parse::<MeilisearchUrl>().is_err(), "{bad}");
+        }
     }
 
     #[test]

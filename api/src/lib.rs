@@ -18,6 +18,7 @@ pub mod domain;
 pub mod editing;
 pub mod graphql;
 pub mod http;
+pub mod search;
 pub mod views;
 
 pub use app::App;

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_content_model;
 mod m20261127_000002_editors;
+mod m20261127_000004_search_outbox;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_content_model::Migration),
             Box::new(m20261127_000002_editors::Migration),
+            Box::new(m20261127_000004_search_outbox::Migration),
         ]
     }
 }

@@ -24,6 +24,8 @@ pub enum ErrorCode {
     PayloadTooLarge,
     UnsupportedMediaType,
     RateLimited,
+    /// The search engine does not answer; content reads and writes still work.
+    SearchUnavailable,
     /// Something failed inside the server; the cause is logged, never sent.
     InternalServerError,
 }
@@ -42,6 +44,7 @@ impl ErrorCode {
             Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             Self::RateLimited => "RATE_LIMITED",
+            Self::SearchUnavailable => "SEARCH_UNAVAILABLE",
             Self::InternalServerError => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -67,6 +70,8 @@ pub enum ApiError {
         message: String,
         field: Option<String>,
     },
+    /// The search engine could not be reached; the cause is logged, not sent.
+    SearchUnavailable(String),
     /// A failure inside the server. The cause is logged and replaced by a generic message.
     Internal(Box<dyn std::error::Error + Send + Sync>),
 }
@@ -167,6 +172,13 @@ impl From<ApiError> for async_graphql::Error {
                         extensions.set("field", field.as_str());
                     }
                 })
+            }
+            ApiError::SearchUnavailable(cause) => {
+                tracing::warn!(%cause, "the search engine is unavailable");
+                coded_error(
+                    ErrorCode::SearchUnavailable,
+                    "search is unavailable for the moment; try again shortly",
+                )
             }
             ApiError::Internal(cause) => {
                 tracing::error!(error = %cause, "request failed inside the server");

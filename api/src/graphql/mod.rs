@@ -15,6 +15,7 @@ mod error_codes;
 mod gallery;
 pub mod loaders;
 mod revisions;
+pub mod search;
 mod section;
 mod taxonomy;
 mod time;
@@ -38,6 +39,7 @@ pub struct QueryRoot(
     gallery::GalleryQueries,
     auth::AuthQueries,
     views::ViewQueries,
+    search::SearchQueries,
 );
 
 /// All operations that change something.
@@ -52,13 +54,14 @@ pub struct MutationRoot(
 pub type KronikaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// What every request of a schema shares.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SharedData {
     pub db: DatabaseConnection,
     pub time_zone: SiteTimeZone,
     pub content_changes: ContentChanges,
     pub login_throttle: LoginThrottle,
     pub views: ViewCounter,
+    pub search: search::SearchEngine,
 }
 
 /// Deeper queries than this are refused before they run; the deepest sensible query
@@ -75,6 +78,7 @@ pub fn build_schema(shared: SharedData) -> KronikaSchema {
         .data(shared.content_changes)
         .data(shared.login_throttle)
         .data(shared.views)
+        .data(shared.search)
         .finish()
 }
 

@@ -12,6 +12,7 @@ mod n_plus_one;
 mod permissions;
 mod reads;
 mod response_cache;
+mod search;
 mod seed;
 mod views_counting;
 mod views_reading;
