@@ -67,7 +67,7 @@ impl SearchQueries {
         >,
         published_after: Option<DateTime<Utc>>,
         published_before: Option<DateTime<Utc>>,
-        #[graphql(default)] sort: SearchSortValue,
+        #[graphql(desc = "Default RELEVANCE.")] sort: Option<SearchSortValue>,
         #[graphql(desc = "Page size, 0 to 100; default 10.")] first: Option<i32>,
         after: Option<String>,
     ) -> Result<SearchResults, ApiError> {
@@ -106,7 +106,7 @@ impl SearchQueries {
             tags,
             published_after,
             published_before,
-            sort: match sort {
+            sort: match sort.unwrap_or_default() {
                 SearchSortValue::Relevance => SearchSort::Relevance,
                 SearchSortValue::Newest => SearchSort::Newest,
             },
