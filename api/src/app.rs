@@ -5,11 +5,13 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpListener};
 use sea_orm::{DatabaseConnection, DbErr};
+use search_index::{SearchBackend, SearchError};
 
 use crate::auth::LoginThrottle;
 use crate::change_webhook::ChangeWebhookSender;
@@ -27,6 +29,7 @@ use crate::http::{self, HttpState};
 use crate::images::ImagePipeline;
 use crate::rate_limit::RateLimiters;
 use crate::readiness::Readiness;
+use crate::search::{self, BatchReport, SearchIndexer};
 use crate::storage::MediaStore;
 use crate::views::{FlushReport, ViewCounter};
 
@@ -54,6 +57,8 @@ pub enum StartError {
     MissingBucket,
     #[error("cannot load the demo content: {0}")]
     DemoContent(DbErr),
+    #[error("cannot open the search index: {0}")]
+    SearchIndex(SearchError),
     #[error("cannot listen on {address}: {source}")]
     Listen {
         address: SocketAddr,
@@ -76,22 +81,35 @@ pub struct App {
     readiness: Readiness,
     metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     photos: PhotoServices,
+    search_indexer: SearchIndexer,
 }
 
 impl App {
-    /// Opens (and creates) the data directory and database, migrates, and loads demo
-    /// content into an empty database when the configuration asks for it.
+    /// Opens (and creates) the data directory and database, migrates, loads demo
+    /// content into an empty database when the configuration asks for it, and opens the
+    /// configured search engine.
     pub async fn build(config: Config) -> Result<Self, StartError> {
+        config.validate()?;
+        create_data_dir(&config)?;
+        let engine = search::engine::open(&config)
+            .await
+            .map_err(StartError::SearchIndex)?;
+        Self::build_with_search_engine(config, engine).await
+    }
+
+    /// Like [`App::build`], with a search engine made by the caller instead of the one the
+    /// configuration names. The tests use it to put a failing engine behind the server.
+    pub async fn build_with_search_engine(
+        config: Config,
+        engine: Arc<dyn SearchBackend>,
+    ) -> Result<Self, StartError> {
         config.validate()?;
         let persisted_queries = match (&config.query_allow_list, config.persisted_queries) {
             (Some(path), _) => PersistedQueries::allow_list(path)?,
             (None, true) => PersistedQueries::automatic(),
             (None, false) => PersistedQueries::Off,
         };
-        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDirectory {
-            path: config.data_dir.clone(),
-            source,
-        })?;
+        create_data_dir(&config)?;
         let url = config.effective_database_url();
         let statements = StatementCounter::default();
         let db = db::connect(&url, &statements)
@@ -126,21 +144,42 @@ impl App {
             .change_webhook
             .clone()
             .map(ChangeWebhookSender::start);
-        let content_changes = ContentChanges::new(response_cache.clone(), views.clone(), webhook);
         let metrics = if config.metrics {
             crate::metrics::install()
         } else {
             None
         };
+        let search_indexer = SearchIndexer::new(
+            db.clone(),
+            engine,
+            response_cache.clone(),
+            config.search_poll_interval,
+            config.search_retry_max_delay,
+        );
+        prepare_search_index(&db, &search_indexer).await;
+        let content_changes = ContentChanges::new(
+            response_cache.clone(),
+            views.clone(),
+            webhook,
+            search_indexer.clone(),
+        );
         Ok(Self {
             rate_limits: RateLimiters::new(&config.rate_limits),
-            readiness: Readiness::for_database(db.clone()).with_check("storage", {
-                let media = photos.media.clone();
-                move || {
-                    let media = media.clone();
-                    async move { media.check().await.map_err(|error| error.to_string()) }
-                }
-            }),
+            readiness: Readiness::for_database(db.clone())
+                .with_check("storage", {
+                    let media = photos.media.clone();
+                    move || {
+                        let media = media.clone();
+                        async move { media.check().await.map_err(|error| error.to_string()) }
+                    }
+                })
+                .with_check("search", {
+                    let engine = search_indexer.engine().clone();
+                    move || {
+                        let engine = engine.clone();
+                        async move { engine.health().await.map_err(|error| error.to_string()) }
+                    }
+                }),
             persisted_queries,
             metrics,
             config,
@@ -151,6 +190,7 @@ impl App {
             views,
             content_changes,
             photos,
+            search_indexer,
         })
     }
 
@@ -195,6 +235,17 @@ impl App {
         self.views.flush().await
     }
 
+    /// Delivers every due search outbox row now instead of waiting for the indexer. The
+    /// tests use it; the server delivers by itself.
+    pub async fn deliver_search_outbox(&self) -> Result<BatchReport, DbErr> {
+        self.search_indexer.deliver_all_due().await
+    }
+
+    /// The engine behind `search`.
+    pub fn search_engine(&self) -> &Arc<dyn SearchBackend> {
+        self.search_indexer.engine()
+    }
+
     /// Views counted in memory and not yet written.
     pub fn pending_views(&self) -> u64 {
         self.views.pending_views()
@@ -212,6 +263,7 @@ impl App {
                 login_rate_limit: LoginRateLimit(self.rate_limits.logins.clone()),
                 photos: self.photos.clone(),
                 media_url: MediaUrl(self.config.media_url.clone()),
+                search: graphql::search::SearchEngine(self.search_indexer.engine().clone()),
             },
             SchemaOptions {
                 limits: self.config.graphql_limits,
@@ -272,12 +324,14 @@ impl App {
         let scheduler = tokio::spawn(self.clone().run_scheduler());
         let housekeeping = tokio::spawn(self.clone().run_housekeeping());
         let flusher = self.views.start_flusher(self.config.view_flush_interval);
+        let indexer = self.search_indexer.start();
         let served = Server::new_with_acceptor(listener.acceptor)
             .run_with_graceful_shutdown(self.endpoint(), shutdown, Some(GRACEFUL_SHUTDOWN_TIMEOUT))
             .await;
         scheduler.abort();
         housekeeping.abort();
         flusher.stop().await;
+        indexer.stop().await;
         let flushed = self.views.flush_before_exit().await;
         served?;
         flushed.map(|_| ()).map_err(io::Error::other)
@@ -319,6 +373,32 @@ impl App {
                 metrics.run_upkeep();
             }
         }
+    }
+}
+
+fn create_data_dir(config: &Config) -> Result<(), StartError> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDirectory {
+        path: config.data_dir.clone(),
+        source,
+    })
+}
+
+/// Applies the engine's settings and, when the index is empty but the database has
+/// published articles (a new engine, a wiped data directory), queues them all. An engine
+/// that does not answer is not a reason to refuse starting: content keeps working, and
+/// the indexer tries again until it answers.
+async fn prepare_search_index(db: &DatabaseConnection, indexer: &SearchIndexer) {
+    if let Err(error) = indexer.ensure_settings().await {
+        tracing::error!(%error, "the search engine is unavailable at start; search fails until it answers");
+        return;
+    }
+    match search::queue_all_if_index_empty(db, indexer.engine().as_ref()).await {
+        Ok(0) => {}
+        Ok(queued) => tracing::info!(
+            queued,
+            "the search index was empty; queued every published article"
+        ),
+        Err(error) => tracing::error!(%error, "cannot check whether the search index is empty"),
     }
 }
 

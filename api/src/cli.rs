@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::{
-    ChangeWebhook, Config, ConfigError, DatabaseUrl, GraphqlLimits, RateLimits, S3Config, Secret,
-    StorageConfig,
+    ChangeWebhook, Config, ConfigError, DatabaseUrl, GraphqlLimits, MeilisearchUrl, RateLimits,
+    S3Config, SearchEngineConfig, Secret, StorageConfig,
 };
 use crate::domain::Role;
 
@@ -69,6 +69,14 @@ Environment variables (each flag above also names its variable):
   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
                       S3 credentials; the secret is read only from the environment
   KRONIKA_MEDIA_URL   URL prefix of photo files in the API (default /media)
+  KRONIKA_SEARCH      search engine: embedded (tantivy under <data-dir>/search) or
+                      meilisearch (default: meilisearch when MEILISEARCH_URL is set,
+                      else embedded)
+  MEILISEARCH_URL     Meilisearch server, e.g. http://127.0.0.1:7700
+  MEILISEARCH_API_KEY Meilisearch API key (never printed)
+  KRONIKA_SEARCH_RETRY_MAX_SECONDS
+                      longest pause between retries to a failing search engine; the
+                      pause doubles from 1 s up to it (default 300)
   RUST_LOG            log filter, e.g. info or kronika_api=debug (default info)
 
 With no subcommand, `kronika` runs `serve`.";
@@ -99,6 +107,16 @@ pub enum Command {
     /// Manage editor accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Print what the Polish search analyser makes of a text: one line per word,
+    /// `token<TAB>lemma1,lemma2<TAB>folded`.
+    Analyze {
+        /// The text to analyse (several arguments are joined with spaces).
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+    },
+    /// Rebuild the search index from the database: a new index is built beside the live
+    /// one, which keeps answering searches, and then takes its place.
+    Reindex,
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,6 +171,29 @@ pub struct CommonArgs {
         global = true
     )]
     pub log_format: LogFormat,
+    /// Search engine: embedded or meilisearch.
+    #[arg(long, env = "KRONIKA_SEARCH", global = true, value_enum)]
+    pub search: Option<SearchEngineChoice>,
+    /// Meilisearch server address, e.g. http://127.0.0.1:7700.
+    #[arg(long, env = "MEILISEARCH_URL", global = true)]
+    pub meilisearch_url: Option<MeilisearchUrl>,
+    /// Meilisearch API key.
+    #[arg(
+        long,
+        env = "MEILISEARCH_API_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub meilisearch_api_key: Option<Secret>,
+    /// Longest pause, in seconds, between delivery attempts to a failing search engine.
+    #[arg(
+        long,
+        env = "KRONIKA_SEARCH_RETRY_MAX_SECONDS",
+        default_value_t = 300,
+        value_parser = clap::value_parser!(u64).range(1..),
+        global = true
+    )]
+    pub search_retry_max_seconds: u64,
 }
 
 /// How log lines are written.
@@ -160,6 +201,13 @@ pub struct CommonArgs {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+/// The values of `KRONIKA_SEARCH`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SearchEngineChoice {
+    Embedded,
+    Meilisearch,
 }
 
 #[derive(Debug, Args)]
@@ -347,6 +395,7 @@ impl Cli {
     /// The typed configuration for the chosen subcommand, or why it cannot work.
     pub fn config(&self) -> Result<Config, ConfigError> {
         let serve = &self.serve;
+        let common = &self.common;
         let mut config = Config::new(self.common.data_dir.clone());
         config.database_url = self.common.database_url.clone();
         config.timezone = self.common.timezone;
@@ -407,6 +456,25 @@ impl Cli {
             .filter(|secret| !secret.expose().is_empty());
         config.change_webhook = ChangeWebhook::from_parts(webhook_url, webhook_secret)?;
         config.metrics = serve.metrics;
+        config.search_retry_max_delay =
+            std::time::Duration::from_secs(common.search_retry_max_seconds);
+        let choice = common
+            .search
+            .unwrap_or(if common.meilisearch_url.is_some() {
+                SearchEngineChoice::Meilisearch
+            } else {
+                SearchEngineChoice::Embedded
+            });
+        config.search = match (choice, &common.meilisearch_url) {
+            (SearchEngineChoice::Embedded, _) => SearchEngineConfig::Embedded,
+            (SearchEngineChoice::Meilisearch, Some(url)) => SearchEngineConfig::Meilisearch {
+                url: url.clone(),
+                api_key: common.meilisearch_api_key.clone(),
+            },
+            (SearchEngineChoice::Meilisearch, None) => {
+                return Err(ConfigError::MeilisearchWithoutUrl);
+            }
+        };
         config.validate()?;
         Ok(config)
     }

@@ -75,6 +75,15 @@ pub struct Config {
     /// The URL prefix of media files in the API's `url` and `srcset` fields: `/media`
     /// (the default) for this server, or e.g. a CDN's `https://cdn.example.org/media`.
     pub media_url: String,
+    /// Which search engine holds the index. Default: embedded (tantivy) under
+    /// `<data_dir>/search`.
+    pub search: SearchEngineConfig,
+    /// How often the search indexer looks at the outbox when nothing woke it (changes of
+    /// other replicas, retries). Default 1 s.
+    pub search_poll_interval: Duration,
+    /// The longest pause between two delivery attempts to an engine that keeps failing;
+    /// the pause doubles from 1 s up to this. Default 300 s.
+    pub search_retry_max_delay: Duration,
 }
 
 /// Limits on one GraphQL request. The defaults admit every query a frontend sensibly
@@ -201,6 +210,8 @@ pub enum ConfigError {
     WebhookHalfConfigured,
     #[error("KRONIKA_CORS_ORIGINS: {origin:?} is not an origin like https://www.example.pl")]
     CorsOrigin { origin: String },
+    #[error("KRONIKA_SEARCH=meilisearch needs MEILISEARCH_URL (--meilisearch-url)")]
+    MeilisearchWithoutUrl,
 }
 
 impl ChangeWebhook {
@@ -271,6 +282,9 @@ impl Config {
             image_workers: default_image_workers(),
             storage: StorageConfig::Local,
             media_url: "/media".to_owned(),
+            search: SearchEngineConfig::Embedded,
+            search_poll_interval: Duration::from_secs(1),
+            search_retry_max_delay: Duration::from_secs(300),
         }
     }
 
@@ -310,6 +324,11 @@ impl Config {
         Ok(())
     }
 
+    /// Where the embedded search index lives.
+    pub fn search_index_dir(&self) -> PathBuf {
+        self.data_dir.join("search")
+    }
+
     /// The database to connect to: the configured URL, or the SQLite file of the data dir.
     pub fn effective_database_url(&self) -> DatabaseUrl {
         match &self.database_url {
@@ -319,6 +338,54 @@ impl Config {
                 self.data_dir.join("kronika.sqlite3").display()
             )),
         }
+    }
+}
+
+/// The search engine behind `search` and the indexer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SearchEngineConfig {
+    /// tantivy, in the data directory: nothing to run beside Kronika.
+    Embedded,
+    /// A Meilisearch server, shared by every replica.
+    Meilisearch {
+        url: MeilisearchUrl,
+        api_key: Option<Secret>,
+    },
+}
+
+/// An `http://` or `https://` address of a Meilisearch server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MeilisearchUrl(String);
+
+#[derive(Debug, thiserror::Error)]
+#[error("MEILISEARCH_URL must be an http:// or https:// address, such as http://127.0.0.1:7700")]
+pub struct InvalidMeilisearchUrl;
+
+impl MeilisearchUrl {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for MeilisearchUrl {
+    type Err = InvalidMeilisearchUrl;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let value = value.trim();
+        let host = value
+            .strip_prefix("http://")
+            .or_else(|| value.strip_prefix("https://"))
+            .ok_or(InvalidMeilisearchUrl)?;
+        if host.is_empty() || host.starts_with('/') || host.contains(char::is_whitespace) {
+            return Err(InvalidMeilisearchUrl);
+        }
+        Ok(Self(value.trim_end_matches('/').to_owned()))
+    }
+}
+
+impl fmt::Display for MeilisearchUrl {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.0)
     }
 }
 
@@ -426,6 +493,30 @@ mod tests {
         assert!(config.validate().is_err());
         config.cors_origins = vec!["www.example.pl".into()];
         assert!(config.validate().is_err());
+    }
+
+    #[test]
+    fn an_api_key_never_prints() {
+        let config = SearchEngineConfig::Meilisearch {
+            url: "http://127.0.0.1:7700"
+                .parse()
+                .unwrap_or_else(|error| panic!("{error}")),
+            api_key: Some(Secret::new("masterKey123")),
+        };
+        assert!(!format!("{config:?}").contains("masterKey123"));
+    }
+
+    #[test]
+    fn a_meilisearch_url_needs_http_or_https_and_a_host() {
+        assert!("http://127.0.0.1:7700/".parse::<MeilisearchUrl>().is_ok());
+        assert!(
+            "https://search.example.org"
+                .parse::<MeilisearchUrl>()
+                .is_ok()
+        );
+        for bad in ["127.0.0.1:7700", "ftp://x", "http://", "http:///x", ""] {
+            assert!(bad.parse::<MeilisearchUrl>().is_err(), "{bad}");
+        }
     }
 
     #[test]

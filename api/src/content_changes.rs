@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::change_webhook::ChangeWebhookSender;
 use crate::http::response_cache::ResponseCache;
+use crate::search::SearchIndexer;
 use crate::views::ViewCounter;
 
 /// Something a response was built from; a change to it makes the response stale.
@@ -90,6 +91,7 @@ pub struct ContentChanges {
     response_cache: ResponseCache,
     views: ViewCounter,
     webhook: Option<ChangeWebhookSender>,
+    search_indexer: SearchIndexer,
 }
 
 impl ContentChanges {
@@ -97,11 +99,13 @@ impl ContentChanges {
         response_cache: ResponseCache,
         views: ViewCounter,
         webhook: Option<ChangeWebhookSender>,
+        search_indexer: SearchIndexer,
     ) -> Self {
         Self {
             response_cache,
             views,
             webhook,
+            search_indexer,
         }
     }
 
@@ -117,5 +121,8 @@ impl ContentChanges {
         if let Some(webhook) = &self.webhook {
             webhook.send(changes);
         }
+        // The indexer delivers the outbox rows the change wrote, and clears the
+        // response cache once more when the index has changed.
+        self.search_indexer.wake();
     }
 }

@@ -5,13 +5,17 @@ use std::process::ExitCode;
 use clap::Parser;
 use kronika_api::auth::accounts;
 use kronika_api::cli::{Cli, Command, LogFormat, UserCommand};
-use kronika_api::{App, db};
+use kronika_api::{App, db, search};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.common.log_format);
+    if let Some(Command::Analyze { text }) = &cli.command {
+        analyze(&text.join(" "));
+        return ExitCode::SUCCESS;
+    }
     let config = match cli.config() {
         Ok(config) => config,
         Err(error) => {
@@ -23,6 +27,8 @@ async fn main() -> ExitCode {
         Some(Command::Migrate) => migrate(config).await.map(|_| ()),
         Some(Command::Healthcheck) => healthcheck(config.listen),
         Some(Command::User(command)) => user(config, command).await,
+        Some(Command::Reindex) => reindex(config).await,
+        Some(Command::Analyze { .. }) => Ok(()),
         Some(Command::Serve) | None => serve(config).await,
     };
     match outcome {
@@ -157,6 +163,37 @@ async fn user(config: kronika_api::Config, command: UserCommand) -> Result<(), S
             println!("disabled {} and revoked its tokens", account.email);
         }
     }
+    Ok(())
+}
+
+/// One line per word: `token<TAB>lemma1,lemma2<TAB>folded`, what the index stores for it.
+fn analyze(text: &str) {
+    let analyzer = search_index::Analyzer::polish();
+    let mut lines = String::new();
+    for token in analyzer.analyze(text) {
+        lines.push_str(&format!(
+            "{}\t{}\t{}\n",
+            token.text,
+            token.lemmas.join(","),
+            token.folded
+        ));
+    }
+    print!("{lines}");
+}
+
+/// Rebuilds the search index beside the live one and swaps them.
+async fn reindex(config: kronika_api::Config) -> Result<(), String> {
+    let db = migrate(config.clone()).await?;
+    let engine = search::engine::open(&config)
+        .await
+        .map_err(|error| format!("cannot open the search index: {error}"))?;
+    let report = search::rebuild::rebuild(&db, engine.as_ref())
+        .await
+        .map_err(|error| format!("the rebuild failed, the old index stays live: {error}"))?;
+    println!(
+        "indexed {} published articles; {} changed during the rebuild were queued again",
+        report.indexed, report.requeued
+    );
     Ok(())
 }
 

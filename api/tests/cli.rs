@@ -8,6 +8,8 @@ fn kronika(args: &[&str]) -> std::process::Output {
         .env_remove("DATABASE_URL")
         .env_remove("KRONIKA_LISTEN")
         .env_remove("KRONIKA_DATA_DIR")
+        .env_remove("KRONIKA_SEARCH")
+        .env_remove("MEILISEARCH_URL")
         .output()
         .unwrap_or_else(|error| panic!("cannot run kronika: {error}"))
 }
@@ -47,6 +49,12 @@ fn help_lists_every_subcommand_flag_and_environment_variable() {
         "AWS_SECRET_ACCESS_KEY",
         "KRONIKA_MEDIA_URL",
         "RUST_LOG",
+        "analyze",
+        "reindex",
+        "KRONIKA_SEARCH",
+        "MEILISEARCH_URL",
+        "MEILISEARCH_API_KEY",
+        "KRONIKA_SEARCH_RETRY_MAX_SECONDS",
     ] {
         assert!(
             help.contains(expected),
@@ -378,4 +386,71 @@ fn healthcheck_fails_when_nothing_listens() {
     let output = kronika(&["healthcheck", "--listen", &address]);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot reach"));
+}
+
+#[test]
+fn analyze_prints_token_lemmas_and_folded_form_per_word() {
+    let output = kronika(&["analyze", "Partnerstwa lokalnego w Łodzi"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<Vec<&str>> = stdout
+        .lines()
+        .map(|line| line.split('\t').collect())
+        .collect();
+    assert_eq!(lines.len(), 4, "{stdout}");
+    assert!(lines.iter().all(|columns| columns.len() == 3), "{stdout}");
+    assert_eq!(lines[0][0], "partnerstwa");
+    assert!(
+        lines[0][1].split(',').any(|lemma| lemma == "partnerstwo"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1][1].split(',').any(|lemma| lemma == "lokalny"),
+        "{stdout}"
+    );
+    assert_eq!(lines[3][0], "łodzi");
+    assert_eq!(lines[3][2], "lodzi");
+}
+
+#[test]
+fn meilisearch_without_an_address_is_refused_before_anything_starts() {
+    let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let data_dir = data_dir.path().to_string_lossy().into_owned();
+    let output = Command::new(env!("CARGO_BIN_EXE_kronika"))
+        .args([
+            "--data-dir",
+            &data_dir,
+            "--search",
+            "meilisearch",
+            "migrate",
+        ])
+        .env_remove("MEILISEARCH_URL")
+        .env("MEILISEARCH_API_KEY", "topsecretkey")
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run kronika: {error}"));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("MEILISEARCH_URL"), "{stderr}");
+    assert!(!stderr.contains("topsecretkey"), "{stderr}");
+    let output = kronika(&["--meilisearch-url", "localhost:7700", "migrate"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn reindex_builds_an_embedded_index_in_the_data_directory() {
+    let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let data_dir = data_dir.path().to_string_lossy().into_owned();
+    let output = kronika(&["--data-dir", &data_dir, "reindex"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("indexed 0 published articles"), "{stdout}");
+    assert!(std::path::Path::new(&data_dir).join("search").is_dir());
 }

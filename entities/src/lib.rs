@@ -15,5 +15,6 @@ pub mod article_view_daily;
 pub mod gallery;
 pub mod gallery_photo;
 pub mod photo;
+pub mod search_outbox;
 pub mod section;
 pub mod tag;

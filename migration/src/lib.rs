@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_content_model;
 mod m20261127_000002_editors;
 mod m20261127_000003_photo_files;
+mod m20261127_000004_search_outbox;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_content_model::Migration),
             Box::new(m20261127_000002_editors::Migration),
             Box::new(m20261127_000003_photo_files::Migration),
+            Box::new(m20261127_000004_search_outbox::Migration),
         ]
     }
 }

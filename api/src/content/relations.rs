@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use entities::{account, article_tag, gallery, gallery_photo, photo, section, tag};
+use entities::{account, article, article_tag, gallery, gallery_photo, photo, section, tag};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 pub async fn sections_by_id(
@@ -79,4 +79,41 @@ pub async fn photos_by_gallery(
         }
     }
     Ok(photos)
+}
+
+/// Published articles by id; ids of articles that are not published are left out.
+pub async fn published_articles_by_id(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, article::Model>, DbErr> {
+    let rows = article::Entity::find()
+        .filter(super::published_only())
+        .filter(article::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+}
+
+/// Section names by slug, for facet counts that carry slugs only.
+pub async fn section_names_by_slug(
+    db: &impl ConnectionTrait,
+    slugs: &[String],
+) -> Result<HashMap<String, String>, DbErr> {
+    let rows = section::Entity::find()
+        .filter(section::Column::Slug.is_in(slugs.iter().cloned()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|row| (row.slug, row.name)).collect())
+}
+
+/// Tag names by slug, for facet counts that carry slugs only.
+pub async fn tag_names_by_slug(
+    db: &impl ConnectionTrait,
+    slugs: &[String],
+) -> Result<HashMap<String, String>, DbErr> {
+    let rows = tag::Entity::find()
+        .filter(tag::Column::Slug.is_in(slugs.iter().cloned()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|row| (row.slug, row.name)).collect())
 }

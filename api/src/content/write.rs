@@ -164,7 +164,8 @@ pub struct NewArticle {
     pub view_count: i64,
 }
 
-/// Stores an article with its tags. Run it inside a transaction so both land together.
+/// Stores an article with its tags, and queues a published one for the search index.
+/// Run it inside a transaction so all of it lands together.
 pub async fn insert_article(
     db: &impl ConnectionTrait,
     new: NewArticle,
@@ -199,6 +200,10 @@ pub async fn insert_article(
         }
         .insert(db)
         .await?;
+    }
+    if new.status == ArticleStatus::Published {
+        crate::search::outbox::enqueue(db, article.id, crate::search::outbox::Operation::Upsert)
+            .await?;
     }
     Ok(article)
 }

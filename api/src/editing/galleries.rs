@@ -245,6 +245,8 @@ pub async fn update(
     changed.updated_at = Set(Utc::now());
     let updated = changed.update(&transaction).await?;
     set_photos(&transaction, gallery_id, &photo_ids).await?;
+    // Captions are part of the search documents of the articles that show the gallery.
+    crate::search::outbox::enqueue_articles_using_gallery(&transaction, gallery_id).await?;
     transaction.commit().await?;
     Ok(updated)
 }

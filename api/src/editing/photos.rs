@@ -295,11 +295,31 @@ pub async fn update(
     }
     changed.updated_at = Set(Some(Utc::now()));
     let updated = changed.update(&transaction).await?;
+    reindex_articles_showing(&transaction, photo_id).await?;
     transaction.commit().await?;
     Ok(updated)
 }
 
 /// How many published articles show `photo_id` through their gallery.
+/// Queues a search update for every article whose gallery shows the photo: its caption
+/// is part of their search documents.
+async fn reindex_articles_showing(
+    transaction: &impl ConnectionTrait,
+    photo_id: i64,
+) -> Result<(), EditError> {
+    let gallery_ids: Vec<i64> = gallery_photo::Entity::find()
+        .filter(gallery_photo::Column::PhotoId.eq(photo_id))
+        .all(transaction)
+        .await?
+        .into_iter()
+        .map(|row| row.gallery_id)
+        .collect();
+    for gallery_id in gallery_ids {
+        crate::search::outbox::enqueue_articles_using_gallery(transaction, gallery_id).await?;
+    }
+    Ok(())
+}
+
 pub async fn published_uses(db: &impl ConnectionTrait, photo_id: i64) -> Result<u64, EditError> {
     Ok(article::Entity::find()
         .join(JoinType::InnerJoin, article::Relation::Gallery.def())
@@ -355,6 +375,7 @@ pub async fn delete(
         .filter(gallery::Column::CoverPhotoId.eq(photo_id))
         .exec(&transaction)
         .await?;
+    reindex_articles_showing(&transaction, photo_id).await?;
     gallery_photo::Entity::delete_many()
         .filter(gallery_photo::Column::PhotoId.eq(photo_id))
         .exec(&transaction)

@@ -9,6 +9,8 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::search::outbox::Operation;
+
 /// What a change did to an article.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RevisionKind {
@@ -154,7 +156,8 @@ impl ArticleSnapshot {
     }
 }
 
-/// Stores one revision. `before` is `None` for a creation.
+/// Stores one revision, and, when the change is visible to readers, tells the search
+/// index through the outbox. `before` is `None` for a creation.
 pub async fn record(
     db: &impl ConnectionTrait,
     article_id: i64,
@@ -167,6 +170,12 @@ pub async fn record(
     let published = crate::domain::ArticleStatus::Published.as_str();
     let was_public = before.is_some_and(|before| before.status == published);
     let public = was_public || after.status == published;
+    // What readers can see changed, so the search index must hear of it, in this same
+    // transaction. A change that readers never saw (a draft edited) cannot affect it.
+    if public {
+        crate::search::outbox::enqueue(db, article_id, Operation::for_status(&after.status))
+            .await?;
+    }
     article_revision::ActiveModel {
         article_id: Set(article_id),
         account_id: Set(account_id),

@@ -10,6 +10,7 @@ use super::EditError;
 use crate::auth::Actor;
 use crate::content::write;
 use crate::domain::Slug;
+use crate::search::outbox;
 
 const MAX_NAME_CHARS: usize = 100;
 
@@ -77,13 +78,18 @@ pub async fn rename_section(
 ) -> Result<section::Model, EditError> {
     require_admin(actor)?;
     let name = valid_name(name)?;
+    let transaction = crate::db::begin_write(db).await?;
     let found = section::Entity::find_by_id(section_id)
-        .one(db)
+        .one(&transaction)
         .await?
         .ok_or(EditError::NotFound("section"))?;
     let mut renamed: section::ActiveModel = found.into();
     renamed.name = Set(name);
-    Ok(renamed.update(db).await?)
+    let renamed = renamed.update(&transaction).await?;
+    // Search documents carry the section's name.
+    outbox::enqueue_articles_in_section(&transaction, section_id).await?;
+    transaction.commit().await?;
+    Ok(renamed)
 }
 
 /// Deletes a section that holds no article in any status (archived ones included, since
@@ -139,13 +145,18 @@ pub async fn rename_tag(
 ) -> Result<tag::Model, EditError> {
     require_tag_manager(actor)?;
     let name = valid_name(name)?;
+    let transaction = crate::db::begin_write(db).await?;
     let found = tag::Entity::find_by_id(tag_id)
-        .one(db)
+        .one(&transaction)
         .await?
         .ok_or(EditError::NotFound("tag"))?;
     let mut renamed: tag::ActiveModel = found.into();
     renamed.name = Set(name);
-    Ok(renamed.update(db).await?)
+    let renamed = renamed.update(&transaction).await?;
+    // Search documents carry the tag's name.
+    outbox::enqueue_articles_with_tag(&transaction, tag_id).await?;
+    transaction.commit().await?;
+    Ok(renamed)
 }
 
 pub async fn delete_tag(

@@ -38,6 +38,8 @@ pub enum ErrorCode {
     PersistedQueryNotSupported,
     /// The server runs only the queries of its allow-list, and this is not one of them.
     QueryNotAllowed,
+    /// The search engine does not answer; content reads and writes still work.
+    SearchUnavailable,
     /// Something failed inside the server; the cause is logged, never sent.
     InternalServerError,
 }
@@ -63,6 +65,7 @@ impl ErrorCode {
             Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             Self::PersistedQueryNotSupported => "PERSISTED_QUERY_NOT_SUPPORTED",
             Self::QueryNotAllowed => "QUERY_NOT_ALLOWED",
+            Self::SearchUnavailable => "SEARCH_UNAVAILABLE",
             Self::InternalServerError => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -92,6 +95,8 @@ pub enum ApiError {
     PayloadTooLarge(String),
     /// An upload whose bytes are not an accepted image format.
     UnsupportedMediaType(String),
+    /// The search engine could not be reached; the cause is logged, not sent.
+    SearchUnavailable(String),
     /// A failure inside the server. The cause is logged and replaced by a generic message.
     Internal(Box<dyn std::error::Error + Send + Sync>),
 }
@@ -214,6 +219,13 @@ impl From<ApiError> for async_graphql::Error {
             ApiError::PayloadTooLarge(message) => coded_error(ErrorCode::PayloadTooLarge, message),
             ApiError::UnsupportedMediaType(message) => {
                 coded_error(ErrorCode::UnsupportedMediaType, message)
+            }
+            ApiError::SearchUnavailable(cause) => {
+                tracing::warn!(%cause, "the search engine is unavailable");
+                coded_error(
+                    ErrorCode::SearchUnavailable,
+                    "search is unavailable for the moment; try again shortly",
+                )
             }
             ApiError::Internal(cause) => {
                 tracing::error!(error = %cause, "request failed inside the server");

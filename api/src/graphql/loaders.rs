@@ -54,6 +54,11 @@ batch_loader!(
 );
 
 batch_loader!(
+    /// Published articles by id (search hits); unpublished ones are absent.
+    PublishedArticleLoader, entities::article::Model, relations::published_articles_by_id
+);
+
+batch_loader!(
     /// The number of published articles of each section, by section id.
     SectionArticleCountLoader, u64, article_list::counts_by_section
 );
@@ -162,6 +167,7 @@ pub struct Loaders {
     pub article_tags: DataLoader<ArticleTagsLoader>,
     pub gallery_photos: DataLoader<GalleryPhotosLoader>,
     pub daily_views: DataLoader<DailyViewsLoader>,
+    pub published_articles: DataLoader<PublishedArticleLoader>,
 }
 
 impl Loaders {
@@ -178,6 +184,7 @@ impl Loaders {
             article_tags: DataLoader::new(ArticleTagsLoader(db.clone()), tokio::spawn),
             gallery_photos: DataLoader::new(GalleryPhotosLoader(db.clone()), tokio::spawn),
             daily_views: DataLoader::new(DailyViewsLoader(db.clone()), tokio::spawn),
+            published_articles: DataLoader::new(PublishedArticleLoader(db.clone()), tokio::spawn),
         }
     }
 }

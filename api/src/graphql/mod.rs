@@ -19,6 +19,7 @@ pub mod photo;
 mod photo_mutations;
 mod query_limits;
 mod revisions;
+pub mod search;
 mod section;
 mod taxonomy;
 mod time;
@@ -45,6 +46,7 @@ pub struct QueryRoot(
     gallery::GalleryQueries,
     auth::AuthQueries,
     views::ViewQueries,
+    search::SearchQueries,
 );
 
 /// All operations that change something.
@@ -61,7 +63,7 @@ pub struct MutationRoot(
 pub type KronikaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// What every request of a schema shares.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SharedData {
     pub db: DatabaseConnection,
     pub time_zone: SiteTimeZone,
@@ -71,6 +73,7 @@ pub struct SharedData {
     pub login_rate_limit: auth::LoginRateLimit,
     pub photos: PhotoServices,
     pub media_url: MediaUrl,
+    pub search: search::SearchEngine,
 }
 
 /// What the configuration decides about the schema.
@@ -95,6 +98,7 @@ pub fn build_schema(shared: SharedData, options: SchemaOptions) -> KronikaSchema
         .data(shared.login_rate_limit)
         .data(shared.photos)
         .data(shared.media_url)
+        .data(shared.search)
         .finish()
 }
 

@@ -22,6 +22,7 @@ mod photos_upload;
 mod reads;
 mod response_cache;
 mod scheduler_replicas;
+mod search;
 mod seed;
 mod shutdown;
 mod views_counting;

@@ -1,0 +1,41 @@
+//! The search engine the configuration names, behind the `SearchBackend` trait.
+
+use std::sync::Arc;
+
+use search_index::{Analyzer, MeilisearchBackend, SearchBackend, SearchError, TantivyBackend};
+
+use crate::config::{Config, SearchEngineConfig};
+
+/// The Meilisearch index that holds the articles.
+pub const MEILISEARCH_INDEX: &str = "articles";
+
+/// Opens the configured engine with the full Polish analyser. The embedded index is
+/// created under the data directory when missing; a Meilisearch server is not contacted
+/// here (it may be down at start, which must not stop Kronika: the indexer keeps trying).
+pub async fn open(config: &Config) -> Result<Arc<dyn SearchBackend>, SearchError> {
+    let analyzer = Arc::new(Analyzer::polish());
+    match &config.search {
+        SearchEngineConfig::Embedded => {
+            let directory = config.search_index_dir();
+            // Opening reads the dictionary and the index from disk: keep it off the
+            // async workers.
+            let backend =
+                tokio::task::spawn_blocking(move || TantivyBackend::open(&directory, analyzer))
+                    .await
+                    .map_err(|error| SearchError::Internal(error.to_string()))??;
+            Ok(Arc::new(backend))
+        }
+        SearchEngineConfig::Meilisearch { url, api_key } => {
+            // No stop words in Meilisearch's settings: they would apply to the raw fields
+            // too, and our analyser already leaves stop words out of the lemma fields.
+            let backend = MeilisearchBackend::new(
+                url.as_str(),
+                api_key.as_ref().map(|key| key.expose()),
+                MEILISEARCH_INDEX,
+                analyzer,
+                Vec::new(),
+            )?;
+            Ok(Arc::new(backend))
+        }
+    }
+}
