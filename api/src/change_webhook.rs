@@ -122,6 +122,7 @@ fn notice(changes: &[ContentChange], sent_at: chrono::DateTime<chrono::Utc>) -> 
             ContentChange::Article(id) => json!({"kind": "article", "id": id.to_string()}),
             ContentChange::Gallery(id) => json!({"kind": "gallery", "id": id.to_string()}),
             ContentChange::Taxonomy => json!({"kind": "taxonomy"}),
+            ContentChange::SearchIndex => json!({"kind": "search"}),
             ContentChange::Everything => json!({"kind": "everything"}),
         })
         .collect();

@@ -26,6 +26,9 @@ pub enum CacheTag {
     /// Anything that lists or searches articles, or looked for one and found none: any
     /// article appearing, changing or disappearing may change it.
     Lists,
+    /// A search: the index may change after the commit that changed the content, when
+    /// the outbox delivers it.
+    Search,
 }
 
 impl CacheTag {
@@ -36,6 +39,7 @@ impl CacheTag {
             Self::Gallery(id) => format!("gallery-{id}"),
             Self::Taxonomy => "taxonomy".to_owned(),
             Self::Lists => "lists".to_owned(),
+            Self::Search => "search".to_owned(),
         }
     }
 }
@@ -49,6 +53,8 @@ pub enum ContentChange {
     Gallery(i64),
     /// A section or tag was created or changed.
     Taxonomy,
+    /// The search index applied queued changes: searches may answer differently.
+    SearchIndex,
     /// Something whose reach is not known precisely: every cached response is dropped.
     Everything,
 }
@@ -60,6 +66,7 @@ impl ContentChange {
             Self::Article(id) => Some(vec![CacheTag::Article(id), CacheTag::Lists]),
             Self::Gallery(id) => Some(vec![CacheTag::Gallery(id), CacheTag::Lists]),
             Self::Taxonomy => Some(vec![CacheTag::Taxonomy, CacheTag::Lists]),
+            Self::SearchIndex => Some(vec![CacheTag::Search]),
             Self::Everything => None,
         }
     }

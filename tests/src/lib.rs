@@ -199,6 +199,22 @@ impl TestApp {
     pub fn statement_count(&self) -> u64 {
         self.app.statement_count()
     }
+
+    /// Delivers the search outbox rows the fixtures wrote, so that the indexer's work is
+    /// not counted with the statements of the request under test (pair it with
+    /// [`search_indexer_asleep`]).
+    pub async fn settle_search_indexer(&self) {
+        self.app
+            .deliver_search_outbox()
+            .await
+            .unwrap_or_else(|error| panic!("{error}"));
+        // A delivery the fixtures' change notices woke may still be finishing.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        self.app
+            .deliver_search_outbox()
+            .await
+            .unwrap_or_else(|error| panic!("{error}"));
+    }
 }
 
 impl Drop for TestApp {
@@ -305,6 +321,12 @@ macro_rules! on_both_databases {
     ($($scenario:ident),* $(,)?) => {
         $crate::on_both_databases!(@configured $crate::keep_defaults; $($scenario),*);
     };
+}
+
+/// For tests that count SQL statements: the search indexer polls hourly instead of every
+/// second, so only the deliveries the tests ask for run.
+pub fn search_indexer_asleep(config: &mut Config) {
+    config.search_poll_interval = std::time::Duration::from_secs(3_600);
 }
 
 /// The configuration of `on_both_databases!` without `configured_by`: the defaults.

@@ -71,6 +71,7 @@ impl SearchQueries {
         #[graphql(desc = "Page size, 0 to 100; default 10.")] first: Option<i32>,
         after: Option<String>,
     ) -> Result<SearchResults, ApiError> {
+        super::viewer::uses(ctx, crate::content_changes::CacheTag::Search);
         let started = Instant::now();
         let text = query.unwrap_or_default();
         if text.chars().count() > MAX_QUERY_CHARS {

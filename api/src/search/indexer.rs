@@ -172,11 +172,10 @@ impl SearchIndexer {
         };
         if report.delivered > 0 {
             // The index changed after the commit that cleared the response cache; a
-            // search answered in between must not be replayed. Search responses carry no
-            // tag of their own yet, so every cached response goes (coarse, but correct).
+            // search answered in between must not be replayed.
             self.inner
                 .response_cache
-                .content_changed(&[crate::content_changes::ContentChange::Everything]);
+                .content_changed(&[crate::content_changes::ContentChange::SearchIndex]);
         }
         Ok(report)
     }

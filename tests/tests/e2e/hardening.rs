@@ -116,9 +116,16 @@ async fn a_body_over_the_limit_is_payload_too_large(app: TestApp) {
         .header("content-type", "application/json")
         .body(reqwest::Body::wrap_stream(chunks))
         .send()
-        .await
-        .unwrap_or_else(|error| panic!("{error}"));
-    assert_eq!(response.status(), 413);
+        .await;
+    // The server answers 413 as soon as the limit is passed and closes the connection;
+    // a client still streaming may see that close before it reads the answer.
+    match response {
+        Ok(response) => assert_eq!(response.status(), 413),
+        Err(error) => assert!(
+            error.is_request() || error.is_body(),
+            "not the server closing an oversized upload: {error}"
+        ),
+    }
 }
 
 async fn a_post_without_content_type_is_unsupported(app: TestApp) {

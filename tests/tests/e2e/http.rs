@@ -80,6 +80,9 @@ async fn health_reports_the_database(app: TestApp) {
     let body: Value = response.json().await.unwrap_or_default();
     assert_eq!(
         body,
-        json!({"status": "ready", "checks": {"database": "ok"}})
+        json!({
+            "status": "ready",
+            "checks": {"database": "ok", "storage": "ok", "search": "ok"}
+        })
     );
 }

@@ -490,6 +490,9 @@ async fn a_schedule_survives_a_restart(backend: Backend) {
     let mut config = app.app.config().clone();
     config.database_url = Some(config.effective_database_url());
     config.scheduler_interval = std::time::Duration::from_secs(3_600);
+    // Its own data directory: the embedded search index admits one writer.
+    let restarted_data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    config.data_dir = restarted_data_dir.path().to_path_buf();
     let restarted = kronika_api::App::build(config)
         .await
         .unwrap_or_else(|error| panic!("{error}"));

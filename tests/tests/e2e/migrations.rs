@@ -12,6 +12,10 @@ async fn migrating_twice_changes_nothing(backend: Backend) {
     };
     let mut config: Config = first.app.config().clone();
     config.database_url = Some(config.effective_database_url());
+    // A data directory of its own: the embedded search index admits one writer, and the
+    // database is shared through its URL.
+    let second_data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    config.data_dir = second_data_dir.path().to_path_buf();
     let second = App::build(config)
         .await
         .unwrap_or_else(|error| panic!("second start failed: {error}"));

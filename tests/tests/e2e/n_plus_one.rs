@@ -1,10 +1,11 @@
 //! The DataLoader proof: a page of 20 articles with every relation costs the same number
 //! of SQL statements as a page of 2.
 
-use kronika_tests::{TestApp, on_both_databases};
+use kronika_tests::{TestApp, on_both_databases, search_indexer_asleep};
 use serde_json::json;
 
 on_both_databases!(
+    configured_by = search_indexer_asleep;
     a_page_of_twenty_costs_as_many_statements_as_a_page_of_two,
     a_front_page_of_many_sections_costs_as_much_as_one_of_two,
 );
@@ -24,6 +25,7 @@ query($first: Int) {
 }"#;
 
 async fn statements_for_page(app: &TestApp, first: usize) -> u64 {
+    app.settle_search_indexer().await;
     let before = app.statement_count();
     let data = app.data(PAGE_WITH_RELATIONS, json!({"first": first})).await;
     let after = app.statement_count();
@@ -98,6 +100,7 @@ async fn a_front_page_of_many_sections_costs_as_much_as_one_of_two(app: TestApp)
             }
             sections_made += 1;
         }
+        app.settle_search_indexer().await;
         let before = app.statement_count();
         let data = app.data(FRONT_PAGE, json!({})).await;
         statements.push(app.statement_count() - before);

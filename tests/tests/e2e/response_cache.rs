@@ -1,9 +1,10 @@
 //! Anonymous queries are replayed from the response cache until content changes.
 
-use kronika_tests::{TestApp, on_both_databases};
+use kronika_tests::{TestApp, on_both_databases, search_indexer_asleep};
 use serde_json::{Value, json};
 
 on_both_databases!(
+    configured_by = search_indexer_asleep;
     an_anonymous_query_is_replayed_until_content_changes,
     requests_with_credentials_and_failed_queries_are_never_cached,
 );
@@ -35,6 +36,7 @@ async fn an_anonymous_query_is_replayed_until_content_changes(app: TestApp) {
     let author = app.editor("Anna Nowak").await;
     let section = app.section("Aktualności").await;
     app.article("Pierwszy", &section, &author).create().await;
+    app.settle_search_indexer().await;
 
     let (first_cache, first) = post(&app, TITLES, None).await;
     let statements_before_replay = app.statement_count();
