@@ -34,6 +34,8 @@ on_both_databases!(
 /// from the shutdown.
 fn flush_only_on_demand(config: &mut Config) {
     config.view_flush_interval = Duration::from_secs(3600);
+    // Some tests count the flush's statements; the search indexer's polls must not mix in.
+    kronika_tests::search_indexer_asleep(config);
 }
 
 fn behind_a_trusted_proxy(config: &mut Config) {
@@ -315,6 +317,7 @@ async fn a_flush_costs_statements_per_article_not_per_view(app: TestApp) {
             next_reader += 1;
         }
         app.beacons_at_once(beacons).await;
+        app.settle_search_indexer().await;
         let counted_before = app.statement_count();
         let report = app
             .app
