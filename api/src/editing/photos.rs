@@ -271,18 +271,13 @@ pub async fn update(
 ) -> Result<photo::Model, EditError> {
     let text = valid_texts(&text)?;
     let transaction = crate::db::begin_write(db).await?;
-    let found = photo::Entity::find_by_id(photo_id)
-        .one(&transaction)
-        .await?
-        .ok_or(EditError::NotFound("photo"))?;
-    if !actor
-        .role
-        .can_edit_media(actor.account_id, found.uploaded_by)
-    {
-        return Err(EditError::Forbidden(
-            "authors change only photos they uploaded",
-        ));
-    }
+    let found = photo_actor_may_edit(
+        &transaction,
+        actor,
+        photo_id,
+        "authors change only photos they uploaded",
+    )
+    .await?;
     let mut changed: photo::ActiveModel = found.into();
     if let Some(caption) = text.caption {
         changed.caption = Set(caption);
@@ -301,6 +296,27 @@ pub async fn update(
 }
 
 /// How many published articles show `photo_id` through their gallery.
+/// The photo, when the actor may change or delete it (editors any, authors their own);
+/// `forbidden` says what an author may not do.
+async fn photo_actor_may_edit(
+    transaction: &impl ConnectionTrait,
+    actor: &Actor,
+    photo_id: i64,
+    forbidden: &'static str,
+) -> Result<photo::Model, EditError> {
+    let found = photo::Entity::find_by_id(photo_id)
+        .one(transaction)
+        .await?
+        .ok_or(EditError::NotFound("photo"))?;
+    if !actor
+        .role
+        .can_edit_media(actor.account_id, found.uploaded_by)
+    {
+        return Err(EditError::Forbidden(forbidden));
+    }
+    Ok(found)
+}
+
 /// Queues a search update for every article whose gallery shows the photo: its caption
 /// is part of their search documents.
 async fn reindex_articles_showing(
@@ -341,18 +357,13 @@ pub async fn delete(
     force: bool,
 ) -> Result<(), EditError> {
     let transaction = crate::db::begin_write(db).await?;
-    let found = photo::Entity::find_by_id(photo_id)
-        .one(&transaction)
-        .await?
-        .ok_or(EditError::NotFound("photo"))?;
-    if !actor
-        .role
-        .can_edit_media(actor.account_id, found.uploaded_by)
-    {
-        return Err(EditError::Forbidden(
-            "authors delete only photos they uploaded",
-        ));
-    }
+    let found = photo_actor_may_edit(
+        &transaction,
+        actor,
+        photo_id,
+        "authors delete only photos they uploaded",
+    )
+    .await?;
     let uses = published_uses(&transaction, photo_id).await?;
     if uses > 0 {
         if !force {
