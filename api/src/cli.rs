@@ -115,7 +115,8 @@ pub enum Command {
         text: Vec<String>,
     },
     /// Rebuild the search index from the database: a new index is built beside the live
-    /// one, which keeps answering searches, and then takes its place.
+    /// one, which keeps answering searches, and then takes its place. A server running on
+    /// the same embedded index is asked to do it, and the command waits.
     Reindex,
 }
 

@@ -1,11 +1,14 @@
 //! The `kronika` command: see `kronika --help`.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use kronika_api::auth::accounts;
 use kronika_api::cli::{Cli, Command, LogFormat, UserCommand};
+use kronika_api::search::rebuild::ServerRebuild;
 use kronika_api::{App, db, search};
+use search_index::SearchError;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -181,12 +184,15 @@ fn analyze(text: &str) {
     print!("{lines}");
 }
 
-/// Rebuilds the search index beside the live one and swaps them.
+/// Rebuilds the search index beside the live one and swaps them. When a running server
+/// holds the embedded index, the server is asked to do it and this waits for the outcome.
 async fn reindex(config: kronika_api::Config) -> Result<(), String> {
     let db = migrate(config.clone()).await?;
-    let engine = search::engine::open(&config)
-        .await
-        .map_err(|error| format!("cannot open the search index: {error}"))?;
+    let engine = match search::engine::open(&config).await {
+        Ok(engine) => engine,
+        Err(SearchError::Locked(_)) => return reindex_through_server(&db).await,
+        Err(error) => return Err(format!("cannot open the search index: {error}")),
+    };
     let report = search::rebuild::rebuild(&db, engine.as_ref())
         .await
         .map_err(|error| format!("the rebuild failed, the old index stays live: {error}"))?;
@@ -195,6 +201,26 @@ async fn reindex(config: kronika_api::Config) -> Result<(), String> {
         report.indexed, report.requeued
     );
     Ok(())
+}
+
+async fn reindex_through_server(db: &sea_orm::DatabaseConnection) -> Result<(), String> {
+    let database = |error: sea_orm::DbErr| format!("database: {error}");
+    let request = search::rebuild::request_from_server(db)
+        .await
+        .map_err(database)?;
+    println!("a running server holds the search index; it was asked to rebuild it, waiting…");
+    match search::rebuild::wait_for_server(db, request, Duration::from_millis(500))
+        .await
+        .map_err(database)?
+    {
+        ServerRebuild::Done => {
+            println!("the server rebuilt the search index");
+            Ok(())
+        }
+        ServerRebuild::Failed(error) => Err(format!(
+            "the server's rebuild failed, the old index stays live and the server will try again: {error}"
+        )),
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM, whichever comes first.

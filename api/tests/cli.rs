@@ -454,3 +454,111 @@ fn reindex_builds_an_embedded_index_in_the_data_directory() {
     assert!(stdout.contains("indexed 0 published articles"), "{stdout}");
     assert!(std::path::Path::new(&data_dir).join("search").is_dir());
 }
+
+/// A `kronika serve` on a free loopback port of its own data directory (SQLite, embedded
+/// search, demo content), answering once this returns. Killed when dropped.
+struct RunningServer {
+    process: std::process::Child,
+    address: String,
+}
+
+impl RunningServer {
+    fn start(data_dir: &str) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .unwrap_or_else(|error| panic!("{error}"))
+            .port();
+        let address = format!("127.0.0.1:{port}");
+        let process = Command::new(env!("CARGO_BIN_EXE_kronika"))
+            .args(["serve", "--listen", &address, "--data-dir", data_dir])
+            .env_remove("DATABASE_URL")
+            .env_remove("KRONIKA_SEARCH")
+            .env_remove("MEILISEARCH_URL")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot run kronika: {error}"));
+        let server = RunningServer { process, address };
+        for _ in 0..600 {
+            if server.post_graphql("{ __typename }").contains("Query") {
+                return server;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("kronika serve did not answer on {}", server.address);
+    }
+
+    /// The response of a GraphQL POST, headers and body, or "" when nothing answers.
+    fn post_graphql(&self, query: &str) -> String {
+        use std::io::{Read, Write};
+        let Ok(mut stream) = std::net::TcpStream::connect(&self.address) else {
+            return String::new();
+        };
+        let body = serde_json::json!({ "query": query }).to_string();
+        let request = format!(
+            "POST /graphql HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            self.address,
+            body.len()
+        );
+        let mut response = String::new();
+        if stream.write_all(request.as_bytes()).is_err()
+            || stream.read_to_string(&mut response).is_err()
+        {
+            return String::new();
+        }
+        response
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+/// The running server holds the embedded index's writer; `kronika reindex` then asks the
+/// server to rebuild it and waits, and searches keep answering throughout.
+#[test]
+fn reindex_while_the_server_runs_is_done_by_the_server() {
+    let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let data_dir = data_dir.path().to_string_lossy().into_owned();
+    let server = RunningServer::start(&data_dir);
+    let search = r#"{ search(query: "partnerstwa lokalnego") { totalHits } }"#;
+    let mut before = None;
+    // The demo content reaches the index through the outbox shortly after the start.
+    for _ in 0..100 {
+        before = total_hits(&server.post_graphql(search)).filter(|&hits| hits > 0);
+        if before.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(before.is_some(), "the demo content never became searchable");
+
+    let output = kronika(&["--data-dir", &data_dir, "reindex"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("the server rebuilt the search index"), "{stdout}");
+    assert_eq!(
+        total_hits(&server.post_graphql(search)),
+        before,
+        "the rebuilt index does not hold the same articles"
+    );
+    let generations: Vec<_> = std::fs::read_dir(std::path::Path::new(&data_dir).join("search"))
+        .unwrap_or_else(|error| panic!("{error}"))
+        .flatten()
+        .filter(|entry| entry.path().is_dir())
+        .collect();
+    assert_eq!(generations.len(), 1, "the old generation was not removed");
+}
+
+/// `totalHits` of a raw search response.
+fn total_hits(response: &str) -> Option<u64> {
+    let (_, rest) = response.split_once(r#""totalHits":"#)?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}

@@ -279,7 +279,7 @@ fn search_error(error: SearchError) -> ApiError {
     match error {
         SearchError::Unavailable(cause) => ApiError::SearchUnavailable(cause),
         SearchError::InvalidQuery(message) => ApiError::bad_input("query", message),
-        SearchError::Internal(_) => ApiError::internal(error),
+        SearchError::Internal(_) | SearchError::Locked(_) => ApiError::internal(error),
     }
 }
 

@@ -5,7 +5,8 @@
 //! due outbox rows, reads the articles again (published ones become documents, anything
 //! else a delete), sends them, and deletes the rows once the engine has acknowledged; a
 //! failure leaves the rows with a later next attempt. Nothing here can fail a content
-//! write: the write committed its outbox row and returned long before.
+//! write: the write committed its outbox row and returned long before. A rebuild request
+//! (`kronika reindex` while this server holds the embedded index) is run here too.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,6 +20,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use super::rebuild::{self, RebuildError};
 use super::{documents, outbox};
 use crate::http::response_cache::ResponseCache;
 
@@ -190,7 +192,22 @@ impl SearchIndexer {
         if rows.is_empty() {
             return Ok(Ok(()));
         }
-        let mut article_ids: Vec<i64> = rows.iter().map(|row| row.article_id).collect();
+        let (rebuild_requests, changes): (Vec<_>, Vec<_>) = rows
+            .iter()
+            .partition(|row| row.operation == outbox::Operation::Rebuild.as_str());
+        if !rebuild_requests.is_empty() {
+            // The changes claimed with the request go to the new index afterwards.
+            match rebuild::rebuild(db, self.inner.engine.as_ref()).await {
+                Ok(report) => tracing::info!(
+                    indexed = report.indexed,
+                    requeued = report.requeued,
+                    "rebuilt the search index on request"
+                ),
+                Err(RebuildError::Database(error)) => return Err(error),
+                Err(RebuildError::Engine(error)) => return Ok(Err(error)),
+            }
+        }
+        let mut article_ids: Vec<i64> = changes.iter().map(|row| row.article_id).collect();
         article_ids.sort_unstable();
         article_ids.dedup();
         let mut documents = documents::published_documents(db, &article_ids).await?;

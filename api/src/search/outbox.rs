@@ -25,6 +25,9 @@ pub enum Operation {
     Upsert,
     /// The article is not (or no longer) visible to readers.
     Delete,
+    /// Not an article change: `kronika reindex` asks the server that holds the embedded
+    /// index to rebuild it (see `rebuild::request_from_server`).
+    Rebuild,
 }
 
 impl Operation {
@@ -32,6 +35,7 @@ impl Operation {
         match self {
             Self::Upsert => "UPSERT",
             Self::Delete => "DELETE",
+            Self::Rebuild => "REBUILD",
         }
     }
 

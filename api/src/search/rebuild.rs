@@ -1,7 +1,14 @@
 //! `kronika reindex`: a complete new index from the database, swapped in when full.
+//!
+//! Meilisearch can be rebuilt by any process. The embedded index can only be written by
+//! the process that holds it open: while a server runs, `kronika reindex` leaves a rebuild
+//! request in the outbox, and the server's indexer runs the same [`rebuild`] in-process.
+
+use std::time::Duration;
 
 use chrono::Utc;
-use sea_orm::{DatabaseConnection, DbErr};
+use entities::search_outbox;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
 use search_index::{SearchBackend, SearchError};
 
 use super::{documents, outbox};
@@ -30,7 +37,7 @@ pub struct RebuildReport {
 /// answering searches, then swaps them. Changes committed during the build may have been
 /// delivered to the old index only, so articles changed since the start are queued again.
 pub async fn rebuild(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     engine: &dyn SearchBackend,
 ) -> Result<RebuildReport, RebuildError> {
     // A second's margin covers clocks of replicas that stamp `updated_at` slightly behind.
@@ -51,4 +58,52 @@ pub async fn rebuild(
     new_index.finish().await?;
     let requeued = outbox::enqueue_changed_since(db, started_at).await?;
     Ok(RebuildReport { indexed, requeued })
+}
+
+/// Asks the server holding the embedded index to rebuild it; returns the request's
+/// outbox row id for [`wait_for_server`].
+pub async fn request_from_server(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    let now = Utc::now();
+    let request = search_outbox::ActiveModel {
+        // No article: the row stands for the whole index.
+        article_id: Set(0),
+        operation: Set(outbox::Operation::Rebuild.as_str().to_owned()),
+        enqueued_at: Set(now),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        last_error: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(request.id)
+}
+
+/// How a rebuild request left with a server ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServerRebuild {
+    /// The server rebuilt the index and removed the request.
+    Done,
+    /// The server tried and failed; the request stays queued and will be retried.
+    Failed(String),
+}
+
+/// Waits until the server has taken the request `id` out of the outbox (done) or noted a
+/// failure on it. The server looks at its outbox at least once a poll interval.
+pub async fn wait_for_server(
+    db: &impl ConnectionTrait,
+    id: i64,
+    check_every: Duration,
+) -> Result<ServerRebuild, DbErr> {
+    loop {
+        match search_outbox::Entity::find_by_id(id).one(db).await? {
+            None => return Ok(ServerRebuild::Done),
+            Some(row) => {
+                if let Some(error) = row.last_error {
+                    return Ok(ServerRebuild::Failed(error));
+                }
+            }
+        }
+        tokio::time::sleep(check_every).await;
+    }
 }

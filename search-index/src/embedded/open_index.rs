@@ -5,8 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use tantivy::directory::MmapDirectory;
+use tantivy::directory::error::LockError;
 use tantivy::schema::Schema;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term,
+};
 
 use super::schema::{Fields, build_schema};
 use crate::SearchError;
@@ -69,7 +72,12 @@ impl OpenIndex {
             .map_err(internal)?;
         let writer = index
             .writer_with_num_threads(threads, threads * WRITER_HEAP_PER_THREAD)
-            .map_err(internal)?;
+            .map_err(|error| match error {
+                TantivyError::LockFailure(LockError::LockBusy, _) => {
+                    SearchError::Locked(error.to_string())
+                }
+                error => internal(error),
+            })?;
         Ok(OpenIndex {
             reader,
             fields,

@@ -397,3 +397,42 @@ async fn a_rebuild_on_sqlite() {
 async fn a_rebuild_on_postgres() {
     a_rebuild_swaps_in_a_complete_index(Backend::Postgres).await;
 }
+
+/// `kronika reindex` while a server holds the embedded index leaves a rebuild request in
+/// the outbox; the server's indexer rebuilds, and searches answer the same afterwards.
+async fn a_rebuild_requested_from_outside_is_run_by_the_server(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, true).await else {
+        return;
+    };
+    indexed(&app).await;
+    let before = search(&app, json!({"q": "partnerstwo"})).await;
+    let request = kronika_api::search::rebuild::request_from_server(app.db())
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+    let outcome = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        kronika_api::search::rebuild::wait_for_server(
+            app.db(),
+            request,
+            std::time::Duration::from_millis(50),
+        ),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("the server did not take the rebuild request"))
+    .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(outcome, kronika_api::search::rebuild::ServerRebuild::Done);
+    indexed(&app).await;
+    let after = search(&app, json!({"q": "partnerstwo"})).await;
+    assert_eq!(after["totalHits"], before["totalHits"], "{after:#}");
+    assert_eq!(titles(&after), titles(&before));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_requested_rebuild_on_sqlite() {
+    a_rebuild_requested_from_outside_is_run_by_the_server(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_requested_rebuild_on_postgres() {
+    a_rebuild_requested_from_outside_is_run_by_the_server(Backend::Postgres).await;
+}
