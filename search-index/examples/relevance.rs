@@ -3,9 +3,10 @@
 //! MRR@10 and Success@10 for all queries and for the inflected ones, for each analysis mode.
 //!
 //! ```text
-//! cargo run --release -p search-index --example relevance [-- --engine bm25|embedded|all]
+//! cargo run --release -p search-index --example relevance [-- --engine bm25|embedded|all] [--analysis plain|snowball|full]
 //! ```
-//! `bm25` is a plain BM25 over the analyser's output, `embedded` the tantivy backend.
+//! `bm25` is a plain BM25 over the analyser's output, `embedded` the tantivy backend; every
+//! analysis mode runs unless `--analysis` names one.
 //! Prints a Markdown table; figures go into BENCHMARKS.md.
 
 #[path = "relevance/bm25.rs"]
@@ -33,10 +34,9 @@ const MODES: [AnalysisMode; 3] = [
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let engine = std::env::args()
-        .skip_while(|a| a != "--engine")
-        .nth(1)
-        .unwrap_or_else(|| "all".to_owned());
+    let option = |name: &str| std::env::args().skip_while(|a| a != name).nth(1);
+    let engine = option("--engine").unwrap_or_else(|| "all".to_owned());
+    let analysis = option("--analysis").map(|name| name.to_lowercase());
     let dataset = Dataset::load(Path::new(DATASET_PATH))?;
     let inflected = dataset.queries.iter().filter(|q| q.inflected).count();
     println!(
@@ -50,7 +50,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "| engine | analysis | MRR@10 | Success@10 | MRR@10 inflected | Success@10 inflected | indexing | per query |"
     );
     println!("|---|---|---|---|---|---|---|---|");
-    for mode in MODES {
+    let modes = MODES.into_iter().filter(|mode| {
+        analysis
+            .as_ref()
+            .is_none_or(|name| format!("{mode:?}").to_lowercase() == *name)
+    });
+    for mode in modes {
         if engine == "bm25" || engine == "all" {
             let started = Instant::now();
             let bm25 = Bm25::build(

@@ -2,10 +2,12 @@
 //! marked are the words the query matched by any rule (form, fold, lemma, typo, prefix),
 //! and the output is escaped HTML with `<mark>` around each of them.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
+use crate::Analyzer;
+use crate::analysis::words;
 use crate::query_words::QueryWord;
-use crate::{Analyzer, Token};
 
 /// How many words a snippet shows.
 const SNIPPET_WORDS: usize = 30;
@@ -19,6 +21,17 @@ pub(crate) struct Highlighter<'a> {
     analyzer: &'a Analyzer,
     words: &'a [QueryWord],
     lemmas: HashSet<&'a str>,
+    /// Whether a word, as written in a text, matches the query. Texts repeat their words,
+    /// and the dictionary lookup behind a lemma match is most of what highlighting costs.
+    verdicts: RefCell<HashMap<String, bool>>,
+}
+
+/// One word of a text: its byte range and whether the query matched it.
+#[derive(Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    matched: bool,
 }
 
 impl<'a> Highlighter<'a> {
@@ -27,79 +40,109 @@ impl<'a> Highlighter<'a> {
             analyzer,
             words,
             lemmas: crate::query_words::all_lemmas(words),
+            verdicts: RefCell::new(HashMap::new()),
         }
     }
 
-    fn is_match(&self, token: &Token) -> bool {
-        self.words
-            .iter()
-            .any(|word| word.matches(token, &self.lemmas))
+    /// The words of `text` in order, each judged by the rules the engine's query applies.
+    fn spans<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Span> + 't {
+        words(text).map(move |(start, word)| Span {
+            start,
+            end: start + word.len(),
+            matched: self.is_match(word),
+        })
+    }
+
+    fn is_match(&self, word: &str) -> bool {
+        if let Some(&verdict) = self.verdicts.borrow().get(word) {
+            return verdict;
+        }
+        // A word analysed alone is analysed as in its text: analysis has no context.
+        let verdict = self.analyzer.analyze(word).first().is_some_and(|token| {
+            self.words
+                .iter()
+                .any(|query_word| query_word.matches(token, &self.lemmas))
+        });
+        self.verdicts.borrow_mut().insert(word.to_owned(), verdict);
+        verdict
     }
 
     /// The whole text, escaped, with every matched word marked.
     pub(crate) fn highlight(&self, text: &str) -> String {
-        let tokens = self.analyzer.analyze(text);
-        self.render(text, &tokens, 0, text.len())
+        let spans: Vec<Span> = self.spans(text).collect();
+        self.render(text, &spans, 0, text.len())
     }
 
     /// A passage of the first text that has a match, around the first match; the start of
-    /// the first non-empty text when none has.
+    /// the first non-empty text when none has. A text is read only as far as the passage
+    /// needs.
     pub(crate) fn snippet(&self, texts: &[&str]) -> String {
         for text in texts {
             let scanned = &text[..floor_char_boundary(text, SCANNED_BYTES)];
-            let tokens = self.analyzer.analyze(scanned);
-            if let Some(first) = tokens.iter().position(|token| self.is_match(token)) {
+            let mut spans = Vec::new();
+            let mut first_match = None;
+            for span in self.spans(scanned) {
+                if first_match.is_none() && span.matched {
+                    first_match = Some(spans.len());
+                }
+                spans.push(span);
+                if first_match.is_some_and(|first| spans.len() >= first + SNIPPET_WORDS) {
+                    break;
+                }
+            }
+            if let Some(first) = first_match {
                 let from = first.saturating_sub(WORDS_BEFORE_MATCH);
-                return self.passage(text, &tokens, scanned.len(), from);
+                return self.passage(text, &spans, from);
             }
         }
         match texts.iter().find(|text| !text.trim().is_empty()) {
             Some(text) => {
-                let scanned = &text[..floor_char_boundary(text, SCANNED_BYTES)];
-                self.passage(text, &self.analyzer.analyze(scanned), scanned.len(), 0)
+                let spans: Vec<Span> = self.spans(text).take(SNIPPET_WORDS).collect();
+                self.passage(text, &spans, 0)
             }
             None => String::new(),
         }
     }
 
-    /// `SNIPPET_WORDS` words from token `from`; `tokens` cover `text[..scanned]`.
-    fn passage(&self, text: &str, tokens: &[Token], scanned: usize, from: usize) -> String {
-        let Some(first) = tokens.get(from) else {
+    /// Up to `SNIPPET_WORDS` words from span `from`; `spans` are the first words of `text`.
+    fn passage(&self, text: &str, spans: &[Span], from: usize) -> String {
+        let Some(first) = spans.get(from) else {
             return String::new();
         };
-        let until = (from + SNIPPET_WORDS).min(tokens.len());
+        let until = (from + SNIPPET_WORDS).min(spans.len());
         let start = if from == 0 { 0 } else { first.start };
-        let reaches_the_end = until == tokens.len() && scanned == text.len();
-        let end = if reaches_the_end {
-            text.len()
+        let last = spans[until - 1].end;
+        // Whatever follows the last word but is no word (a full stop) belongs to it.
+        let end = if text[last..].chars().any(char::is_alphanumeric) {
+            last
         } else {
-            tokens[until - 1].end
+            text.len()
         };
         let mut passage = String::new();
         if start > 0 {
             passage.push('…');
         }
-        passage.push_str(&self.render(text, &tokens[from..until], start, end));
+        passage.push_str(&self.render(text, &spans[from..until], start, end));
         if end < text.len() {
             passage.push('…');
         }
         passage
     }
 
-    /// Escapes `text[start..end]` and marks the matched tokens in it.
-    fn render(&self, text: &str, tokens: &[Token], start: usize, end: usize) -> String {
+    /// Escapes `text[start..end]` and marks the matched words in it.
+    fn render(&self, text: &str, spans: &[Span], start: usize, end: usize) -> String {
         let mut out = String::with_capacity(end - start + 32);
         let mut cursor = start;
-        for token in tokens {
-            if token.start < cursor || token.end > end {
+        for span in spans {
+            if span.start < cursor || span.end > end {
                 continue;
             }
-            if self.is_match(token) {
-                escape_into(&text[cursor..token.start], &mut out);
+            if span.matched {
+                escape_into(&text[cursor..span.start], &mut out);
                 out.push_str("<mark>");
-                escape_into(&text[token.start..token.end], &mut out);
+                escape_into(&text[span.start..span.end], &mut out);
                 out.push_str("</mark>");
-                cursor = token.end;
+                cursor = span.end;
             }
         }
         escape_into(&text[cursor..end], &mut out);

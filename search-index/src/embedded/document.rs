@@ -20,11 +20,11 @@ pub(crate) fn to_tantivy(
     for tag in &document.tags {
         out.add_text(fields.tags, &tag.slug);
     }
-    add_analysed(&mut out, analyzer, fields.title, &document.title);
-    add_analysed(&mut out, analyzer, fields.lead, &document.lead);
-    add_analysed(&mut out, analyzer, fields.body, &document.body);
+    add_analysed(&mut out, analyzer, fields, fields.title, &document.title);
+    add_analysed(&mut out, analyzer, fields, fields.lead, &document.lead);
+    add_analysed(&mut out, analyzer, fields, fields.body, &document.body);
     for caption in &document.photo_captions {
-        add_analysed(&mut out, analyzer, fields.body, caption);
+        add_analysed(&mut out, analyzer, fields, fields.body, caption);
         out.add_text(fields.stored_captions, caption);
     }
     out.add_text(fields.stored_title, &document.title);
@@ -33,7 +33,13 @@ pub(crate) fn to_tantivy(
     out
 }
 
-fn add_analysed(out: &mut TantivyDocument, analyzer: &Analyzer, fields: FormFields, text: &str) {
+fn add_analysed(
+    out: &mut TantivyDocument,
+    analyzer: &Analyzer,
+    fields: &Fields,
+    text_fields: FormFields,
+    text: &str,
+) {
     let tokens = analyzer.analyze(text);
     let mut original = Vec::with_capacity(tokens.len());
     let mut folded = Vec::with_capacity(tokens.len());
@@ -57,7 +63,7 @@ fn add_analysed(out: &mut TantivyDocument, analyzer: &Analyzer, fields: FormFiel
         text: String::new(),
         tokens,
     };
-    out.add_pre_tokenized_text(fields.original, pre_tokenized(original));
+    out.add_pre_tokenized_text(text_fields.original, pre_tokenized(original));
+    out.add_pre_tokenized_text(text_fields.lemma, pre_tokenized(lemmas));
     out.add_pre_tokenized_text(fields.folded, pre_tokenized(folded));
-    out.add_pre_tokenized_text(fields.lemma, pre_tokenized(lemmas));
 }

@@ -9,6 +9,7 @@ mod open_index;
 mod query_builder;
 mod schema;
 mod search;
+mod word_bonus;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};

@@ -1,100 +1,140 @@
-//! A [`SearchQuery`] as a tantivy query. Every query word becomes a disjunction over the
-//! forms and fields it may match in; the weights put an exact form above a lemma-only match
-//! above a typo, and a title above a lead above a body.
+//! A [`SearchQuery`] as a tantivy query.
+//!
+//! Any query word may match: an article missing one word of three still ranks, below
+//! those that have them all, because every word an article contains adds a constant
+//! bonus (Meilisearch ranks by matched words first, too). Within a word, its lemma is
+//! the evidence that counts: an inflected form is as good a match as the form typed, which
+//! only adds a small lift. The weights were chosen on the relevance benchmark
+//! (`examples/relevance.rs`, figures in BENCHMARKS.md): requiring every word, or ranking
+//! the typed form far above other forms, lost a quarter of the inflected queries' hits.
 
 use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
+    Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
 
-use super::schema::Fields;
+use super::schema::{Fields, FormFields};
+use super::word_bonus::WordBonusQuery;
 use crate::SearchQuery;
 use crate::query_words::QueryWord;
 
-/// The word as written (with its Polish letters): the strongest evidence.
-const ORIGINAL_WEIGHT: f32 = 1.0;
-/// The word without Polish letters. A document that has the exact form matches the folded
-/// form too, so exact matches still end up on top.
-const FOLDED_WEIGHT: f32 = 0.5;
-/// Another inflected form of the word.
-const LEMMA_WEIGHT: f32 = 0.7;
+/// Any form of the word: its lemmas (BM25-scored like every exact term).
+const LEMMA_WEIGHT: f32 = 1.0;
+/// The word as written, or without its Polish letters: on top of the lemma, so that of two
+/// otherwise equal articles the one with the typed form ranks first.
+const WRITTEN_FORM_WEIGHT: f32 = 0.1;
 /// A word within the typo budget, or one starting with the word being typed. These
 /// queries score a constant (no BM25), so the weight is the score.
 const TYPO_WEIGHT: f32 = 0.3;
 const PREFIX_WEIGHT: f32 = 0.3;
-
-/// How the words combine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum WordsMode {
-    /// Every word (but stop words) must match: precise, the first try.
-    AllWords,
-    /// Any word may match: the fallback when no document has them all.
-    AnyWord,
-}
+/// Added once per query word an article contains, whatever the field and form: the number
+/// of words matched outweighs how often or where they occur.
+const WORD_BONUS: f32 = 4.0;
+/// A word found in the title and in the body counts as its best text plus this share of
+/// the others: the best evidence decides, repetition across texts adds a little.
+const OTHER_TEXTS_SHARE: f32 = 0.5;
 
 pub(crate) fn build_query(
     fields: &Fields,
     words: &[QueryWord],
-    mode: WordsMode,
     query: &SearchQuery,
 ) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut word_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for word in words {
-        let occur = if mode == WordsMode::AllWords && !word.is_stop_word() {
-            Occur::Must
+        let word_query = word_query(fields, word);
+        // A stop word ("w", "się") may help an article's score a little but never counts
+        // as a word of the query matched.
+        let word_query: Box<dyn Query> = if word.is_stop_word() {
+            word_query
         } else {
-            Occur::Should
+            Box::new(WordBonusQuery::new(word_query, WORD_BONUS))
         };
-        clauses.push((occur, word_query(fields, word)));
+        word_clauses.push((Occur::Should, word_query));
     }
+    // Only optional clauses: an article matches when at least one word does.
+    let matching_words: Box<dyn Query> = if words.is_empty() {
+        Box::new(AllQuery)
+    } else {
+        Box::new(BooleanQuery::new(word_clauses))
+    };
+    let mut clauses = vec![(Occur::Must, matching_words)];
     // Filters must hold but must not change the ranking: they score zero.
     for filter in filters(fields, query) {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
     }
-    if words.is_empty() {
-        clauses.push((Occur::Must, Box::new(AllQuery)));
-    }
     Box::new(BooleanQuery::new(clauses))
 }
 
+/// One word: in every text by its lemmas and written form (the best text counts, the
+/// others add a share; a match in the title or the lead adds that text's bonus, so the
+/// same word ranks an article higher in its title than in its lead, and there higher than
+/// in its body), and in the folded words of all texts as typed without Polish letters,
+/// with typos, or as a prefix.
 fn word_query(fields: &Fields, word: &QueryWord) -> Box<dyn Query> {
+    let per_text = fields
+        .searchable()
+        .iter()
+        .map(|text| {
+            let in_text = word_in_text(text, word);
+            if text.match_bonus > 0.0 {
+                Box::new(WordBonusQuery::new(in_text, text.match_bonus)) as Box<dyn Query>
+            } else {
+                in_text
+            }
+        })
+        .collect();
+    let mut forms: Vec<(Occur, Box<dyn Query>)> = vec![(
+        Occur::Should,
+        Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            per_text,
+            OTHER_TEXTS_SHARE,
+        )),
+    )];
+    let folded = || Term::from_field_text(fields.folded, &word.folded);
+    let mut add = |query: Box<dyn Query>, weight: f32| {
+        forms.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
+    };
+    add(exact(folded()), WRITTEN_FORM_WEIGHT);
+    if word.typos > 0 {
+        add(
+            Box::new(FuzzyTermQuery::new(folded(), word.typos, true)),
+            TYPO_WEIGHT,
+        );
+    }
+    if word.prefix {
+        add(
+            Box::new(FuzzyTermQuery::new_prefix(folded(), 0, true)),
+            PREFIX_WEIGHT,
+        );
+    }
+    Box::new(BooleanQuery::new(forms))
+}
+
+/// The forms under which one word matches one text, their scores summed.
+fn word_in_text(text: &FormFields, word: &QueryWord) -> Box<dyn Query> {
     let mut forms: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut add = |query: Box<dyn Query>, weight: f32| {
         forms.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
     };
-    for field in fields.searchable() {
-        let term = |target, text: &str| Term::from_field_text(target, text);
-        let exact = |target, text: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                term(target, text),
-                IndexRecordOption::WithFreqs,
-            ))
-        };
+    for lemma in &word.lemmas {
         add(
-            exact(field.original, &word.text),
-            ORIGINAL_WEIGHT * field.boost,
+            exact(Term::from_field_text(text.lemma, lemma)),
+            LEMMA_WEIGHT,
         );
-        add(
-            exact(field.folded, &word.folded),
-            FOLDED_WEIGHT * field.boost,
-        );
-        for lemma in &word.lemmas {
-            add(exact(field.lemma, lemma), LEMMA_WEIGHT * field.boost);
-        }
-        if word.typos > 0 {
-            let fuzzy = FuzzyTermQuery::new(term(field.folded, &word.folded), word.typos, true);
-            add(Box::new(fuzzy), TYPO_WEIGHT * field.boost);
-        }
-        if word.prefix {
-            let prefix = FuzzyTermQuery::new_prefix(term(field.folded, &word.folded), 0, true);
-            add(Box::new(prefix), PREFIX_WEIGHT * field.boost);
-        }
     }
+    add(
+        exact(Term::from_field_text(text.original, &word.text)),
+        WRITTEN_FORM_WEIGHT,
+    );
     Box::new(BooleanQuery::new(forms))
+}
+
+fn exact(term: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
 }
 
 fn filters(fields: &Fields, query: &SearchQuery) -> Vec<Box<dyn Query>> {

@@ -7,7 +7,7 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument};
 
 use super::facets::FacetCollector;
 use super::open_index::{OpenIndex, internal};
-use super::query_builder::{WordsMode, build_query};
+use super::query_builder::build_query;
 use super::schema::{Fields, PUBLISHED_AT};
 use crate::highlight::Highlighter;
 use crate::query_words::{QueryWord, query_words};
@@ -34,13 +34,7 @@ pub(crate) fn search(
         )));
     }
     let searcher = index.reader.searcher();
-    let mut page = run(&searcher, &index.fields, &words, WordsMode::AllWords, query)?;
-    // Like Meilisearch, rather nothing than less: when no article has every word, the
-    // articles with some of them are better than an empty page.
-    let required = words.iter().filter(|word| !word.is_stop_word()).count();
-    if page.total_hits == 0 && required > 1 {
-        page = run(&searcher, &index.fields, &words, WordsMode::AnyWord, query)?;
-    }
+    let page = run(&searcher, &index.fields, &words, query)?;
     let highlighter = Highlighter::new(analyzer, &words);
     let hits = page
         .addresses
@@ -58,10 +52,9 @@ fn run(
     searcher: &Searcher,
     fields: &Fields,
     words: &[QueryWord],
-    mode: WordsMode,
     query: &SearchQuery,
 ) -> Result<Page, SearchError> {
-    let tantivy_query = build_query(fields, words, mode, query);
+    let tantivy_query = build_query(fields, words, query);
     // TopDocs refuses a limit of 0; a page of none still needs the count and the facets.
     let top = TopDocs::with_limit(query.limit.max(1)).and_offset(query.offset);
     let by_relevance = query.sort == SearchSort::Relevance && !words.is_empty();

@@ -60,6 +60,28 @@ pub async fn a_query_without_polish_letters_finds_words_with_them(backend: &dyn 
     assert_eq!(sorted(ids(&results)), [LODZ, 60], "{results:?}");
 }
 
+pub async fn articles_with_some_of_the_words_follow_those_with_all(backend: &dyn SearchBackend) {
+    indexed(backend).await;
+    backend
+        .upsert(&[document(
+            70,
+            "Partnerstwo przy dworcu",
+            "Notatka.",
+            "Rozmowa o współpracy.",
+            "region",
+            &[],
+            at(2022, 1, 1),
+        )])
+        .await
+        .expect("upsert");
+    // No fixture article has both words; the one that does comes first, and the articles
+    // with the first word still follow rather than an empty page.
+    let results = run(backend, &query("partnerstwo dworzec ")).await;
+    assert_eq!(ids(&results).first(), Some(&70), "{results:?}");
+    assert!(ids(&results).contains(&CONFERENCE), "{results:?}");
+    assert!(ids(&results).contains(&WORKSHOPS), "{results:?}");
+}
+
 pub async fn typos_are_tolerated_on_long_words_only(backend: &dyn SearchBackend) {
     indexed(backend).await;
     // One typo in a seven-letter word (a swap), two in a nine-letter one.
