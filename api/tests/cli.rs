@@ -542,7 +542,10 @@ fn reindex_while_the_server_runs_is_done_by_the_server() {
         "{stdout}{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(stdout.contains("the server rebuilt the search index"), "{stdout}");
+    assert!(
+        stdout.contains("the server rebuilt the search index"),
+        "{stdout}"
+    );
     assert_eq!(
         total_hits(&server.post_graphql(search)),
         before,
