@@ -24,6 +24,7 @@ mod reads;
 mod response_cache;
 mod scheduler_replicas;
 mod search;
+mod search_outage;
 mod seed;
 mod shutdown;
 mod views_counting;
