@@ -21,8 +21,10 @@
 # warm-up. Any failed request (transport error, status outside 2xx, a GraphQL
 # error, a body without its data) is an error, and the script exits non-zero
 # when there was one. Rate limits are switched off: the load comes from one
-# address. The response cache keeps its default (5 s), and every upload is a
-# content change that empties it, as in production.
+# address. The response cache keeps its default (5 s), as in production: most
+# reads and searches are answered from memory, and each distinct request runs
+# its resolvers (and the search engine) again when its entry expires. A new
+# photo is in no gallery yet, so uploads drop no cached response.
 #
 # The server's resident set is sampled every second (start, after warm-up,
 # peak, end, and the slope after warm-up); the load average is taken halfway
