@@ -26,6 +26,9 @@
 # its resolvers (and the search engine) again when its entry expires. A new
 # photo is in no gallery yet, so uploads drop no cached response.
 #
+# BENCH_KINDS (comma-separated names, default all) runs only some kinds, on the
+# same connections each, to see which one a figure comes from.
+#
 # The server's resident set is sampled every second (start, after warm-up,
 # peak, end, and the slope after warm-up); the load average is taken halfway
 # through the run. The load generator shares the cores with the server, so
@@ -155,9 +158,9 @@ EOF
 
 # The request bodies and the plan. Each body is sent once first: a body that
 # fails on its own would only measure errors.
-python3 - "$work" "$database" "$base_url" "$photo" "$token" "$browser" <<'EOF'
+python3 - "$work" "$database" "$base_url" "$photo" "$token" "$browser" "${BENCH_KINDS:-}" <<'EOF'
 import json, os, sqlite3, sys, urllib.request
-work, database, base_url, photo, token, browser = sys.argv[1:]
+work, database, base_url, photo, token, browser, only = sys.argv[1:]
 db = sqlite3.connect(database)
 
 def write(name, query, variables=None):
@@ -224,6 +227,10 @@ plan = {"kinds": [
                   "authorization": f"Bearer {token}"},
          expect_substring='"uploadPhoto"', reject_substring='"errors":'),
 ]}
+if only:
+    plan["kinds"] = [kind for kind in plan["kinds"] if kind["name"] in only.split(",")]
+    if not plan["kinds"]:
+        sys.exit(f"BENCH_KINDS={only} names no kind")
 with open(os.path.join(work, "plan.json"), "w") as out:
     json.dump(plan, out, indent=1, ensure_ascii=False)
 
@@ -281,7 +288,7 @@ print(f"Server RSS: start {mib(rss['start_kib']):.1f} MiB, after warm-up "
       f"{mib(rss['after_warmup_kib']):.1f} MiB, peak {mib(rss['peak_kib']):.1f} MiB, end "
       f"{mib(rss['end_kib']):.1f} MiB; trend after warm-up {growth:+.2f} MiB/min")
 print("RSS each second (MiB): " + " ".join(f"{mib(k):.0f}" for k in rss["samples_kib"]))
-uploads = next(r for r in report["kinds"] if r["label"] == "upload")["all_successes"]
+uploads = next((r["all_successes"] for r in report["kinds"] if r["label"] == "upload"), 0)
 stored = int(photos_after) - int(photos_before)
 print(f"Uploads acknowledged (warm-up included): {uploads}; photos added to the database: "
       f"{stored}" + ("" if stored >= uploads else " (MISSING PHOTOS)"))
@@ -292,7 +299,7 @@ if ((errors > 0)); then
     fail "$errors requests failed"
 fi
 stored=$((photos_after - photos_before))
-uploads=$(python3 -c 'import json, sys; print(next(r for r in json.load(open(sys.argv[1]))["kinds"] if r["label"] == "upload")["all_successes"])' "$work/report.json")
+uploads=$(python3 -c 'import json, sys; print(next((r["all_successes"] for r in json.load(open(sys.argv[1]))["kinds"] if r["label"] == "upload"), 0))' "$work/report.json")
 if ((stored < uploads)); then
     fail "$uploads uploads were acknowledged but only $stored photos were stored"
 fi
