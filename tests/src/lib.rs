@@ -6,17 +6,21 @@
 //! they were skipped: they never pass silently as if they had run.
 
 pub mod fixtures;
+pub mod load;
 pub mod photos;
+pub mod private_postgres;
 pub mod views;
 
 pub use fixtures::{PASSWORD, Session};
 
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use kronika_api::config::RateLimits;
 use kronika_api::{App, Config};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use search_index::SearchBackend;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -63,6 +67,43 @@ impl TestApp {
     /// A server of the given backend on a fresh database, without demo content unless
     /// `configure` asks for it; `configure` may change any other setting too.
     pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Option<Self> {
+        let (config, data_dir, postgres_database) = Self::fresh(backend, configure).await?;
+        Some(Self::start(config, backend, data_dir, postgres_database, None).await)
+    }
+
+    /// Like [`TestApp::spawn_with`], with `engine` behind search instead of the one the
+    /// configuration names, for tests that make the engine fail.
+    pub async fn spawn_with_search_engine(
+        backend: Backend,
+        engine: Arc<dyn SearchBackend>,
+        configure: impl FnOnce(&mut Config),
+    ) -> Option<Self> {
+        let (config, data_dir, postgres_database) = Self::fresh(backend, configure).await?;
+        Some(Self::start(config, backend, data_dir, postgres_database, Some(engine)).await)
+    }
+
+    /// A server on the PostgreSQL database at `url`, which the caller made and owns (a
+    /// private cluster that a fault test stops and starts); nothing is dropped afterwards.
+    pub async fn spawn_on_postgres_url(url: &str, configure: impl FnOnce(&mut Config)) -> Self {
+        let database_url = url
+            .parse()
+            .unwrap_or_else(|_| panic!("not a database URL: {url}"));
+        // A fresh data directory with the test defaults, pointed at the caller's database.
+        let (config, data_dir, _) = Self::fresh(Backend::Sqlite, |config| {
+            config.database_url = Some(database_url);
+            configure(config);
+        })
+        .await
+        .unwrap_or_else(|| panic!("a SQLite configuration is always available"));
+        Self::start(config, Backend::Postgres, data_dir, None, None).await
+    }
+
+    /// The configuration of a test server on a fresh database of `backend`, or `None`
+    /// (after saying so) when PostgreSQL is asked for and `TEST_DATABASE_URL` is not set.
+    async fn fresh(
+        backend: Backend,
+        configure: impl FnOnce(&mut Config),
+    ) -> Option<(Config, tempfile::TempDir, Option<PostgresDatabase>)> {
         let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}"));
         let mut config = Config::new(data_dir.path().to_path_buf());
         config.demo_content = false;
@@ -90,7 +131,7 @@ impl TestApp {
             }
         };
         configure(&mut config);
-        Some(Self::start(config, backend, data_dir, postgres_database).await)
+        Some((config, data_dir, postgres_database))
     }
 
     /// A second server on this one's database, as a second process behind a load
@@ -103,7 +144,7 @@ impl TestApp {
         config.database_url = Some(self.app.config().effective_database_url());
         config.demo_content = false;
         configure(&mut config);
-        Self::start(config, self.backend, data_dir, None).await
+        Self::start(config, self.backend, data_dir, None, None).await
     }
 
     async fn start(
@@ -111,11 +152,14 @@ impl TestApp {
         backend: Backend,
         data_dir: tempfile::TempDir,
         postgres_database: Option<PostgresDatabase>,
+        engine: Option<Arc<dyn SearchBackend>>,
     ) -> Self {
         config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
-        let app = App::build(config)
-            .await
-            .unwrap_or_else(|error| panic!("the app did not build: {error}"));
+        let built = match engine {
+            Some(engine) => App::build_with_search_engine(config, engine).await,
+            None => App::build(config).await,
+        };
+        let app = built.unwrap_or_else(|error| panic!("the app did not build: {error}"));
         let listener = app
             .bind()
             .await

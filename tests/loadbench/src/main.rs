@@ -8,8 +8,11 @@
 //! reach on the same machine and HTTP stack. `scripts/bench-read.sh` runs
 //! both against the real server; `scripts/bench-views.sh` drives the view
 //! beacon with a URL per article and a new reader per round of articles.
+//! `loadbench mixed` runs several kinds of request at once from a plan and
+//! samples the server's memory, for `scripts/bench-mixed.sh`.
 
 mod ceiling;
+mod mixed;
 mod report;
 mod run;
 mod target;
@@ -42,6 +45,29 @@ enum Command {
     Ceiling(CeilingArgs),
     /// Load URL for a bounded time and report throughput and latency.
     Run(RunArgs),
+    /// Run several kinds of request at once, as a JSON plan describes them,
+    /// and report each kind and the server's memory.
+    Mixed(MixedArgs),
+}
+
+#[derive(Debug, Args)]
+struct MixedArgs {
+    /// The plan: {"kinds": [{"name", "connections", "url", "body_files", ...}]}
+    /// (see src/mixed.rs).
+    #[arg(long)]
+    plan: PathBuf,
+    /// Measured seconds, after the warm-up.
+    #[arg(long, default_value_t = 60.0)]
+    duration: f64,
+    /// Seconds of load before measuring.
+    #[arg(long, default_value_t = 5.0)]
+    warmup: f64,
+    /// The server's process id: its resident memory is sampled every second.
+    #[arg(long)]
+    server_pid: Option<u32>,
+    /// Generator threads, as for `run`.
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
 }
 
 #[derive(Debug, Args)]
@@ -113,6 +139,14 @@ fn main() -> Result<()> {
             .build()?
             .block_on(serve_ceiling(args)),
         Command::Run(args) => generator_runtime(args.threads)?.block_on(load(args)),
+        Command::Mixed(args) => {
+            generator_runtime(args.threads)?.block_on(mixed::mixed(mixed::MixedArgs {
+                plan: &args.plan,
+                duration: seconds(args.duration, "--duration")?,
+                warmup: seconds(args.warmup, "--warmup")?,
+                server_pid: args.server_pid,
+            }))
+        }
     }
 }
 

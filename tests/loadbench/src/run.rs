@@ -52,35 +52,55 @@ enum Outcome {
 /// included, ends after `warmup + duration` even if the server stops
 /// answering, because every wait is bounded by that deadline.
 pub async fn run(template: Arc<RequestTemplate>, config: &RunConfig) -> Result<RunReport> {
-    ensure!(config.connections > 0, "--connections must be at least 1");
-    ensure!(!config.duration.is_zero(), "--duration must be positive");
-    let measure_from = Instant::now() + config.warmup;
-    let until = measure_from + config.duration;
-    let finder = |text: &Option<String>| {
-        text.as_deref()
-            .map(|s| Arc::new(Finder::new(s.as_bytes()).into_owned()))
-    };
-    let expect = finder(&config.expect_substring);
-    let reject = finder(&config.reject_substring);
+    let mut reports = run_together(&[(template, config.clone())]).await?;
+    reports.pop().context("one load gives one report")
+}
 
+/// Runs several loads at the same time, each with its own connections, all
+/// starting together, and returns one report per load, in order. With equal
+/// warm-ups and durations their windows coincide, which is what a mixed load
+/// needs to say what each kind of request got while the others ran.
+pub async fn run_together(loads: &[(Arc<RequestTemplate>, RunConfig)]) -> Result<Vec<RunReport>> {
+    let start = Instant::now();
     let mut workers = JoinSet::new();
-    for _ in 0..config.connections {
-        let worker = Worker {
-            template: Arc::clone(&template),
-            expect: expect.clone(),
-            reject: reject.clone(),
-            measure_from,
-            until,
-            tally: Tally::new()?,
+    for (index, (template, config)) in loads.iter().enumerate() {
+        ensure!(config.connections > 0, "--connections must be at least 1");
+        ensure!(!config.duration.is_zero(), "--duration must be positive");
+        let measure_from = start + config.warmup;
+        let until = measure_from + config.duration;
+        let finder = |text: &Option<String>| {
+            text.as_deref()
+                .map(|s| Arc::new(Finder::new(s.as_bytes()).into_owned()))
         };
-        workers.spawn(worker.run());
+        let expect = finder(&config.expect_substring);
+        let reject = finder(&config.reject_substring);
+        for _ in 0..config.connections {
+            let worker = Worker {
+                template: Arc::clone(template),
+                expect: expect.clone(),
+                reject: reject.clone(),
+                measure_from,
+                until,
+                tally: Tally::new()?,
+            };
+            workers.spawn(async move { (index, worker.run().await) });
+        }
     }
-    let mut total = Tally::new()?;
+    let mut totals = loads
+        .iter()
+        .map(|_| Tally::new())
+        .collect::<Result<Vec<_>>>()?;
     while let Some(joined) = workers.join_next().await {
-        total.merge(&joined.context("a load worker panicked")?)?;
+        let (index, tally) = joined.context("a load worker panicked")?;
+        if let Some(total) = totals.get_mut(index) {
+            total.merge(&tally)?;
+        }
     }
-
-    Ok(total.report(config))
+    Ok(loads
+        .iter()
+        .zip(&totals)
+        .map(|((_, config), total)| total.report(config))
+        .collect())
 }
 
 /// One keep-alive connection's request loop.
@@ -307,6 +327,80 @@ mod tests {
             .map(|(uri, agent)| ((*uri).to_owned(), (*agent).to_owned()))
             .collect();
         assert_eq!(sent, expected);
+        Ok(())
+    }
+
+    /// Bodies go in turn, the marker becomes the request's number at the same
+    /// length, and a header given replaces the JSON Content-Type.
+    #[tokio::test]
+    async fn bodies_go_in_turn_with_their_marker_numbered() -> Result<()> {
+        let template = RequestTemplate::new(
+            "http://127.0.0.1:9/graphql",
+            HttpMethod::Post,
+            Bytes::new(),
+            Variation::default(),
+        )
+        .await?
+        .with_bodies(vec![Bytes::from("a:####;"), Bytes::from("b:####;")])?
+        .with_sequence_marker("####")?
+        .with_header("content-type", "multipart/form-data; boundary=x")?;
+        let mut sent = Vec::new();
+        for _ in 0..3 {
+            let request = template.build();
+            let content_type = request.headers().get("content-type").cloned();
+            assert_eq!(
+                content_type.as_ref().and_then(|value| value.to_str().ok()),
+                Some("multipart/form-data; boundary=x")
+            );
+            let body = request.into_body().collect().await?.to_bytes();
+            sent.push(String::from_utf8_lossy(&body).into_owned());
+        }
+        assert_eq!(sent, ["a:0000;", "b:0001;", "a:0002;"]);
+        let unmarked = RequestTemplate::new(
+            "http://127.0.0.1:9/graphql",
+            HttpMethod::Post,
+            Bytes::from("no marker"),
+            Variation::default(),
+        )
+        .await?
+        .with_sequence_marker("####");
+        assert!(unmarked.is_err());
+        Ok(())
+    }
+
+    /// Two loads at once, each on its own connections, each with its report.
+    #[tokio::test]
+    async fn runs_loads_together_with_a_report_each() -> Result<()> {
+        let (addr, serve) = ceiling::bind(([127, 0, 0, 1], 0).into(), Bytes::from(BODY)).await?;
+        let server = tokio::spawn(serve);
+        let url = format!("http://{addr}/graphql");
+        let mut loads = Vec::new();
+        for (label, connections) in [("first", 2), ("second", 1)] {
+            let template = RequestTemplate::new(
+                &url,
+                HttpMethod::Post,
+                Bytes::from(r#"{"query":"{ a }"}"#),
+                Variation::default(),
+            )
+            .await?;
+            let config = RunConfig {
+                label: label.into(),
+                connections,
+                duration: Duration::from_millis(300),
+                warmup: Duration::from_millis(100),
+                expect_substring: Some(r#""data""#.into()),
+                reject_substring: None,
+            };
+            loads.push((Arc::new(template), config));
+        }
+        let reports = run_together(&loads).await?;
+        let labels: Vec<&str> = reports.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(labels, ["first", "second"]);
+        for report in &reports {
+            assert!(report.requests > 0, "{}", report.human_line());
+            assert_eq!(report.errors, 0, "{}", report.human_line());
+        }
+        server.abort();
         Ok(())
     }
 

@@ -2,16 +2,20 @@
 //! line so that the hot loop only clones cheap reference-counted handles
 //! instead of parsing. A [`Variation`] can make consecutive requests differ
 //! (another article in the URL, another reader's User-Agent), for loads such
-//! as view beacons that must not look like one client repeating itself.
+//! as view beacons that must not look like one client repeating itself; a
+//! template may also take several bodies in turn, extra headers, and a marker
+//! in its body that every request overwrites with its own number (an upload
+//! whose bytes must differ each time, or the server would deduplicate it).
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result, bail, ensure};
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http_body_util::Full;
-use hyper::header::{CONTENT_TYPE, HOST, HeaderValue, USER_AGENT};
+use hyper::header::{CONTENT_TYPE, HOST, HeaderName, HeaderValue, USER_AGENT};
 use hyper::{Method, Request, Uri};
+use memchr::memmem;
 
 /// How the GraphQL document travels to the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -50,7 +54,14 @@ pub struct RequestTemplate {
     /// on the request line: one, or one per article id, used in turn.
     targets: Vec<Uri>,
     host: HeaderValue,
-    body: Bytes,
+    /// One body, or several used in turn (POST only).
+    bodies: Vec<Bytes>,
+    /// Headers sent with every request; a Content-Type here replaces the JSON
+    /// one.
+    headers: Vec<(HeaderName, HeaderValue)>,
+    /// Where each body holds the marker that [`Self::with_sequence_marker`]
+    /// overwrites, and how long it is.
+    marker: Option<(Vec<usize>, usize)>,
     user_agent: Option<String>,
     unique_readers: bool,
     /// How many requests were built, shared by all connections.
@@ -127,28 +138,80 @@ impl RequestTemplate {
             method,
             targets,
             host,
-            body,
+            bodies: vec![body],
+            headers: Vec::new(),
+            marker: None,
             user_agent: variation.user_agent,
             unique_readers: variation.unique_readers,
             sequence: AtomicU64::new(0),
         })
     }
 
-    /// Builds a fresh request; every part but a numbered User-Agent is a
-    /// cheap clone of shared bytes.
+    /// Sends `bodies` in turn instead of the body given to [`Self::new`].
+    pub fn with_bodies(mut self, bodies: Vec<Bytes>) -> Result<Self> {
+        ensure!(!bodies.is_empty(), "no bodies");
+        ensure!(
+            self.method == Method::POST,
+            "several bodies need POST; GET carries the query in the URL"
+        );
+        self.bodies = bodies;
+        Ok(self)
+    }
+
+    /// Adds a header to every request, e.g. `authorization: Bearer …`, or a
+    /// `content-type` of a multipart body.
+    pub fn with_header(mut self, name: &str, value: &str) -> Result<Self> {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .with_context(|| format!("invalid header name {name:?}"))?;
+        let value = HeaderValue::from_str(value)
+            .with_context(|| format!("invalid value of the header {name}"))?;
+        self.headers.push((name, value));
+        Ok(self)
+    }
+
+    /// Overwrites `marker` in each body with the request's number, zero-padded
+    /// to the marker's length, so no two requests send the same bytes while
+    /// the length stays the same. Every body must hold the marker once.
+    pub fn with_sequence_marker(mut self, marker: &str) -> Result<Self> {
+        ensure!(!marker.is_empty(), "the sequence marker is empty");
+        let finder = memmem::Finder::new(marker.as_bytes());
+        let mut offsets = Vec::with_capacity(self.bodies.len());
+        for (index, body) in self.bodies.iter().enumerate() {
+            let mut found = finder.find_iter(body);
+            let offset = found
+                .next()
+                .with_context(|| format!("body {index} lacks the marker {marker:?}"))?;
+            ensure!(
+                found.next().is_none(),
+                "body {index} holds the marker {marker:?} more than once"
+            );
+            offsets.push(offset);
+        }
+        self.marker = Some((offsets, marker.len()));
+        Ok(self)
+    }
+
+    /// Builds a fresh request; every part but a numbered User-Agent or body is
+    /// a cheap clone of shared bytes.
     pub fn build(&self) -> Request<Full<Bytes>> {
         let sequence = self.sequence.fetch_add(1, Ordering::Relaxed);
         let target_count = self.targets.len() as u64;
         let target_index = usize::try_from(sequence % target_count).unwrap_or_default();
-        let mut request = Request::new(Full::new(self.body.clone()));
+        let body_index = usize::try_from(sequence % self.bodies.len() as u64).unwrap_or_default();
+        let body = self.body(body_index, sequence);
+        let has_body = !body.is_empty();
+        let mut request = Request::new(Full::new(body));
         *request.method_mut() = self.method.clone();
         if let Some(target) = self.targets.get(target_index) {
             *request.uri_mut() = target.clone();
         }
         let headers = request.headers_mut();
         headers.insert(HOST, self.host.clone());
-        if self.method == Method::POST && !self.body.is_empty() {
+        if self.method == Method::POST && has_body {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        for (name, value) in &self.headers {
+            headers.insert(name.clone(), value.clone());
         }
         if let Some(user_agent) = &self.user_agent {
             let value = if self.unique_readers {
@@ -163,6 +226,28 @@ impl RequestTemplate {
             }
         }
         request
+    }
+
+    /// Body `index`, with its marker overwritten by `sequence` when there is
+    /// one: a copy then, which only the uploads of a mixed load pay for.
+    fn body(&self, index: usize, sequence: u64) -> Bytes {
+        let body = self.bodies.get(index).cloned().unwrap_or_default();
+        let Some((offsets, width)) = &self.marker else {
+            return body;
+        };
+        let Some(&offset) = offsets.get(index) else {
+            return body;
+        };
+        let number = format!("{sequence:0width$}");
+        let mut bytes = BytesMut::from(&body[..]);
+        let digits = number.as_bytes();
+        // A number wider than the marker keeps its last digits: still unique
+        // for as many requests as the marker has room for.
+        let digits = &digits[digits.len().saturating_sub(*width)..];
+        if let Some(slot) = bytes.get_mut(offset..offset + width) {
+            slot.copy_from_slice(digits);
+        }
+        bytes.freeze()
     }
 
     /// The first request target, exposed so tests can check the GET encoding.

@@ -3,6 +3,7 @@
 
 mod auth;
 mod change_register;
+mod database_restart;
 mod edge;
 mod errors;
 mod galleries;
@@ -23,6 +24,7 @@ mod reads;
 mod response_cache;
 mod scheduler_replicas;
 mod search;
+mod search_outage;
 mod seed;
 mod shutdown;
 mod views_counting;
