@@ -7,8 +7,8 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, RuntimeErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 use crate::config::DatabaseUrl;
@@ -81,4 +81,55 @@ pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, 
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
     })
     .await
+}
+
+/// Whether an error means the database could not be reached — restarting, shut down, the
+/// network gone, no connection free in time — rather than that a statement failed. Such a
+/// request changed nothing and may simply be retried.
+pub fn is_unreachable(error: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as SqlxError;
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error)) => {
+            match error.as_ref() {
+                SqlxError::Io(_)
+                | SqlxError::Tls(_)
+                | SqlxError::PoolTimedOut
+                | SqlxError::PoolClosed
+                | SqlxError::WorkerCrashed => true,
+                // SQLSTATE class 08 is "connection exception", 57P01–57P03 are an
+                // administrator's or a crash's shutdown and "cannot connect now".
+                SqlxError::Database(database) => database
+                    .code()
+                    .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod unreachable_tests {
+    use std::sync::Arc;
+
+    use sea_orm::error::ConnAcquireErr;
+
+    use super::*;
+
+    #[test]
+    fn a_pool_timeout_or_a_dropped_connection_is_unreachable_a_bad_statement_is_not() {
+        assert!(is_unreachable(&DbErr::ConnectionAcquire(
+            ConnAcquireErr::Timeout
+        )));
+        let io =
+            sea_orm::sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        assert!(is_unreachable(&DbErr::Query(RuntimeErr::SqlxError(
+            Arc::new(io)
+        ))));
+        assert!(!is_unreachable(&DbErr::Query(RuntimeErr::Internal(
+            "syntax error".into()
+        ))));
+        assert!(!is_unreachable(&DbErr::RecordNotFound("article".into())));
+    }
 }

@@ -40,6 +40,9 @@ pub enum ErrorCode {
     QueryNotAllowed,
     /// The search engine does not answer; content reads and writes still work.
     SearchUnavailable,
+    /// The database does not answer (restarting, unreachable, every connection busy):
+    /// nothing was changed, and the same request can be sent again shortly.
+    DatabaseUnavailable,
     /// Something failed inside the server; the cause is logged, never sent.
     InternalServerError,
 }
@@ -66,6 +69,7 @@ impl ErrorCode {
             Self::PersistedQueryNotSupported => "PERSISTED_QUERY_NOT_SUPPORTED",
             Self::QueryNotAllowed => "QUERY_NOT_ALLOWED",
             Self::SearchUnavailable => "SEARCH_UNAVAILABLE",
+            Self::DatabaseUnavailable => "DATABASE_UNAVAILABLE",
             Self::InternalServerError => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -97,6 +101,8 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     /// The search engine could not be reached; the cause is logged, not sent.
     SearchUnavailable(String),
+    /// The database could not be reached; the cause is logged, not sent.
+    DatabaseUnavailable(sea_orm::DbErr),
     /// A failure inside the server. The cause is logged and replaced by a generic message.
     Internal(Box<dyn std::error::Error + Send + Sync>),
 }
@@ -141,7 +147,7 @@ impl From<crate::editing::EditError> for ApiError {
                 message,
                 field: Some(field.to_owned()),
             },
-            EditError::Database(error) => Self::internal(error),
+            EditError::Database(error) => Self::from(error),
             EditError::Photo(error) => Self::from(error),
             EditError::Storage(error) => Self::internal(error),
         }
@@ -166,13 +172,22 @@ impl From<crate::images::PhotoError> for ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(error: sea_orm::DbErr) -> Self {
-        Self::internal(error)
+        if crate::db::is_unreachable(&error) {
+            Self::DatabaseUnavailable(error)
+        } else {
+            Self::internal(error)
+        }
     }
 }
 
 impl From<std::sync::Arc<sea_orm::DbErr>> for ApiError {
     fn from(error: std::sync::Arc<sea_orm::DbErr>) -> Self {
-        Self::Internal(Box::new(SharedDbError(error)))
+        if crate::db::is_unreachable(&error) {
+            // Only the cause's text goes to the log; the shared error itself stays shared.
+            Self::DatabaseUnavailable(sea_orm::DbErr::Custom(error.to_string()))
+        } else {
+            Self::Internal(Box::new(SharedDbError(error)))
+        }
     }
 }
 
@@ -225,6 +240,13 @@ impl From<ApiError> for async_graphql::Error {
                 coded_error(
                     ErrorCode::SearchUnavailable,
                     "search is unavailable for the moment; try again shortly",
+                )
+            }
+            ApiError::DatabaseUnavailable(cause) => {
+                tracing::error!(error = %cause, "the database is unavailable");
+                coded_error(
+                    ErrorCode::DatabaseUnavailable,
+                    "the database is unavailable for the moment; nothing was changed, try again shortly",
                 )
             }
             ApiError::Internal(cause) => {

@@ -524,6 +524,14 @@ async fn execute_uncached(
         .and_then(|value| value.to_str().ok());
     let viewer = match auth::resolve_bearer(&state.db, authorization).await {
         Ok(viewer) => viewer,
+        Err(error) if crate::db::is_unreachable(&error) => {
+            tracing::error!(%error, "cannot check a bearer token: the database is unavailable");
+            return Executed::rejected(&Rejection::new(
+                ErrorCode::DatabaseUnavailable,
+                "the database is unavailable for the moment; nothing was changed, try again shortly",
+                StatusCode::SERVICE_UNAVAILABLE,
+            ));
+        }
         Err(error) => {
             tracing::error!(%error, "cannot check a bearer token");
             return Executed::rejected(&Rejection::new(

@@ -30,8 +30,9 @@ const UPDATE: &str = r#"mutation($id: ID!, $input: UpdateArticleInput!, $version
 const READ_AS_EDITOR: &str = r#"query($slug: String!) { article(slug: $slug) { title version } }"#;
 
 /// The codes a request may fail with while the database is away: the cause stays in the
-/// log, the client learns only that the server could not answer.
-const OUTAGE_CODES: [&str; 2] = ["INTERNAL_SERVER_ERROR", "TIMEOUT"];
+/// log, the client learns that the database is unavailable (or that its request ran out of
+/// time waiting for it).
+const OUTAGE_CODES: [&str; 2] = ["DATABASE_UNAVAILABLE", "TIMEOUT"];
 
 const READERS: usize = 4;
 const WRITERS: usize = 2;
