@@ -201,18 +201,13 @@ pub async fn update(
     changes: GalleryChanges,
 ) -> Result<gallery::Model, EditError> {
     let transaction = crate::db::begin_write(db).await?;
-    let found = gallery::Entity::find_by_id(gallery_id)
-        .one(&transaction)
-        .await?
-        .ok_or(EditError::NotFound("gallery"))?;
-    if !actor
-        .role
-        .can_edit_media(actor.account_id, found.created_by)
-    {
-        return Err(EditError::Forbidden(
-            "authors change only galleries they made",
-        ));
-    }
+    let found = gallery_actor_may_edit(
+        &transaction,
+        actor,
+        gallery_id,
+        "authors change only galleries they made",
+    )
+    .await?;
     let title = match changes.title.as_deref() {
         Some(title) => valid_title(title)?,
         None => found.title.clone(),
@@ -251,6 +246,27 @@ pub async fn update(
     Ok(updated)
 }
 
+/// The gallery, if the actor may change it (editors any, authors their own);
+/// `forbidden` says what an author may not do.
+async fn gallery_actor_may_edit(
+    transaction: &impl ConnectionTrait,
+    actor: &Actor,
+    gallery_id: i64,
+    forbidden: &'static str,
+) -> Result<gallery::Model, EditError> {
+    let found = gallery::Entity::find_by_id(gallery_id)
+        .one(transaction)
+        .await?
+        .ok_or(EditError::NotFound("gallery"))?;
+    if !actor
+        .role
+        .can_edit_media(actor.account_id, found.created_by)
+    {
+        return Err(EditError::Forbidden(forbidden));
+    }
+    Ok(found)
+}
+
 /// Deletes a gallery that no article links (its photos stay).
 pub async fn delete(
     db: &DatabaseConnection,
@@ -258,18 +274,13 @@ pub async fn delete(
     gallery_id: i64,
 ) -> Result<(), EditError> {
     let transaction = crate::db::begin_write(db).await?;
-    let found = gallery::Entity::find_by_id(gallery_id)
-        .one(&transaction)
-        .await?
-        .ok_or(EditError::NotFound("gallery"))?;
-    if !actor
-        .role
-        .can_edit_media(actor.account_id, found.created_by)
-    {
-        return Err(EditError::Forbidden(
-            "authors delete only galleries they made",
-        ));
-    }
+    gallery_actor_may_edit(
+        &transaction,
+        actor,
+        gallery_id,
+        "authors delete only galleries they made",
+    )
+    .await?;
     let linked = article::Entity::find()
         .filter(article::Column::GalleryId.eq(gallery_id))
         .count(&transaction)
