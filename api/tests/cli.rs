@@ -14,6 +14,13 @@ fn kronika(args: &[&str]) -> std::process::Output {
         .unwrap_or_else(|error| panic!("cannot run kronika: {error}"))
 }
 
+/// A fresh data directory, deleted when the first value is dropped, and its path.
+fn temp_data_dir() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let path = dir.path().to_string_lossy().into_owned();
+    (dir, path)
+}
+
 #[test]
 fn help_lists_every_subcommand_flag_and_environment_variable() {
     let output = kronika(&["--help"]);
@@ -109,8 +116,7 @@ fn a_data_directory_that_cannot_be_created_is_a_clear_error() {
 
 #[test]
 fn s3_storage_without_a_bucket_stops_the_start_and_never_prints_the_secret() {
-    let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
-    let data_dir = data_dir.path().to_string_lossy().into_owned();
+    let (_dir, data_dir) = temp_data_dir();
     let output = Command::new(env!("CARGO_BIN_EXE_kronika"))
         .args([
             "--data-dir",
@@ -135,8 +141,7 @@ fn s3_storage_without_a_bucket_stops_the_start_and_never_prints_the_secret() {
 
 #[test]
 fn migrate_prepares_an_empty_database_and_can_run_again() {
-    let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
-    let data_dir = data_dir.path().to_string_lossy().into_owned();
+    let (_dir, data_dir) = temp_data_dir();
     for _ in 0..2 {
         let output = kronika(&["--data-dir", &data_dir, "migrate"]);
         assert!(
@@ -163,8 +168,7 @@ fn kronika_with_password(args: &[&str], password: &str) -> std::process::Output 
 
 #[test]
 fn accounts_are_added_listed_and_disabled_from_the_command_line() {
-    let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
-    let data_dir = data_dir.path().to_string_lossy().into_owned();
+    let (_dir, data_dir) = temp_data_dir();
     let add = [
         "--data-dir",
         &data_dir,
@@ -418,8 +422,7 @@ fn analyze_prints_token_lemmas_and_folded_form_per_word() {
 
 #[test]
 fn meilisearch_without_an_address_is_refused_before_anything_starts() {
-    let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
-    let data_dir = data_dir.path().to_string_lossy().into_owned();
+    let (_dir, data_dir) = temp_data_dir();
     let output = Command::new(env!("CARGO_BIN_EXE_kronika"))
         .args([
             "--data-dir",
@@ -442,8 +445,7 @@ fn meilisearch_without_an_address_is_refused_before_anything_starts() {
 
 #[test]
 fn reindex_builds_an_embedded_index_in_the_data_directory() {
-    let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
-    let data_dir = data_dir.path().to_string_lossy().into_owned();
+    let (_dir, data_dir) = temp_data_dir();
     let output = kronika(&["--data-dir", &data_dir, "reindex"]);
     assert!(
         output.status.success(),
@@ -520,8 +522,7 @@ impl Drop for RunningServer {
 /// server to rebuild it and waits, and searches keep answering throughout.
 #[test]
 fn reindex_while_the_server_runs_is_done_by_the_server() {
-    let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
-    let data_dir = data_dir.path().to_string_lossy().into_owned();
+    let (_dir, data_dir) = temp_data_dir();
     let server = RunningServer::start(&data_dir);
     let search = r#"{ search(query: "partnerstwa lokalnego") { totalHits } }"#;
     let mut before = None;
