@@ -68,14 +68,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() {
-    echo "bench-mixed: $*" >&2
-    exit 1
-}
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+bench_name=bench-mixed
+# shellcheck source=scripts/lib/bench-server.sh
+source scripts/lib/bench-server.sh
 
 port=$(free_port)
 base_url=http://127.0.0.1:$port
@@ -86,19 +81,7 @@ start_server() {
         RUST_LOG=warn "$kronika" serve --listen "127.0.0.1:$port" --data-dir "$work/data" \
         >"$work/$1.log" 2>&1 &
     server_pid=$!
-    local deadline=$((SECONDS + 60))
-    until curl -fs "$base_url/health" >/dev/null; do
-        if ! kill -0 "$server_pid" 2>/dev/null; then
-            cat "$work/$1.log" >&2
-            server_pid=
-            fail "kronika exited before it became healthy"
-        fi
-        if ((SECONDS >= deadline)); then
-            cat "$work/$1.log" >&2
-            fail "kronika was not healthy after 60 s"
-        fi
-        sleep 0.25
-    done
+    wait_until_healthy "$server_pid" "$base_url/health" "$work/$1.log"
 }
 
 stop_server() {

@@ -45,14 +45,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() {
-    echo "bench-read: $*" >&2
-    exit 1
-}
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+bench_name=bench-read
+# shellcheck source=scripts/lib/bench-server.sh
+source scripts/lib/bench-server.sh
 
 port=$(free_port)
 # Two probes can hand back the same port once the first socket is closed.
@@ -67,22 +62,7 @@ ceiling_url=http://127.0.0.1:$ceiling_port/graphql
 KRONIKA_RATE_LIMIT_GRAPHQL=0 RUST_LOG=warn "$kronika" serve --listen "127.0.0.1:$port" --data-dir "$work/data" \
     >"$work/kronika.log" 2>&1 &
 server_pid=$!
-
-# An empty data directory means migrations and demo content first, hence
-# the generous limit.
-deadline=$((SECONDS + 60))
-until curl -fs "http://127.0.0.1:$port/health" >/dev/null; do
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-        cat "$work/kronika.log" >&2
-        server_pid=
-        fail "kronika exited before it became healthy"
-    fi
-    if ((SECONDS >= deadline)); then
-        cat "$work/kronika.log" >&2
-        fail "kronika was not healthy after 60 s"
-    fi
-    sleep 0.25
-done
+wait_until_healthy "$server_pid" "http://127.0.0.1:$port/health" "$work/kronika.log"
 echo "kronika is healthy on port $port (pid $server_pid)"
 
 write_body() {

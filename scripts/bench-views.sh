@@ -62,14 +62,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() {
-    echo "bench-views: $*" >&2
-    exit 1
-}
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+bench_name=bench-views
+# shellcheck source=scripts/lib/bench-server.sh
+source scripts/lib/bench-server.sh
 
 port=$(free_port)
 beacon_url="http://127.0.0.1:$port/api/views/{article}"
@@ -82,19 +77,7 @@ start_server() {
         --listen "127.0.0.1:$port" --data-dir "$work/data" \
         --view-flush-seconds "$flush_seconds" >"$work/$1.log" 2>&1 &
     server_pid=$!
-    local deadline=$((SECONDS + 60))
-    until curl -fs "http://127.0.0.1:$port/health" >/dev/null; do
-        if ! kill -0 "$server_pid" 2>/dev/null; then
-            cat "$work/$1.log" >&2
-            server_pid=
-            fail "kronika exited before it became healthy"
-        fi
-        if ((SECONDS >= deadline)); then
-            cat "$work/$1.log" >&2
-            fail "kronika was not healthy after 60 s"
-        fi
-        sleep 0.25
-    done
+    wait_until_healthy "$server_pid" "http://127.0.0.1:$port/health" "$work/$1.log"
 }
 
 # SIGTERM, as a service manager stops it: the server writes every counted
