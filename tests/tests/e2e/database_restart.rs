@@ -16,7 +16,7 @@ use kronika_tests::private_postgres::PrivatePostgres;
 use kronika_tests::{Session, TestApp};
 use serde_json::{Value, json};
 
-use super::lifecycle::section_id;
+use super::lifecycle::{create_article, section_id};
 
 const READ_ONE: &str =
     r#"query($slug: String!) { article(slug: $slug) { id title section { name } } }"#;
@@ -68,14 +68,7 @@ async fn the_server_recovers_by_itself_when_postgresql_restarts_under_load() {
     let app = TestApp::spawn_on_postgres_url(&cluster.url(), every_read_uses_the_database).await;
     let admin = app.login_as("Adam Admin", Role::Admin).await;
     let section = section_id(&app, &admin).await;
-    let first = app
-        .data_as(
-            &admin,
-            CREATE,
-            json!({"input": {"sectionId": section, "title": "Sesja rady gminy", "body": "<p>Treść.</p>"}}),
-        )
-        .await["createArticle"]["article"]
-        .clone();
+    let first = create_article(&app, &admin, &section, "Sesja rady gminy").await;
     app.data_as(
         &admin,
         "mutation($id: ID!) { publishArticle(id: $id) { article { status } } }",

@@ -19,7 +19,7 @@ use search_index::{
 };
 use serde_json::{Value, json};
 
-use super::lifecycle::section_id;
+use super::lifecycle::{create_article, section_id};
 
 /// The embedded engine behind a switch. It stands in for a Meilisearch outage, which
 /// cannot run on the machine these tests run on: while switched off, every call answers
@@ -135,7 +135,7 @@ async fn a_search_outage_under_load_loses_nothing(backend: Backend) {
     };
     let admin = app.login_as("Adam Admin", Role::Admin).await;
     let section = section_id(&app, &admin).await;
-    let seed = create(&app, &admin, &section, "Sesja rady gminy").await;
+    let seed = create_article(&app, &admin, &section, "Sesja rady gminy").await["id"].clone();
     app.try_gql(Some(&admin), PUBLISH, json!({"id": seed}))
         .await
         .unwrap_or_else(|error| panic!("publish: {error}"));
@@ -261,17 +261,6 @@ async fn a_search_outage_under_load_loses_nothing_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_search_outage_under_load_loses_nothing_on_postgres() {
     a_search_outage_under_load_loses_nothing(Backend::Postgres).await;
-}
-
-async fn create(app: &TestApp, admin: &Session, section: &Value, title: &str) -> Value {
-    app.try_gql(
-        Some(admin),
-        CREATE,
-        json!({"input": {"sectionId": section, "title": title, "body": "<p>Treść.</p>"}}),
-    )
-    .await
-    .unwrap_or_else(|error| panic!("create {title}: {error}"))["createArticle"]["article"]["id"]
-        .clone()
 }
 
 fn id_string(id: &Value) -> String {
