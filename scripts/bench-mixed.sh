@@ -46,31 +46,15 @@ browser='Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0'
 editor_email=bench-editor@example.org
 editor_password='bench password, long enough'
 
-cargo build --release -p kronika-api -p kronika-loadbench
-kronika=$target_dir/release/kronika
-loadbench=$target_dir/release/loadbench
-
-work=$(mktemp -d)
-mkdir "$work/data"
-database=$work/data/kronika.sqlite3
-server_pid=
-uptime_pid=
-
-# The server and the load-average probe must go away however the script ends.
-cleanup() {
-    for pid in "$uptime_pid" "$server_pid"; do
-        if [[ -n $pid ]]; then
-            kill "$pid" 2>/dev/null || true
-            wait "$pid" 2>/dev/null || true
-        fi
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
 bench_name=bench-mixed
 # shellcheck source=scripts/lib/bench-server.sh
 source scripts/lib/bench-server.sh
+# The server and the load-average probe must go away however the script ends.
+server_pid=
+uptime_pid=
+bench_pids=(uptime_pid server_pid)
+bench_prepare
+database=$work/data/kronika.sqlite3
 
 port=$(free_port)
 base_url=http://127.0.0.1:$port

@@ -23,31 +23,15 @@ bench_seconds=${BENCH_SECONDS:-10}
 warmup_seconds=2
 connection_counts=(16 64)
 
-cargo build --release -p kronika-api -p kronika-loadbench
-kronika=$target_dir/release/kronika
-loadbench=$target_dir/release/loadbench
-
-work=$(mktemp -d)
-mkdir "$work/data"
-server_pid=
-ceiling_pid=
-
-# Both servers must go away however the script ends, or a failed run would
-# leave them holding their ports.
-cleanup() {
-    for pid in "$ceiling_pid" "$server_pid"; do
-        if [[ -n $pid ]]; then
-            kill "$pid" 2>/dev/null || true
-            wait "$pid" 2>/dev/null || true
-        fi
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
 bench_name=bench-read
 # shellcheck source=scripts/lib/bench-server.sh
 source scripts/lib/bench-server.sh
+# Both servers must go away however the script ends, or a failed run would
+# leave them holding their ports.
+server_pid=
+ceiling_pid=
+bench_pids=(ceiling_pid server_pid)
+bench_prepare
 
 port=$(free_port)
 # Two probes can hand back the same port once the first socket is closed.

@@ -40,31 +40,15 @@ connections=64
 browser='Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0'
 crawler='Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'
 
-cargo build --release -p kronika-api -p kronika-loadbench
-kronika=$target_dir/release/kronika
-loadbench=$target_dir/release/loadbench
-
-work=$(mktemp -d)
-mkdir "$work/data"
-database=$work/data/kronika.sqlite3
-server_pid=
-load_pid=
-
-# The server and a background load must go away however the script ends.
-cleanup() {
-    for pid in "$load_pid" "$server_pid"; do
-        if [[ -n $pid ]]; then
-            kill "$pid" 2>/dev/null || true
-            wait "$pid" 2>/dev/null || true
-        fi
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
 bench_name=bench-views
 # shellcheck source=scripts/lib/bench-server.sh
 source scripts/lib/bench-server.sh
+# The server and a background load must go away however the script ends.
+server_pid=
+load_pid=
+bench_pids=(load_pid server_pid)
+bench_prepare
+database=$work/data/kronika.sqlite3
 
 port=$(free_port)
 beacon_url="http://127.0.0.1:$port/api/views/{article}"

@@ -30,3 +30,29 @@ wait_until_healthy() {
         sleep 0.25
     done
 }
+
+# Builds the release binaries (sets `kronika` and `loadbench`, under
+# `target_dir`) and makes a fresh work directory `work` with an empty `data/`.
+# However the script ends, the processes whose ids are in the variables named
+# by `bench_pids` are stopped and the work directory is removed: a failed run
+# must not leave a server holding its port.
+bench_prepare() {
+    cargo build --release -p kronika-api -p kronika-loadbench
+    kronika=$target_dir/release/kronika
+    loadbench=$target_dir/release/loadbench
+    work=$(mktemp -d)
+    mkdir "$work/data"
+    trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+    local name pid
+    for name in "${bench_pids[@]}"; do
+        pid=${!name}
+        if [[ -n $pid ]]; then
+            kill "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
+    rm -rf "$work"
+}
