@@ -154,6 +154,14 @@ impl Fixture {
             .id
     }
 
+    /// Everything due delivered, batch after batch, as the worker would.
+    async fn deliver(&self) -> BatchReport {
+        self.indexer
+            .deliver_all_due()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
     async fn outbox(&self) -> Vec<search_outbox::Model> {
         search_outbox::Entity::find()
             .all(&self.db)
@@ -175,11 +183,7 @@ async fn a_published_article_reaches_the_engine_and_its_row_is_deleted() {
         "a draft writes no outbox row"
     );
 
-    let report = fixture
-        .indexer
-        .deliver_all_due()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let report = fixture.deliver().await;
     assert_eq!(
         report,
         BatchReport {
@@ -198,11 +202,7 @@ async fn a_row_for_an_article_that_is_not_published_becomes_a_delete() {
     outbox::enqueue(&fixture.db, draft, outbox::Operation::Upsert)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    fixture
-        .indexer
-        .deliver_all_due()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    fixture.deliver().await;
     assert!(
         fixture.engine.titles().is_empty(),
         "drafts are never indexed"
@@ -225,11 +225,7 @@ async fn a_failing_engine_postpones_rows_with_back_off_and_they_drain_later() {
     fixture.article("Drugi", ArticleStatus::Published).await;
 
     let before = Utc::now();
-    let report = fixture
-        .indexer
-        .deliver_all_due()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let report = fixture.deliver().await;
     assert_eq!(
         report,
         BatchReport {
@@ -249,11 +245,7 @@ async fn a_failing_engine_postpones_rows_with_back_off_and_they_drain_later() {
         );
     }
     // Not due yet: the next run leaves the rows alone.
-    let report = fixture
-        .indexer
-        .deliver_all_due()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let report = fixture.deliver().await;
     assert_eq!(report, BatchReport::default());
 
     let status = outbox::status(&fixture.db)
@@ -271,11 +263,7 @@ async fn a_failing_engine_postpones_rows_with_back_off_and_they_drain_later() {
             .await
             .unwrap_or_else(|e| panic!("{e}"));
     }
-    let report = fixture
-        .indexer
-        .deliver_all_due()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let report = fixture.deliver().await;
     assert_eq!(
         report,
         BatchReport {
