@@ -205,7 +205,7 @@ async fn reindex(config: kronika_api::Config) -> Result<(), String> {
 
 async fn reindex_through_server(db: &sea_orm::DatabaseConnection) -> Result<(), String> {
     let database = |error: sea_orm::DbErr| format!("database: {error}");
-    let request = search::rebuild::request_from_server(db)
+    let request = search::outbox::enqueue_rebuild(db)
         .await
         .map_err(database)?;
     println!("a running server holds the search index; it was asked to rebuild it, waiting…");

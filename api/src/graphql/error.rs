@@ -102,7 +102,7 @@ pub enum ApiError {
     /// The search engine could not be reached; the cause is logged, not sent.
     SearchUnavailable(String),
     /// The database could not be reached; the cause is logged, not sent.
-    DatabaseUnavailable(sea_orm::DbErr),
+    DatabaseUnavailable(Box<dyn std::error::Error + Send + Sync>),
     /// A failure inside the server. The cause is logged and replaced by a generic message.
     Internal(Box<dyn std::error::Error + Send + Sync>),
 }
@@ -173,7 +173,7 @@ impl From<crate::images::PhotoError> for ApiError {
 impl From<sea_orm::DbErr> for ApiError {
     fn from(error: sea_orm::DbErr) -> Self {
         if crate::db::is_unreachable(&error) {
-            Self::DatabaseUnavailable(error)
+            Self::DatabaseUnavailable(Box::new(error))
         } else {
             Self::internal(error)
         }
@@ -182,11 +182,12 @@ impl From<sea_orm::DbErr> for ApiError {
 
 impl From<std::sync::Arc<sea_orm::DbErr>> for ApiError {
     fn from(error: std::sync::Arc<sea_orm::DbErr>) -> Self {
-        if crate::db::is_unreachable(&error) {
-            // Only the cause's text goes to the log; the shared error itself stays shared.
-            Self::DatabaseUnavailable(sea_orm::DbErr::Custom(error.to_string()))
+        let unreachable = crate::db::is_unreachable(&error);
+        let cause = Box::new(SharedDbError(error));
+        if unreachable {
+            Self::DatabaseUnavailable(cause)
         } else {
-            Self::Internal(Box::new(SharedDbError(error)))
+            Self::Internal(cause)
         }
     }
 }

@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use entities::{article, article_tag, search_outbox};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::domain::ArticleStatus;
@@ -26,7 +26,7 @@ pub enum Operation {
     /// The article is not (or no longer) visible to readers.
     Delete,
     /// Not an article change: `kronika reindex` asks the server that holds the embedded
-    /// index to rebuild it (see `rebuild::request_from_server`).
+    /// index to rebuild it (`enqueue_rebuild`; `rebuild::wait_for_server` waits for it).
     Rebuild,
 }
 
@@ -69,17 +69,36 @@ async fn enqueue_many(
     let now = Utc::now();
     let rows = article_ids
         .iter()
-        .map(|article_id| search_outbox::ActiveModel {
-            article_id: Set(*article_id),
-            operation: Set(operation.as_str().to_owned()),
-            enqueued_at: Set(now),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            last_error: Set(None),
-            ..Default::default()
-        });
+        .map(|article_id| new_row(*article_id, operation, now));
     search_outbox::Entity::insert_many(rows).exec(db).await?;
     Ok(())
+}
+
+/// Asks the server that holds the embedded index to rebuild it (`kronika reindex` while
+/// it runs); returns the request's row id.
+pub async fn enqueue_rebuild(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    // No article: the row stands for the whole index.
+    let request = new_row(0, Operation::Rebuild, Utc::now())
+        .insert(db)
+        .await?;
+    Ok(request.id)
+}
+
+/// A row due at once, never tried.
+fn new_row(
+    article_id: i64,
+    operation: Operation,
+    now: DateTime<Utc>,
+) -> search_outbox::ActiveModel {
+    search_outbox::ActiveModel {
+        article_id: Set(article_id),
+        operation: Set(operation.as_str().to_owned()),
+        enqueued_at: Set(now),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        last_error: Set(None),
+        ..Default::default()
+    }
 }
 
 /// Every published article shows its section's name: a renamed section changes them all.

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use entities::search_outbox;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 use search_index::{SearchBackend, SearchError};
 
 use super::{documents, outbox};
@@ -60,25 +60,6 @@ pub async fn rebuild(
     Ok(RebuildReport { indexed, requeued })
 }
 
-/// Asks the server holding the embedded index to rebuild it; returns the request's
-/// outbox row id for [`wait_for_server`].
-pub async fn request_from_server(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
-    let now = Utc::now();
-    let request = search_outbox::ActiveModel {
-        // No article: the row stands for the whole index.
-        article_id: Set(0),
-        operation: Set(outbox::Operation::Rebuild.as_str().to_owned()),
-        enqueued_at: Set(now),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        last_error: Set(None),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(request.id)
-}
-
 /// How a rebuild request left with a server ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ServerRebuild {
@@ -88,8 +69,9 @@ pub enum ServerRebuild {
     Failed(String),
 }
 
-/// Waits until the server has taken the request `id` out of the outbox (done) or noted a
-/// failure on it. The server looks at its outbox at least once a poll interval.
+/// Waits until the server has taken the request `id` (from `outbox::enqueue_rebuild`)
+/// out of the outbox (done) or noted a failure on it. The server looks at its outbox at
+/// least once a poll interval.
 pub async fn wait_for_server(
     db: &impl ConnectionTrait,
     id: i64,

@@ -406,7 +406,7 @@ async fn a_rebuild_requested_from_outside_is_run_by_the_server(backend: Backend)
     };
     indexed(&app).await;
     let before = search(&app, json!({"q": "partnerstwo"})).await;
-    let request = kronika_api::search::rebuild::request_from_server(app.db())
+    let request = kronika_api::search::outbox::enqueue_rebuild(app.db())
         .await
         .unwrap_or_else(|error| panic!("{error}"));
     let outcome = tokio::time::timeout(
