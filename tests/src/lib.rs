@@ -10,6 +10,7 @@ pub mod load;
 pub mod photos;
 pub mod private_postgres;
 pub mod views;
+pub mod webhook;
 
 pub use fixtures::{PASSWORD, Session};
 

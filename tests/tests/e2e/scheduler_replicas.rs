@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use entities::{article, article_revision};
 use kronika_api::Config;
-use kronika_api::domain::ArticleStatus;
-use kronika_api::editing::lifecycle;
+use kronika_core::domain::ArticleStatus;
+use kronika_core::editing::lifecycle;
 use kronika_tests::{TestApp, on_both_databases};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -49,8 +49,8 @@ async fn two_replicas_publish_each_due_article_exactly_once(first: TestApp) {
     // Both replicas' schedulers run at the same moment, each on its own pool.
     let now = chrono::Utc::now();
     let (by_first, by_second) = tokio::join!(
-        lifecycle::publish_due(first.db(), now),
-        lifecycle::publish_due(second.db(), now),
+        lifecycle::publish_due(first.app.content_store(), now),
+        lifecycle::publish_due(second.app.content_store(), now),
     );
     let by_first: BTreeSet<i64> = by_first
         .unwrap_or_else(|error| panic!("first replica: {error:?}"))

@@ -3,14 +3,15 @@
 use chrono::Utc;
 use entities::{account, article, article_slug, article_tag, gallery, section, tag};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
 
 use super::EditError;
 use super::revisions::{self, ArticleSnapshot, RevisionKind};
 use crate::auth::Actor;
+use crate::changes::ContentChange;
 use crate::domain::{ArticleBody, ArticleStatus, BodyFormat, Slug};
+use crate::store::ContentStore;
 
 const MAX_TITLE_CHARS: usize = 300;
 const MAX_LEAD_CHARS: usize = 2_000;
@@ -38,10 +39,11 @@ pub fn is_draft(article: &article::Model) -> bool {
 
 /// Creates a draft. `createdBy` is the acting account; the byline defaults to its name.
 pub async fn create(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     changes: ArticleChanges,
 ) -> Result<article::Model, EditError> {
+    let db = store.db();
     let transaction = crate::db::begin_write(db).await?;
     let author = account::Entity::find_by_id(actor.account_id)
         .one(&transaction)
@@ -110,18 +112,20 @@ pub async fn create(
     )
     .await?;
     transaction.commit().await?;
+    store.committed(ContentChange::Article(created.id));
     Ok(created)
 }
 
 /// Changes an article if it is still at `expected_version`; otherwise nothing changes
 /// and the caller learns of the conflict.
 pub async fn update(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     article_id: i64,
     changes: ArticleChanges,
     expected_version: i32,
 ) -> Result<article::Model, EditError> {
+    let db = store.db();
     let transaction = crate::db::begin_write(db).await?;
     let current = load_editable(&transaction, actor, article_id).await?;
     if current.version != expected_version {
@@ -186,6 +190,7 @@ pub async fn update(
     )
     .await?;
     transaction.commit().await?;
+    store.committed(ContentChange::Article(updated.id));
     Ok(updated)
 }
 
