@@ -197,9 +197,8 @@ impl Article {
         &self.0.byline
     }
 
-    async fn status(&self) -> Result<ArticleStatusValue, ApiError> {
-        let status: domain::ArticleStatus = self.0.status.parse().map_err(ApiError::internal)?;
-        Ok(status.into())
+    async fn status(&self) -> ArticleStatusValue {
+        self.0.status.into()
     }
 
     /// Increases with every change; send it back as `expectedVersion` when updating.

@@ -34,7 +34,7 @@ pub struct ArticleChanges {
 
 /// Whether an article counts as a draft for the purpose of who may edit it.
 pub fn is_draft(article: &article::Model) -> bool {
-    article.status == ArticleStatus::Draft.as_str()
+    article.status == ArticleStatus::Draft
 }
 
 /// Creates a draft. `createdBy` is the acting account; the byline defaults to its name.
@@ -84,7 +84,7 @@ pub async fn create(
         }),
         created_by: Set(author.id),
         updated_by: Set(None),
-        status: Set(ArticleStatus::Draft.as_str().to_owned()),
+        status: Set(ArticleStatus::Draft),
         published_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -206,7 +206,7 @@ pub(super) async fn load_editable(
         .ok_or(EditError::NotFound("article"))?;
     let may_see = actor.role.sees_all_articles()
         || article.created_by == actor.account_id
-        || article.status == ArticleStatus::Published.as_str();
+        || article.status == ArticleStatus::Published;
     if !may_see {
         // Another author's draft is not even acknowledged to exist.
         return Err(EditError::NotFound("article"));

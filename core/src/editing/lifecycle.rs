@@ -35,12 +35,12 @@ pub async fn publish(
         ));
     }
     transition(store, actor, article_id, |current| {
-        if current.status == ArticleStatus::Archived.as_str() {
+        if current.status == ArticleStatus::Archived {
             return Err(EditError::Conflict(
                 "an archived article must be restored first".to_owned(),
             ));
         }
-        if current.status == ArticleStatus::Published.as_str() {
+        if current.status == ArticleStatus::Published {
             return Err(EditError::Conflict(
                 "the article is published already; unpublish it first to schedule it".to_owned(),
             ));
@@ -52,13 +52,13 @@ pub async fn publish(
                 ArticleStatus::Published,
                 current
                     .published_at
-                    .filter(|_| current.status != ArticleStatus::Scheduled.as_str())
+                    .filter(|_| current.status != ArticleStatus::Scheduled)
                     .unwrap_or(now),
                 RevisionKind::Published,
             ),
         };
         let columns = article::ActiveModel {
-            status: Set(status.as_str().to_owned()),
+            status: Set(status),
             published_at: Set(Some(published_at)),
             ..Default::default()
         };
@@ -77,14 +77,14 @@ pub async fn unpublish(
         return Err(EditError::Forbidden("only editors and admins unpublish"));
     }
     transition(store, actor, article_id, |current| {
-        let scheduled = current.status == ArticleStatus::Scheduled.as_str();
-        if current.status != ArticleStatus::Published.as_str() && !scheduled {
+        let scheduled = current.status == ArticleStatus::Scheduled;
+        if current.status != ArticleStatus::Published && !scheduled {
             return Err(EditError::Conflict(
                 "the article is not published".to_owned(),
             ));
         }
         let columns = article::ActiveModel {
-            status: Set(ArticleStatus::Draft.as_str().to_owned()),
+            status: Set(ArticleStatus::Draft),
             // A schedule that is called off leaves no publication date behind.
             published_at: if scheduled {
                 Set(None)
@@ -105,18 +105,18 @@ pub async fn archive(
     article_id: i64,
 ) -> Result<article::Model, EditError> {
     transition(store, actor, article_id, |current| {
-        if current.status == ArticleStatus::Archived.as_str() {
+        if current.status == ArticleStatus::Archived {
             return Err(EditError::Conflict(
                 "the article is already deleted".to_owned(),
             ));
         }
-        if current.status != ArticleStatus::Draft.as_str() && !actor.role.can_publish() {
+        if current.status != ArticleStatus::Draft && !actor.role.can_publish() {
             return Err(EditError::Forbidden(
                 "authors may delete only their own drafts",
             ));
         }
         let columns = article::ActiveModel {
-            status: Set(ArticleStatus::Archived.as_str().to_owned()),
+            status: Set(ArticleStatus::Archived),
             ..Default::default()
         };
         Ok(Transition::new(columns, RevisionKind::Archived))
@@ -134,11 +134,11 @@ pub async fn restore(
         return Err(EditError::Forbidden("only admins restore deleted articles"));
     }
     transition(store, actor, article_id, |current| {
-        if current.status != ArticleStatus::Archived.as_str() {
+        if current.status != ArticleStatus::Archived {
             return Err(EditError::Conflict("the article is not deleted".to_owned()));
         }
         let columns = article::ActiveModel {
-            status: Set(ArticleStatus::Draft.as_str().to_owned()),
+            status: Set(ArticleStatus::Draft),
             ..Default::default()
         };
         Ok(Transition::new(columns, RevisionKind::Restored))
@@ -265,7 +265,7 @@ pub async fn publish_due(store: &ContentStore, now: DateTime<Utc>) -> Result<Vec
     loop {
         let transaction = crate::db::begin_write(db).await?;
         let mut due = article::Entity::find()
-            .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
+            .filter(article::Column::Status.eq(ArticleStatus::Scheduled))
             .filter(article::Column::PublishedAt.lte(now))
             .order_by_asc(article::Column::PublishedAt)
             .order_by_asc(article::Column::Id);
@@ -278,13 +278,13 @@ pub async fn publish_due(store: &ContentStore, now: DateTime<Utc>) -> Result<Vec
         let before = ArticleSnapshot::of(&transaction, &current).await?;
         let result = article::Entity::update_many()
             .set(article::ActiveModel {
-                status: Set(ArticleStatus::Published.as_str().to_owned()),
+                status: Set(ArticleStatus::Published),
                 version: Set(current.version + 1),
                 updated_at: Set(now),
                 ..Default::default()
             })
             .filter(article::Column::Id.eq(current.id))
-            .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
+            .filter(article::Column::Status.eq(ArticleStatus::Scheduled))
             .filter(article::Column::Version.eq(current.version))
             .exec(&transaction)
             .await?;

@@ -347,7 +347,7 @@ pub async fn published_uses(db: &impl ConnectionTrait, photo_id: i64) -> Result<
         .join(JoinType::InnerJoin, article::Relation::Gallery.def())
         .join(JoinType::InnerJoin, gallery::Relation::GalleryPhoto.def())
         .filter(gallery_photo::Column::PhotoId.eq(photo_id))
-        .filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
+        .filter(article::Column::Status.eq(ArticleStatus::Published))
         .count(db)
         .await?)
 }

@@ -82,7 +82,7 @@ async fn two_replicas_publish_each_due_article_exactly_once(first: TestApp) {
     }
     let published_count = || async {
         article::Entity::find()
-            .filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
+            .filter(article::Column::Status.eq(ArticleStatus::Published))
             .count(first.db())
             .await
             .unwrap_or_else(|error| panic!("{error}"))
@@ -101,11 +101,7 @@ async fn two_replicas_publish_each_due_article_exactly_once(first: TestApp) {
             .await
             .unwrap_or_else(|error| panic!("{error}"))
             .unwrap_or_else(|| panic!("article {id} vanished"));
-        assert_eq!(
-            stored.status,
-            ArticleStatus::Published.as_str(),
-            "article {id}"
-        );
+        assert_eq!(stored.status, ArticleStatus::Published, "article {id}");
         assert_eq!(stored.version, 2, "article {id} was changed once");
         let publications = article_revision::Entity::find()
             .filter(article_revision::Column::ArticleId.eq(*id))
