@@ -2,8 +2,9 @@
 //! ephemeral port against a fresh database, and tests drive it over HTTP like a client.
 //!
 //! SQLite tests always run. PostgreSQL tests run when `TEST_DATABASE_URL` is set; each
-//! gets a database of its own, dropped afterwards. Without the variable they print that
-//! they were skipped: they never pass silently as if they had run.
+//! gets a database of its own, dropped afterwards. Without the variable they say through
+//! [`skip`] that they were skipped, in the normal test output: they never pass silently as
+//! if they had run, and with `KRONIKA_REQUIRE_SERVICES=1` (as in CI) they fail.
 
 pub mod fixtures;
 pub mod load;
@@ -12,6 +13,7 @@ pub mod private_postgres;
 pub mod views;
 
 pub use fixtures::{PASSWORD, Session};
+pub use test_support::{Service, skip};
 
 use std::io;
 use std::net::SocketAddr;
@@ -117,7 +119,7 @@ impl TestApp {
             Backend::Sqlite => None,
             Backend::Postgres => {
                 let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
-                    eprintln!("SKIPPED: PostgreSQL test, TEST_DATABASE_URL is not set");
+                    skip(Service::Postgres, "TEST_DATABASE_URL is not set");
                     return None;
                 };
                 let database = PostgresDatabase::create(&admin_url).await;
@@ -332,7 +334,8 @@ async fn connect(url: &str) -> DatabaseConnection {
 }
 
 /// Runs a scenario `async fn name(app: TestApp)` as two tests, `name::sqlite` and
-/// `name::postgres`; the second says it was skipped when PostgreSQL is not configured.
+/// `name::postgres`; the second says through [`skip`] that it was skipped when
+/// PostgreSQL is not configured.
 ///
 /// `on_both_databases!(configured_by = function; scenario, …)` first passes each app's
 /// `Config` to `fn function(&mut Config)` of the same file, for scenarios that need other
