@@ -13,7 +13,7 @@ pub mod private_postgres;
 pub mod views;
 
 pub use fixtures::{PASSWORD, Session};
-pub use test_support::{Service, skip};
+pub use test_support::{Service, skip, wait_until};
 
 use std::io;
 use std::net::SocketAddr;
@@ -338,8 +338,14 @@ async fn connect(url: &str) -> DatabaseConnection {
 /// PostgreSQL is not configured.
 ///
 /// `on_both_databases!(configured_by = function; scenario, …)` first passes each app's
-/// `Config` to `fn function(&mut Config)` of the same file, for scenarios that need other
-/// settings.
+/// `Config` to `fn function(&mut Config)`, named in the same file (defined or imported
+/// there), for scenarios that need other settings: [`with_demo_content`] for the first-run
+/// content, for instance.
+///
+/// `on_both_databases!(starts_its_own_server; scenario, …)` is for scenarios that start
+/// their servers themselves (one with a search engine the test holds on to, say): it calls
+/// `async fn scenario(backend: Backend)`, which returns early when `TestApp::spawn_*`
+/// returns `None` (having said why).
 #[macro_export]
 macro_rules! on_both_databases {
     (configured_by = $configure:ident; $($scenario:ident),* $(,)?) => {
@@ -365,6 +371,19 @@ macro_rules! on_both_databases {
             }
         }
     )*};
+    (starts_its_own_server; $($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$scenario($crate::Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$scenario($crate::Backend::Postgres).await;
+            }
+        }
+    )*};
     ($($scenario:ident),* $(,)?) => {
         $crate::on_both_databases!(@configured $crate::keep_defaults; $($scenario),*);
     };
@@ -378,3 +397,9 @@ pub fn search_indexer_asleep(config: &mut Config) {
 
 /// The configuration of `on_both_databases!` without `configured_by`: the defaults.
 pub fn keep_defaults(_config: &mut Config) {}
+
+/// The first-run demo content (the seed article, its gallery, a handful of others), which
+/// test servers otherwise start without.
+pub fn with_demo_content(config: &mut Config) {
+    config.demo_content = true;
+}
