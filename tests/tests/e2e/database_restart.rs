@@ -11,12 +11,11 @@ use std::time::Duration;
 
 use kronika_api::Config;
 use kronika_core::domain::Role;
-use kronika_tests::load::{Tally, wait_until};
+use kronika_tests::fixtures::{create_article, section_id};
+use kronika_tests::load::Tally;
 use kronika_tests::private_postgres::PrivatePostgres;
-use kronika_tests::{Session, TestApp};
+use kronika_tests::{Session, TestApp, wait_until};
 use serde_json::{Value, json};
-
-use super::lifecycle::{create_article, section_id};
 
 const READ_ONE: &str =
     r#"query($slug: String!) { article(slug: $slug) { id title section { name } } }"#;

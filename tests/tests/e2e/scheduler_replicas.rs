@@ -8,7 +8,7 @@ use entities::{article, article_revision};
 use kronika_api::Config;
 use kronika_core::domain::ArticleStatus;
 use kronika_core::editing::lifecycle;
-use kronika_tests::{TestApp, on_both_databases};
+use kronika_tests::{TestApp, on_both_databases, wait_until};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 on_both_databases!(
@@ -87,12 +87,11 @@ async fn two_replicas_publish_each_due_article_exactly_once(first: TestApp) {
             .await
             .unwrap_or_else(|error| panic!("{error}"))
     };
-    for _ in 0..200 {
-        if published_count().await == due.len() as u64 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_until(
+        "the busy schedulers publish every due article",
+        async || published_count().await == due.len() as u64,
+    )
+    .await;
     drop((third, fourth));
 
     for id in &due {
