@@ -287,11 +287,45 @@ async fn the_background_worker_delivers_when_woken() {
     let running = fixture.indexer.start();
     fixture.article("Obudzony", ArticleStatus::Published).await;
     fixture.indexer.wake();
-    let mut waited = 0;
-    while fixture.engine.titles().is_empty() && waited < 100 {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        waited += 1;
-    }
+    test_support::wait_until("the worker delivers the article", async || {
+        !fixture.engine.titles().is_empty()
+    })
+    .await;
     running.stop().await;
     assert_eq!(fixture.engine.titles(), ["Obudzony"]);
+}
+
+#[derive(Default)]
+struct HeardChanges(Mutex<Vec<ContentChange>>);
+
+impl ChangeListener for HeardChanges {
+    fn content_changed(&self, changes: &[ContentChange]) {
+        if let Ok(mut heard) = self.0.lock() {
+            heard.extend_from_slice(changes);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_delivered_batch_is_reported_through_the_change_signal_and_an_empty_one_is_not() {
+    let fixture = fixture().await;
+    let heard = Arc::new(HeardChanges::default());
+    fixture.indexer.inner.changes.subscribe(heard.clone());
+    fixture.deliver().await;
+    assert!(
+        heard
+            .0
+            .lock()
+            .map(|heard| heard.is_empty())
+            .unwrap_or(false)
+    );
+
+    fixture.article("Zgłoszony", ArticleStatus::Published).await;
+    fixture.deliver().await;
+    let heard = heard
+        .0
+        .lock()
+        .map(|heard| heard.clone())
+        .unwrap_or_default();
+    assert_eq!(heard, [ContentChange::SearchIndex]);
 }
