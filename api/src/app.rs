@@ -22,7 +22,7 @@ use crate::demo;
 use crate::editing::lifecycle;
 use crate::editing::photos::PhotoServices;
 use crate::graphql::auth::LoginRateLimit;
-use crate::graphql::{self, MediaUrl, SchemaOptions, SharedData, SiteTimeZone};
+use crate::graphql::{self, MediaUrl, SchemaOptions, SharedData, SiteTimeZone, ViewRateLimit};
 use crate::http::persisted_queries::{AllowListError, PersistedQueries};
 use crate::http::response_cache::ResponseCache;
 use crate::http::{self, HttpState};
@@ -261,6 +261,8 @@ impl App {
                 login_throttle: self.login_throttle.clone(),
                 views: self.views.clone(),
                 login_rate_limit: LoginRateLimit(self.rate_limits.logins.clone()),
+                // The beacon's own limiter, so that both ways share one allowance.
+                view_rate_limit: ViewRateLimit(self.rate_limits.view_beacons.clone()),
                 photos: self.photos.clone(),
                 media_url: MediaUrl(self.config.media_url.clone()),
                 search: graphql::search::SearchEngine(self.search_indexer.engine().clone()),

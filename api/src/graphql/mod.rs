@@ -37,6 +37,7 @@ use crate::content_changes::ContentChanges;
 use crate::editing::photos::PhotoServices;
 use crate::views::ViewCounter;
 pub use photo::MediaUrl;
+pub use views::ViewRateLimit;
 
 /// All read operations.
 #[derive(MergedObject, Default)]
@@ -71,6 +72,7 @@ pub struct SharedData {
     pub login_throttle: LoginThrottle,
     pub views: ViewCounter,
     pub login_rate_limit: auth::LoginRateLimit,
+    pub view_rate_limit: ViewRateLimit,
     pub photos: PhotoServices,
     pub media_url: MediaUrl,
     pub search: search::SearchEngine,
@@ -96,6 +98,7 @@ pub fn build_schema(shared: SharedData, options: SchemaOptions) -> KronikaSchema
         .data(shared.login_throttle)
         .data(shared.views)
         .data(shared.login_rate_limit)
+        .data(shared.view_rate_limit)
         .data(shared.photos)
         .data(shared.media_url)
         .data(shared.search)
