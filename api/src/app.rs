@@ -16,7 +16,7 @@ use search_index::{SearchBackend, SearchError};
 use crate::change_webhook::ChangeWebhookSender;
 use crate::config::{Config, ConfigError};
 use crate::graphql::auth::LoginRateLimit;
-use crate::graphql::{self, MediaUrl, SchemaOptions, SharedData, SiteTimeZone};
+use crate::graphql::{self, MediaUrl, SchemaOptions, SharedData, SiteTimeZone, ViewRateLimit};
 use crate::http::persisted_queries::{AllowListError, PersistedQueries};
 use crate::http::{self, HttpState};
 use crate::rate_limit::RateLimiters;
@@ -264,6 +264,8 @@ impl App {
                 login_throttle: self.login_throttle.clone(),
                 views: self.views.clone(),
                 login_rate_limit: LoginRateLimit(self.rate_limits.logins.clone()),
+                // The beacon's own limiter, so that both ways share one allowance.
+                view_rate_limit: ViewRateLimit(self.rate_limits.view_beacons.clone()),
                 photos: self.photos.clone(),
                 media_url: MediaUrl(self.config.media_url.clone()),
                 search: graphql::search::SearchEngine(self.search_indexer.engine().clone()),

@@ -121,7 +121,7 @@ pub fn graphql_request(
 }
 
 /// A request refused by a per-address rate limit; `endpoint` is `graphql`,
-/// `view_beacon` or `login`.
+/// `view_beacon`, `record_view` or `login`.
 pub fn rate_limited(endpoint: &'static str) {
     counter!("kronika_rate_limited_total", "endpoint" => endpoint).increment(1);
 }

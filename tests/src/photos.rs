@@ -3,7 +3,11 @@
 
 use std::path::PathBuf;
 
+use chrono::Utc;
+use entities::{article, gallery, gallery_photo};
+use kronika_core::domain::Slug;
 use reqwest::multipart::{Form, Part};
+use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
 
 use crate::{Session, TestApp};
@@ -103,6 +107,17 @@ impl TestApp {
             .unwrap_or_else(|error| panic!("GET {path_or_url} failed: {error}"))
     }
 
+    /// GETs a path of this server with the session's bearer token, as an editors' tool
+    /// would fetch a file readers may not see yet.
+    pub async fn get_as(&self, session: &Session, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(&session.token)
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("GET {path} failed: {error}"))
+    }
+
     /// The bytes of a media URL, which must answer 200.
     pub async fn media_bytes(&self, url: &str) -> Vec<u8> {
         let response = self.get(url).await;
@@ -112,6 +127,62 @@ impl TestApp {
             .await
             .unwrap_or_else(|error| panic!("{error}"))
             .to_vec()
+    }
+
+    /// The bytes of a media URL fetched with the session's token, which must answer 200.
+    pub async fn media_bytes_as(&self, session: &Session, url: &str) -> Vec<u8> {
+        let response = self.get_as(session, url).await;
+        assert_eq!(response.status(), 200, "GET {url}");
+        response
+            .bytes()
+            .await
+            .unwrap_or_else(|error| panic!("{error}"))
+            .to_vec()
+    }
+
+    /// Puts photos (as `uploadPhoto` returned them) in a new gallery that a new published
+    /// article shows: what makes a photo and its files visible to readers.
+    pub async fn publish_photos(&self, photos: &[&Value]) -> article::Model {
+        let ids: Vec<i64> = photos
+            .iter()
+            .map(|photo| {
+                photo["id"]
+                    .as_str()
+                    .and_then(|id| id.parse().ok())
+                    .unwrap_or_else(|| panic!("no photo id in {photo}"))
+            })
+            .collect();
+        let numbers: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        let name = format!("Zdjęcia {}", numbers.join(" "));
+        let slug = Slug::from_title(&name).unwrap_or_else(|error| panic!("{name}: {error}"));
+        let now = Utc::now();
+        let gallery = gallery::ActiveModel {
+            slug: Set(slug.to_string()),
+            title: Set(name.clone()),
+            description: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(self.db())
+        .await
+        .unwrap_or_else(|error| panic!("insert gallery: {error}"));
+        for (position, photo_id) in (0..).zip(&ids) {
+            gallery_photo::ActiveModel {
+                gallery_id: Set(gallery.id),
+                photo_id: Set(*photo_id),
+                position: Set(position),
+            }
+            .insert(self.db())
+            .await
+            .unwrap_or_else(|error| panic!("insert gallery photo: {error}"));
+        }
+        let section = self.section(&name).await;
+        let author = self.editor(&name).await;
+        self.article(&name, &section, &author)
+            .gallery(&gallery)
+            .create()
+            .await
     }
 }
 

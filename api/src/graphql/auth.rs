@@ -136,7 +136,9 @@ pub struct AuthMutations;
 #[Object]
 impl AuthMutations {
     /// Opens a session. A wrong e-mail address and a wrong password get the same answer;
-    /// repeated failures are slowed down and then refused for a while (`RATE_LIMITED`).
+    /// repeated failures are slowed down and then refused for a while (`RATE_LIMITED`)
+    /// from the address that made them. An address the account logged in from before is
+    /// only slowed down, never refused.
     async fn login(
         &self,
         ctx: &Context<'_>,
@@ -167,7 +169,7 @@ impl AuthMutations {
         let db = ctx.data_unchecked::<DatabaseConnection>();
         match auth::login(db, &email, &password).await {
             Ok(issued) => {
-                throttle.record_success(&email);
+                throttle.record_success(&email, address);
                 let zone = ctx.data_unchecked::<SiteTimeZone>();
                 Ok(LoginPayload {
                     token: issued.token,

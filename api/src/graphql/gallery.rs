@@ -1,21 +1,35 @@
 //! Galleries and photos: `gallery(id | slug)`, `photo(id)` and their types.
 
 use async_graphql::{Context, ID, Object};
-use entities::{gallery, photo};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use entities::gallery;
+use sea_orm::DatabaseConnection;
 
 use super::article::parse_id;
 use super::error::ApiError;
 use super::loaders::Loaders;
 use super::photo::Photo;
 use super::time::SiteTimeZone;
+use super::viewer::{uses, viewer};
+use kronika_core::changes::CacheTag;
+use kronika_core::content::{Audience, galleries};
 
 #[derive(Default)]
 pub struct GalleryQueries;
 
+/// Whose eyes the request's reads are for.
+fn audience(ctx: &Context<'_>) -> Audience {
+    Audience::of(
+        viewer(ctx)
+            .actor()
+            .map(|actor| (actor.account_id, actor.role)),
+    )
+}
+
 #[Object]
 impl GalleryQueries {
-    /// One gallery by `id` or `slug` (give exactly one), or null.
+    /// One gallery by `id` or `slug` (give exactly one), or null. Readers see a gallery
+    /// only while a published article shows it; editors see every gallery, authors also
+    /// their own.
     async fn gallery(
         &self,
         ctx: &Context<'_>,
@@ -23,17 +37,13 @@ impl GalleryQueries {
         slug: Option<String>,
     ) -> Result<Option<Gallery>, ApiError> {
         let db = ctx.data_unchecked::<DatabaseConnection>();
+        let audience = audience(ctx);
         let found = match (id, slug) {
             (Some(id), None) => match parse_id(&id) {
-                Some(id) => gallery::Entity::find_by_id(id).one(db).await?,
+                Some(id) => galleries::gallery_by_id(db, id, audience).await?,
                 None => None,
             },
-            (None, Some(slug)) => {
-                gallery::Entity::find()
-                    .filter(gallery::Column::Slug.eq(slug))
-                    .one(db)
-                    .await?
-            }
+            (None, Some(slug)) => galleries::gallery_by_slug(db, &slug, audience).await?,
             _ => {
                 return Err(ApiError::bad_input(
                     "id",
@@ -41,16 +51,21 @@ impl GalleryQueries {
                 ));
             }
         };
+        if let Some(gallery) = &found {
+            uses(ctx, CacheTag::Gallery(gallery.id));
+        }
         Ok(found.map(Gallery))
     }
 
-    /// One photo by id, or null.
+    /// One photo by id, or null. Readers see a photo only while a published article
+    /// shows a gallery holding it; editors see every photo, authors also their uploads.
     async fn photo(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Photo>, ApiError> {
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let Some(id) = parse_id(&id) else {
             return Ok(None);
         };
-        Ok(photo::Entity::find_by_id(id).one(db).await?.map(Photo))
+        let found = galleries::photo_by_id(db, id, audience(ctx)).await?;
+        Ok(found.map(Photo))
     }
 }
 

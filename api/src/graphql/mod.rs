@@ -37,6 +37,7 @@ use kronika_core::editing::photos::PhotoServices;
 use kronika_core::store::ContentStore;
 use kronika_core::views::ViewCounter;
 pub use photo::MediaUrl;
+pub use views::ViewRateLimit;
 
 /// All read operations.
 #[derive(MergedObject, Default)]
@@ -72,6 +73,7 @@ pub struct SharedData {
     pub login_throttle: LoginThrottle,
     pub views: ViewCounter,
     pub login_rate_limit: auth::LoginRateLimit,
+    pub view_rate_limit: ViewRateLimit,
     pub photos: PhotoServices,
     pub media_url: MediaUrl,
     pub search: search::SearchEngine,
@@ -97,6 +99,7 @@ pub fn build_schema(shared: SharedData, options: SchemaOptions) -> KronikaSchema
         .data(shared.login_throttle)
         .data(shared.views)
         .data(shared.login_rate_limit)
+        .data(shared.view_rate_limit)
         .data(shared.photos)
         .data(shared.media_url)
         .data(shared.search)

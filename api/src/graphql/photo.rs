@@ -192,10 +192,14 @@ impl Photo {
         renditions
     }
 
-    /// The untouched original as uploaded, metadata included. Editors only: null for
-    /// readers, and the URL answers only requests with an editor's token.
+    /// The untouched original as uploaded, metadata (GPS included) and all. Editors and
+    /// admins only: null for readers and authors, and the URL answers only requests with
+    /// an editor's or admin's token.
     async fn original_url(&self, ctx: &Context<'_>) -> Option<String> {
-        viewer(ctx).actor()?;
+        let actor = viewer(ctx).actor()?;
+        if !actor.role.can_download_originals() {
+            return None;
+        }
         let hash = self.0.content_hash.as_deref()?;
         let prefix = &ctx.data_unchecked::<MediaUrl>().0;
         Some(format!("{prefix}/originals/{hash}"))

@@ -118,9 +118,11 @@ impl SearchQueries {
         let results = engine.0.search(&search_query).await.map_err(search_error)?;
 
         // The index may lag behind the database by a moment: an article unpublished a
-        // second ago is dropped here rather than shown.
+        // second ago is dropped here rather than shown, and taken off the total too, so
+        // that the total never counts a hit the page leaves out.
         let loaders = ctx.data_unchecked::<Loaders>();
         let ids: Vec<i64> = results.hits.iter().map(|hit| hit.id).collect();
+        let engine_hits_on_page = ids.len();
         let mut articles = loaders.published_articles.load_many(ids).await?;
         let hits: Vec<SearchHit> = results
             .hits
@@ -133,10 +135,13 @@ impl SearchQueries {
                 })
             })
             .collect();
+        let dropped = engine_hits_on_page - hits.len();
+        // Offsets count the engine's hits, the dropped ones included, so the next page is
+        // decided by the engine's total.
         let next_offset = offset + limit;
         let has_next_page = next_offset < results.total_hits && next_offset <= MAX_OFFSET;
         Ok(SearchResults {
-            total_hits: results.total_hits,
+            total_hits: results.total_hits.saturating_sub(dropped),
             took_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             hits,
             facets: SearchFacets {
@@ -174,7 +179,9 @@ impl SearchQueries {
 /// One page of search hits with the counts over all matches.
 #[derive(SimpleObject)]
 pub struct SearchResults {
-    /// Matching articles in all pages.
+    /// Matching articles in all pages. An article unpublished a moment ago, which the
+    /// index still holds, is left out of the hits and of this total once a page has
+    /// met it.
     total_hits: usize,
     /// Time spent answering, in milliseconds.
     took_ms: u64,

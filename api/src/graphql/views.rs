@@ -5,6 +5,7 @@ use chrono::{Days, NaiveDate};
 use sea_orm::DatabaseConnection;
 
 use super::article::{Article, parse_id};
+use super::auth::ClientAddress;
 use super::date::Date;
 use super::error::ApiError;
 use super::time::SiteTimeZone;
@@ -78,6 +79,12 @@ pub struct MostReadArticle {
     views: i64,
 }
 
+/// The per-address limit of view beacons (`KRONIKA_RATE_LIMIT_VIEWS`). `recordView`
+/// takes from the same allowance as `POST /api/views/{id}`, so that an address counts
+/// no more views through GraphQL than through the beacon, nor twice as many through both.
+#[derive(Clone, Debug)]
+pub struct ViewRateLimit(pub crate::rate_limit::RateLimiter);
+
 #[derive(Default)]
 pub struct ViewMutations;
 
@@ -87,8 +94,22 @@ impl ViewMutations {
     /// beacon does. Returns true when the view was counted and false when it was not:
     /// the same reader (address and browser) already viewed the article today, or the
     /// User-Agent is a bot's. An unknown or unpublished article is `NOT_FOUND`. Send it
-    /// from the reader's browser: a server calling it for its readers is one reader.
+    /// from the reader's browser: a server calling it for its readers is one reader. It
+    /// shares the beacon's per-address rate limit (`RATE_LIMITED` beyond it).
     async fn record_view(&self, ctx: &Context<'_>, article_id: ID) -> Result<bool, ApiError> {
+        let address = ctx
+            .data_opt::<ClientAddress>()
+            .and_then(|address| address.0);
+        if let (Some(ViewRateLimit(limiter)), Some(address)) =
+            (ctx.data_opt::<ViewRateLimit>(), address)
+        {
+            limiter.check(address).map_err(|retry_after| {
+                crate::metrics::rate_limited("record_view");
+                ApiError::RateLimited {
+                    retry_after_seconds: retry_after.seconds(),
+                }
+            })?;
+        }
         let not_found = || ApiError::not_found("no published article has this id");
         let article_id = parse_id(&article_id).ok_or_else(not_found)?;
         let views = ctx.data_unchecked::<ViewCounter>();

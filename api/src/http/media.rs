@@ -1,20 +1,31 @@
-//! `/media/…`: photo files. Renditions are public and content-addressed, so they are
-//! cached for a year; originals are served only to editors, as downloads, because their
-//! bytes are exactly what was uploaded.
+//! `/media/…`: photo files. A rendition is public while a published article shows its
+//! photo: then it is cached for a year (its URL names its content) under cache tags that
+//! a CDN purges when that article or gallery changes. Before that, and after, only staff
+//! and the uploading author get it, with their token and never from a shared cache.
+//! Originals are served only to editors and admins, as downloads, because their bytes are
+//! exactly what was uploaded.
 
 use poem::http::{HeaderMap, HeaderValue, StatusCode, header};
 use poem::web::{Data, Path};
 use poem::{Request, Response, handler};
 
 use super::HttpState;
-use kronika_core::auth;
+use kronika_core::auth::{self, Viewer};
+use kronika_core::changes::CacheTag;
+use kronika_core::content::Audience;
+use kronika_core::content::photos::{RenditionAccess, rendition_access};
 use kronika_core::images::{RenditionFormat, SourceFormat};
 use kronika_core::storage::{ContentHash, MediaKey};
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// For files only the asking viewer may see: no cache keeps them.
+const PRIVATE: &str = "private, no-store";
 const NOSNIFF: &str = "nosniff";
+/// The cache tags of a public rendition, as `GET /graphql` sends them.
+const CACHE_TAG_HEADER: &str = "cache-tag";
 
-/// `GET /media/{hash}/{width}.{webp|jpg}`
+/// `GET /media/{hash}/{width}.{webp|jpg}`, with `Authorization: Bearer …` for files that
+/// no published article shows yet.
 #[handler]
 pub async fn rendition(
     request: &Request,
@@ -24,15 +35,30 @@ pub async fn rendition(
     let Some((hash, width, format)) = parse_rendition(&hash, &file) else {
         return not_found();
     };
+    let viewer = match viewer_of(request, state).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
+    let audience = Audience::of(viewer.actor().map(|actor| (actor.account_id, actor.role)));
+    // Asked before the validator is honoured: a file that is no longer public must not
+    // come back as `304` to a cache that still holds it.
+    let (cache_control, cache_tags) = match rendition_access(&state.db, &hash, audience).await {
+        Ok(RenditionAccess::Public { shown_by }) => (IMMUTABLE, Some(cache_tag_names(&shown_by))),
+        Ok(RenditionAccess::Private) => (PRIVATE, None),
+        Ok(RenditionAccess::Hidden) => return not_found(),
+        Err(error) => return database_failure(&error, "cannot check who may see a rendition"),
+    };
     // A content-addressed URL always names the same bytes, so the URL is the ETag.
     let etag = format!("\"{}-{width}.{}\"", hash.as_str(), format.extension());
+    let mut response = Response::builder()
+        .header(header::ETAG, etag.clone())
+        .header(header::CACHE_CONTROL, cache_control)
+        .header(header::X_CONTENT_TYPE_OPTIONS, NOSNIFF);
+    if let Some(cache_tags) = cache_tags {
+        response = response.header(CACHE_TAG_HEADER, cache_tags);
+    }
     if if_none_match(request.headers(), &etag) {
-        return Response::builder()
-            .status(StatusCode::NOT_MODIFIED)
-            .header(header::ETAG, etag)
-            .header(header::CACHE_CONTROL, IMMUTABLE)
-            .header(header::X_CONTENT_TYPE_OPTIONS, NOSNIFF)
-            .finish();
+        return response.status(StatusCode::NOT_MODIFIED).finish();
     }
     let key = MediaKey::Rendition {
         hash,
@@ -40,11 +66,8 @@ pub async fn rendition(
         format,
     };
     match state.media.get(&key).await {
-        Ok(Some(bytes)) => Response::builder()
+        Ok(Some(bytes)) => response
             .header(header::CONTENT_TYPE, format.content_type())
-            .header(header::ETAG, etag)
-            .header(header::CACHE_CONTROL, IMMUTABLE)
-            .header(header::X_CONTENT_TYPE_OPTIONS, NOSNIFF)
             .body(bytes),
         Ok(None) => not_found(),
         Err(error) => {
@@ -54,29 +77,51 @@ pub async fn rendition(
     }
 }
 
-/// `GET /media/originals/{hash}` with an editor's `Authorization: Bearer …`.
+/// The tags of every (article, gallery) pair that shows a public rendition: unpublishing
+/// the article or changing the gallery notifies exactly these, so a CDN drops the file.
+fn cache_tag_names(shown_by: &[(i64, i64)]) -> String {
+    let mut tags: Vec<CacheTag> = shown_by
+        .iter()
+        .flat_map(|(article_id, gallery_id)| {
+            [
+                CacheTag::Article(*article_id),
+                CacheTag::Gallery(*gallery_id),
+            ]
+        })
+        .collect();
+    tags.sort_unstable();
+    tags.dedup();
+    tags.iter()
+        .map(|tag| tag.name())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `GET /media/originals/{hash}` with an editor's or admin's `Authorization: Bearer …`.
 #[handler]
 pub async fn original(
     request: &Request,
     Path(hash): Path<String>,
     Data(state): Data<&HttpState>,
 ) -> Response {
-    let authorization = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok());
-    match auth::resolve_bearer(&state.db, authorization).await {
-        Ok(viewer) if viewer.actor().is_some() => {}
-        Ok(_) => {
+    let viewer = match viewer_of(request, state).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
+    match viewer.actor() {
+        Some(actor) if actor.role.can_download_originals() => {}
+        Some(_) => {
+            return Response::builder()
+                .status(StatusCode::FORBIDDEN)
+                .header(header::CACHE_CONTROL, "no-store")
+                .finish();
+        }
+        None => {
             return Response::builder()
                 .status(StatusCode::UNAUTHORIZED)
                 .header(header::WWW_AUTHENTICATE, "Bearer")
                 .header(header::CACHE_CONTROL, "no-store")
                 .finish();
-        }
-        Err(error) => {
-            tracing::error!(%error, "cannot check a bearer token");
-            return StatusCode::INTERNAL_SERVER_ERROR.into();
         }
     }
     let Some(hash) = ContentHash::parse(&hash) else {
@@ -85,10 +130,7 @@ pub async fn original(
     let format = match kronika_core::content::photos::original_format(&state.db, &hash).await {
         Ok(Some(format)) => format,
         Ok(None) => return not_found(),
-        Err(error) => {
-            tracing::error!(%error, "cannot look up a photo");
-            return StatusCode::INTERNAL_SERVER_ERROR.into();
-        }
+        Err(error) => return database_failure(&error, "cannot look up a photo"),
     };
     match state
         .media
@@ -105,7 +147,7 @@ pub async fn original(
                     extension(format)
                 ),
             )
-            .header(header::CACHE_CONTROL, "private, no-store")
+            .header(header::CACHE_CONTROL, PRIVATE)
             .header(header::X_CONTENT_TYPE_OPTIONS, NOSNIFF)
             // The bytes are the uploader's, unchecked: never let a browser run them.
             .header(
@@ -119,6 +161,33 @@ pub async fn original(
             StatusCode::INTERNAL_SERVER_ERROR.into()
         }
     }
+}
+
+/// Who sent the request, from its bearer token; a request without one is anonymous and
+/// costs no statement.
+async fn viewer_of(request: &Request, state: &HttpState) -> Result<Viewer, Response> {
+    let authorization = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok());
+    auth::resolve_bearer(&state.db, authorization)
+        .await
+        .map_err(|error| database_failure(&error, "cannot check a bearer token"))
+}
+
+/// `503` when the database cannot be reached (a file may be served again shortly), `500`
+/// for anything else; the cause is logged, never sent.
+fn database_failure(error: &sea_orm::DbErr, what: &str) -> Response {
+    tracing::error!(%error, "{what}");
+    let status = if kronika_core::db::is_unreachable(error) {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::INTERNAL_SERVER_ERROR
+    };
+    Response::builder()
+        .status(status)
+        .header(header::CACHE_CONTROL, "no-store")
+        .finish()
 }
 
 fn extension(format: SourceFormat) -> &'static str {
@@ -150,9 +219,12 @@ fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
         .any(|candidate| candidate == etag || candidate == "*")
 }
 
+/// Also the answer for a file the viewer may not see, so that nobody learns which files
+/// exist. Never cached: a file that is hidden now may be published in a minute.
 fn not_found() -> Response {
     Response::builder()
         .status(StatusCode::NOT_FOUND)
+        .header(header::CACHE_CONTROL, "no-store")
         .header(header::X_CONTENT_TYPE_OPTIONS, NOSNIFF)
         .finish()
 }

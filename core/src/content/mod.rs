@@ -1,10 +1,12 @@
 //! Reading and writing content in the database: the SQL behind the API.
 //!
 //! Functions here speak sea-orm and domain types, never GraphQL. Every public read goes
-//! through a function that applies the visibility rule: readers see only PUBLISHED articles.
+//! through a function that applies the visibility rule: readers see only PUBLISHED articles,
+//! and only the galleries and photos such articles show (`galleries`).
 
 pub mod article_list;
 pub mod cursor;
+pub mod galleries;
 pub mod photos;
 pub mod relations;
 pub mod views;

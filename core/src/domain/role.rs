@@ -68,6 +68,13 @@ impl Role {
         matches!(self, Self::Admin | Self::Editor)
     }
 
+    /// Downloads the untouched originals of photos, with their GPS positions, serial
+    /// numbers and whatever else the camera wrote. Authors work with the renditions: an
+    /// original shared between uploads of the same bytes belongs to no one author.
+    pub const fn can_download_originals(self) -> bool {
+        matches!(self, Self::Admin | Self::Editor)
+    }
+
     /// Creates and renames tags (sections are the site's structure: admins only).
     pub const fn can_manage_tags(self) -> bool {
         matches!(self, Self::Admin | Self::Editor)
@@ -109,6 +116,13 @@ mod tests {
         assert!(!Role::Author.can_edit(1, 1, false));
         assert!(Role::Editor.can_edit(1, 2, false));
         assert!(!Role::Author.can_publish());
+    }
+
+    #[test]
+    fn only_editors_and_admins_download_originals() {
+        assert!(Role::Admin.can_download_originals());
+        assert!(Role::Editor.can_download_originals());
+        assert!(!Role::Author.can_download_originals());
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Logging in and out, tokens, and throttled guessing.
 
+use kronika_api::Config;
 use kronika_core::auth::accounts;
 use kronika_core::domain::Role;
 use kronika_tests::{PASSWORD, TestApp, first_error_code, on_both_databases};
-use serde_json::json;
+use serde_json::{Value, json};
 
 on_both_databases!(
     a_login_opens_a_session_that_logout_closes,
@@ -13,6 +14,17 @@ on_both_databases!(
     admins_create_api_tokens_that_act_with_their_role_until_revoked,
     a_disabled_account_loses_its_sessions,
 );
+
+on_both_databases!(
+    configured_by = behind_a_trusted_proxy;
+    failed_logins_from_one_address_do_not_lock_the_account_out_elsewhere,
+    an_address_that_logged_in_before_is_slowed_but_never_locked_out,
+);
+
+/// Each test request names its client address in `X-Forwarded-For`.
+fn behind_a_trusted_proxy(config: &mut Config) {
+    config.trust_proxy = true;
+}
 
 const VIEWER: &str = "{ viewer { email name role } }";
 const LOGIN: &str = "mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token expiresAt account { name } } }";
@@ -61,13 +73,22 @@ async fn a_wrong_password_and_an_unknown_address_get_the_same_answer(app: TestAp
 }
 
 async fn repeated_failed_logins_are_refused_for_a_while(app: TestApp) {
-    app.login_as("Ewa Redaktor", Role::Editor).await;
+    // Never logged in: this client's address is not one the account is known to use.
+    accounts::add(
+        app.db(),
+        "ewa-redaktor@example.org",
+        "Ewa Redaktor",
+        Role::Editor,
+        PASSWORD,
+    )
+    .await
+    .unwrap_or_else(|error| panic!("{error}"));
     let wrong = json!({"email": "ewa-redaktor@example.org", "password": "guess guess guess"});
     for _ in 0..5 {
         let response = app.gql_with(LOGIN, wrong.clone()).await;
         assert_eq!(first_error_code(&response), "UNAUTHENTICATED");
     }
-    // Now even the right password is refused, and the answer says for how long.
+    // Now even the right password is refused from here, and the answer says for how long.
     let response = app
         .gql_with(
             LOGIN,
@@ -145,4 +166,73 @@ async fn a_disabled_account_loses_its_sessions(app: TestApp) {
         .gql_with(LOGIN, json!({"email": editor.email, "password": PASSWORD}))
         .await;
     assert_eq!(first_error_code(&login), "UNAUTHENTICATED");
+}
+
+async fn login_from(app: &TestApp, address: &str, password: &str) -> Value {
+    app.client
+        .post(app.url("/graphql"))
+        .header("x-forwarded-for", address)
+        .json(&json!({"query": LOGIN, "variables": {"email": "ewa@example.org", "password": password}}))
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("{error}"))
+        .json()
+        .await
+        .unwrap_or_else(|error| panic!("{error}"))
+}
+
+async fn add_ewa(app: &TestApp) {
+    accounts::add(app.db(), "ewa@example.org", "Ewa", Role::Editor, PASSWORD)
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+}
+
+/// Five wrong passwords from one address once refused the account everywhere: anyone who
+/// knew an editor's e-mail address could keep them out.
+async fn failed_logins_from_one_address_do_not_lock_the_account_out_elsewhere(app: TestApp) {
+    add_ewa(&app).await;
+    let guesser = "203.0.113.66";
+    for _ in 0..5 {
+        let response = login_from(&app, guesser, "guess guess guess").await;
+        assert_eq!(first_error_code(&response), "UNAUTHENTICATED");
+    }
+    let refused = login_from(&app, guesser, PASSWORD).await;
+    assert_eq!(first_error_code(&refused), "RATE_LIMITED", "{refused:#}");
+    let elsewhere = login_from(&app, "198.51.100.7", PASSWORD).await;
+    assert!(
+        elsewhere["data"]["login"]["token"].is_string(),
+        "the editor logs in from their own address: {elsewhere:#}"
+    );
+    // Another address guessing is refused after its own five failures.
+    let other_guesser = "192.0.2.44";
+    for _ in 0..5 {
+        login_from(&app, other_guesser, "guess guess guess").await;
+    }
+    let refused = login_from(&app, other_guesser, "guess guess guess").await;
+    assert_eq!(first_error_code(&refused), "RATE_LIMITED");
+}
+
+/// Someone sharing the editor's address (an office, a café) guesses: the editor, who
+/// logged in from there before, waits a little longer but gets in.
+async fn an_address_that_logged_in_before_is_slowed_but_never_locked_out(app: TestApp) {
+    add_ewa(&app).await;
+    let office = "198.51.100.7";
+    let first = login_from(&app, office, PASSWORD).await;
+    assert!(first["data"]["login"]["token"].is_string(), "{first:#}");
+    for attempt in 0..6 {
+        let response = login_from(&app, office, "guess guess guess").await;
+        assert_eq!(
+            first_error_code(&response),
+            "UNAUTHENTICATED",
+            "attempt {attempt}: slowed, not refused"
+        );
+    }
+    let started = std::time::Instant::now();
+    let again = login_from(&app, office, PASSWORD).await;
+    assert!(again["data"]["login"]["token"].is_string(), "{again:#}");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(500),
+        "the failures slowed the next attempt: {:?}",
+        started.elapsed()
+    );
 }

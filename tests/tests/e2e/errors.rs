@@ -77,17 +77,12 @@ async fn an_internal_failure_says_nothing_about_its_cause(app: TestApp) {
         .execute_unprepared("DROP TABLE gallery_photos")
         .await
         .unwrap_or_else(|error| panic!("{error}"));
-    let response = app
-        .gql(r#"{ gallery(slug: "x") { id } photos: photo(id: "1") { id } }"#)
-        .await;
+    let response = app.gql(r#"{ gallery(slug: "x") { id } }"#).await;
     assert!(
         response.get("errors").is_none(),
         "untouched tables still work"
     );
-    app.db()
-        .execute_unprepared("DROP TABLE photos")
-        .await
-        .unwrap_or_else(|error| panic!("{error}"));
+    // Whether readers may see a photo depends on the galleries that hold it.
     let response = app.gql(r#"{ photo(id: "1") { id } }"#).await;
     assert_eq!(first_error_code(&response), "INTERNAL_SERVER_ERROR");
     let text = response.to_string().to_lowercase();

@@ -127,8 +127,10 @@ async fn editors_arrange_galleries(app: TestApp) {
         )
         .await;
     assert_eq!(first_error_code(&unknown), "BAD_USER_INPUT");
+    // No published article shows it yet: only staff find it.
     let read = app
-        .data(
+        .data_as(
+            &editor,
             &format!("query($id: ID!) {{ gallery(id: $id) {{ {GALLERY_FIELDS} }} }}"),
             json!({"id": id}),
         )
@@ -181,6 +183,7 @@ async fn editors_arrange_galleries(app: TestApp) {
 async fn captions_change_and_readers_see_it_at_once(app: TestApp) {
     let editor = app.login_as("Ewa Redaktor", Role::Editor).await;
     let photo = upload(&app, &editor, "stary podpis").await;
+    app.publish_photos(&[&json!({"id": photo})]).await;
     let query = "query($id: ID!) { photo(id: $id) { caption credit alt } }";
     let before = app.data(query, json!({"id": photo})).await;
     assert_eq!(before["photo"]["caption"], "stary podpis");

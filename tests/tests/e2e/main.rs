@@ -13,6 +13,7 @@ mod http;
 mod http_caching;
 mod lifecycle;
 mod lists;
+mod media_access;
 mod migrations;
 mod n_plus_one;
 mod permissions;

@@ -7,7 +7,10 @@ use kronika_tests::{TestApp, on_both_databases};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
 
-on_both_databases!(hostile_files_are_refused_and_leave_nothing_behind);
+on_both_databases!(
+    hostile_files_are_refused_and_leave_nothing_behind,
+    a_webp_whose_header_claims_too_many_pixels_is_too_large,
+);
 
 const UNSUPPORTED: &str = "UNSUPPORTED_MEDIA_TYPE";
 const TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
@@ -31,8 +34,9 @@ const REFUSED: &[(&str, &str)] = &[
         "hostile/gen-bomb-png-header-65535x65535-rgba16.png",
         TOO_LARGE,
     ),
-    // Too short to hold even its header: refused as broken before any allocation.
-    ("hostile/gen-bomb-webp-vp8l-16384x16384.webp", BAD_INPUT),
+    // Its header is whole and claims 268 megapixels: refused by the pixel limit before
+    // the (cut-off) bitstream is ever read.
+    ("hostile/gen-bomb-webp-vp8l-16384x16384.webp", TOO_LARGE),
     // The frame's claimed 4.4 gigapixels are refused by the decoder's allocation limit
     // or its end of data, whichever it meets first.
     ("hostile/pillow--decompression-bomb.gif", BAD_INPUT),
@@ -114,6 +118,67 @@ fn files_under(directory: &std::path::Path) -> usize {
             if path.is_dir() { files_under(&path) } else { 1 }
         })
         .sum()
+}
+
+/// A RIFF WebP file holding one chunk, with the RIFF size its bytes say.
+fn webp_file(chunk_name: &[u8; 4], payload: &[u8]) -> Vec<u8> {
+    let chunk_size = u32::try_from(payload.len()).unwrap_or_else(|error| panic!("{error}"));
+    let riff_size = 4 + 8 + chunk_size + (chunk_size & 1);
+    let mut file = Vec::new();
+    file.extend_from_slice(b"RIFF");
+    file.extend_from_slice(&riff_size.to_le_bytes());
+    file.extend_from_slice(b"WEBP");
+    file.extend_from_slice(chunk_name);
+    file.extend_from_slice(&chunk_size.to_le_bytes());
+    file.extend_from_slice(payload);
+    if chunk_size & 1 == 1 {
+        file.push(0);
+    }
+    file
+}
+
+/// A lossless (VP8L) header: signature, then width − 1 and height − 1 in 14 bits each,
+/// the alpha bit and a zero version, followed by a few bytes of bitstream.
+fn lossless_webp(width: u32, height: u32) -> Vec<u8> {
+    let bits = (width - 1) | ((height - 1) << 14) | (1 << 28);
+    let mut payload = vec![0x2F];
+    payload.extend_from_slice(&bits.to_le_bytes());
+    payload.extend_from_slice(&[0; 16]);
+    webp_file(b"VP8L", &payload)
+}
+
+/// An extended (VP8X) header: flags, reserved bytes, then canvas width − 1 and height − 1
+/// in 24 bits each; no image chunk follows.
+fn extended_webp(width: u32, height: u32) -> Vec<u8> {
+    let mut payload = vec![0x10, 0, 0, 0];
+    payload.extend_from_slice(&(width - 1).to_le_bytes()[..3]);
+    payload.extend_from_slice(&(height - 1).to_le_bytes()[..3]);
+    webp_file(b"VP8X", &payload)
+}
+
+/// 16384 is the widest a lossless WebP can say; the decoder of the `image` crate reads
+/// that width as 0, which once made such a file "an image without pixels".
+async fn a_webp_whose_header_claims_too_many_pixels_is_too_large(app: TestApp) {
+    let editor = app.login_as("Ewa Redaktor", Role::Editor).await;
+    for (name, bytes) in [
+        ("lossless 16384×16384", lossless_webp(16_384, 16_384)),
+        ("lossless 16384×4096", lossless_webp(16_384, 4_096)),
+        ("extended 20000×20000", extended_webp(20_000, 20_000)),
+    ] {
+        let response = app
+            .upload_photo(Some(&editor), bytes, "bomb.webp", json!({}))
+            .await;
+        assert_eq!(
+            response["errors"][0]["extensions"]["code"], TOO_LARGE,
+            "{name}: {response:#}"
+        );
+        assert!(
+            response["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|message| message.contains("megapixels")),
+            "{name}: {response:#}"
+        );
+    }
 }
 
 /// Awkward but valid files are accepted and come out right.

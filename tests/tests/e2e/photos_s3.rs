@@ -49,7 +49,7 @@ async fn photos_live_in_an_s3_bucket() {
         .await;
     for rendition in photo["renditions"].as_array().cloned().unwrap_or_default() {
         let url = rendition["url"].as_str().unwrap_or_default();
-        let bytes = app.media_bytes(url).await;
+        let bytes = app.media_bytes_as(&editor, url).await;
         image::load_from_memory(&bytes).unwrap_or_else(|error| panic!("{url}: {error}"));
     }
     // The bucket really holds the files, and the local data directory none.
@@ -79,5 +79,5 @@ async fn photos_live_in_an_s3_bucket() {
         "deleting the photo deletes its objects"
     );
     let url = photo["renditions"][0]["url"].as_str().unwrap_or_default();
-    assert_eq!(app.get(url).await.status(), 404);
+    assert_eq!(app.get_as(&editor, url).await.status(), 404);
 }

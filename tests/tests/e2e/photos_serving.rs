@@ -114,7 +114,7 @@ async fn the_same_bytes_are_stored_once() {
     .await;
     assert_eq!(media_files(&app), files);
     assert_eq!(
-        app.get(second["url"].as_str().unwrap_or_default())
+        app.get_as(&editor, second["url"].as_str().unwrap_or_default())
             .await
             .status(),
         200
@@ -127,7 +127,7 @@ async fn the_same_bytes_are_stored_once() {
     .await;
     assert_eq!(media_files(&app), 0, "the last photo takes its files along");
     assert_eq!(
-        app.get(second["url"].as_str().unwrap_or_default())
+        app.get_as(&editor, second["url"].as_str().unwrap_or_default())
             .await
             .status(),
         404
@@ -157,10 +157,10 @@ fn media_files(app: &TestApp) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn originals_are_served_to_editors_only() {
     let app = TestApp::spawn_sqlite().await;
-    let author = app.login_as("Adam Autor", Role::Author).await;
+    let editor = app.login_as("Ewa Redaktor", Role::Editor).await;
     let bytes = fixture("hostile/gen-private-metadata-everywhere.jpg");
     let response = app
-        .upload_photo(Some(&author), bytes.clone(), "x.jpg", json!({}))
+        .upload_photo(Some(&editor), bytes.clone(), "x.jpg", json!({}))
         .await;
     let photo = &response["data"]["uploadPhoto"]["photo"];
     let original = photo["originalUrl"]
@@ -172,13 +172,7 @@ async fn originals_are_served_to_editors_only() {
         401,
         "no token, no original"
     );
-    let with_token = app
-        .client
-        .get(app.url(&original))
-        .bearer_auth(&author.token)
-        .send()
-        .await
-        .unwrap_or_else(|error| panic!("{error}"));
+    let with_token = app.get_as(&editor, &original).await;
     assert_eq!(with_token.status(), 200);
     let header = |name: &str| {
         with_token
@@ -200,12 +194,8 @@ async fn originals_are_served_to_editors_only() {
     // Unknown and malformed names are simply not there.
     assert_eq!(app.get("/media/originals/nothing").await.status(), 401);
     let unknown = app
-        .client
-        .get(app.url(&format!("/media/originals/{}", "a".repeat(64))))
-        .bearer_auth(&author.token)
-        .send()
-        .await
-        .unwrap_or_else(|error| panic!("{error}"));
+        .get_as(&editor, &format!("/media/originals/{}", "a".repeat(64)))
+        .await;
     assert_eq!(unknown.status(), 404);
     assert_eq!(
         app.get(&format!("/media/{}/320.gif", "a".repeat(64)))

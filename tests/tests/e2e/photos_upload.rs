@@ -23,6 +23,8 @@ async fn an_editor_uploads_a_camera_photo_and_gets_renditions(app: TestApp) {
         .await;
     assert_eq!(photo["width"], 500);
     assert_eq!(photo["height"], 375);
+    // Shown by a published article, so that its files are public.
+    app.publish_photos(&[&photo]).await;
     assert_eq!(photo["caption"], "Zachód słońca");
     assert_eq!(photo["credit"], "Jan Nowak");
     assert!((photo["aspectRatio"].as_f64().unwrap_or_default() - 500.0 / 375.0).abs() < 1e-9);
@@ -192,6 +194,7 @@ async fn private_metadata_never_reaches_a_public_file() {
         "real/kamadak-exif--exif.png",
     ] {
         let photo = app.upload_fixture(&editor, path, json!({})).await;
+        app.publish_photos(&[&photo]).await;
         let credit = photo["credit"].as_str().unwrap_or_default();
         assert!(!credit.contains('@'), "{path}: credit {credit}");
         let placeholder = photo["placeholder"].as_str().unwrap_or_default();
@@ -243,7 +246,7 @@ async fn exif_orientation_is_applied_in_all_eight_cases() {
             .unwrap_or_default()
             .to_owned();
         assert!(url.ends_with("/50.jpg"), "{url}");
-        let pixels = image::load_from_memory(&app.media_bytes(&url).await)
+        let pixels = image::load_from_memory(&app.media_bytes_as(&editor, &url).await)
             .unwrap_or_else(|error| panic!("{error}"))
             .to_rgb8();
         match &upright {

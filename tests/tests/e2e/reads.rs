@@ -93,8 +93,24 @@ async fn sections_list_in_order_and_show_their_articles(app: TestApp) {
     assert_eq!(data["missing"], json!(null));
 }
 
+/// A gallery a published article shows; readers see no other (see `media_access`).
+async fn published_gallery(
+    app: &TestApp,
+    title: &str,
+    photo_count: usize,
+) -> entities::gallery::Model {
+    let gallery = app.gallery(title, photo_count).await;
+    let author = app.editor("Galerzysta").await;
+    let section = app.section("Galerie").await;
+    app.article(&format!("Artykuł z galerią {title}"), &section, &author)
+        .gallery(&gallery)
+        .create()
+        .await;
+    gallery
+}
+
 async fn a_gallery_is_found_by_id_and_slug_with_ordered_photos(app: TestApp) {
-    let gallery = app.gallery("Konferencja", 3).await;
+    let gallery = published_gallery(&app, "Konferencja", 3).await;
     let query = r#"query($id: ID, $slug: String) {
         gallery(id: $id, slug: $slug) { id slug title photos { caption credit alt width height aspectRatio } }
     }"#;
@@ -118,7 +134,7 @@ async fn a_gallery_is_found_by_id_and_slug_with_ordered_photos(app: TestApp) {
 }
 
 async fn a_photo_is_found_by_id(app: TestApp) {
-    app.gallery("Spotkanie", 2).await;
+    published_gallery(&app, "Spotkanie", 2).await;
     let data = app
         .data(
             r#"query($id: ID!) { photo(id: $id) { caption alt credit } }"#,

@@ -16,6 +16,7 @@ on_both_databases!(
     facets_filters_and_pagination,
     absurd_queries_are_refused,
     the_index_status_is_for_editors,
+    an_article_unpublished_before_the_index_hears_of_it_is_not_counted,
 );
 
 const SEARCH: &str = r#"query($q: String, $section: String, $tags: [String!], $sort: SearchSort, $first: Int, $after: String) {
@@ -391,4 +392,46 @@ async fn a_rebuild_requested_from_outside_is_run_by_the_server(app: TestApp) {
     let after = search(&app, json!({"q": "partnerstwo"})).await;
     assert_eq!(after["totalHits"], before["totalHits"], "{after:#}");
     assert_eq!(titles(&after), titles(&before));
+}
+
+/// Between the commit that unpublishes an article and the indexer's delivery, the index
+/// still holds it. Changing the status behind the indexer's back holds that moment still:
+/// the hit is dropped, and the total must not count it either.
+async fn an_article_unpublished_before_the_index_hears_of_it_is_not_counted(app: TestApp) {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let admin = app.login_as("Admin", Role::Admin).await;
+    let section = section_id(&app, &admin).await;
+    let kept = create_article(&app, &admin, &section, "Warsztaty dla gmin").await["id"].clone();
+    let withdrawn =
+        create_article(&app, &admin, &section, "Warsztaty dla szkół").await["id"].clone();
+    publish(&app, &admin, &kept).await;
+    publish(&app, &admin, &withdrawn).await;
+    indexed(&app).await;
+    let withdrawn_id: i64 = withdrawn
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("an id: {withdrawn}"));
+    entities::article::Entity::update_many()
+        .col_expr(
+            entities::article::Column::Status,
+            Expr::value(ArticleStatus::Draft.as_str()),
+        )
+        .filter(entities::article::Column::Id.eq(withdrawn_id))
+        .exec(app.db())
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+
+    let both = search(&app, json!({"q": "warsztaty"})).await;
+    assert_eq!(titles(&both), ["Warsztaty dla gmin"], "{both:#}");
+    assert_eq!(both["totalHits"], 1, "{both:#}");
+    let only_the_withdrawn = search(&app, json!({"q": "szkół"})).await;
+    assert_eq!(
+        only_the_withdrawn["hits"],
+        json!([]),
+        "{only_the_withdrawn:#}"
+    );
+    assert_eq!(only_the_withdrawn["totalHits"], 0, "{only_the_withdrawn:#}");
+    assert_eq!(only_the_withdrawn["hasNextPage"], false);
 }

@@ -29,6 +29,11 @@ on_both_databases!(
     counting_changes_neither_updated_at_nor_version,
 );
 
+on_both_databases!(
+    configured_by = two_views_per_second;
+    record_view_and_the_beacon_share_one_rate_limit,
+);
+
 /// The periodic flusher would write at a time the test does not choose; an hour keeps it
 /// out of the way, so that every write in these tests comes from an explicit flush or
 /// from the shutdown.
@@ -41,6 +46,11 @@ fn flush_only_on_demand(config: &mut Config) {
 fn behind_a_trusted_proxy(config: &mut Config) {
     flush_only_on_demand(config);
     config.trust_proxy = true;
+}
+
+fn two_views_per_second(config: &mut Config) {
+    flush_only_on_demand(config);
+    config.rate_limits.view_beacons_per_second = 2;
 }
 
 fn without_response_cache(config: &mut Config) {
@@ -336,4 +346,47 @@ async fn a_flush_costs_statements_per_article_not_per_view(app: TestApp) {
     for article in &articles {
         assert_eq!(app.stored_article(article.id).await.view_count, 41);
     }
+}
+
+/// One address rotating its User-Agent is a new reader each time, so only the rate limit
+/// stands between it and any number of counted views, whichever way it sends them.
+async fn record_view_and_the_beacon_share_one_rate_limit(app: TestApp) {
+    let author = app.editor("Anna Nowak").await;
+    let section = app.section("Aktualności").await;
+    let article = app.article("Artykuł", &section, &author).create().await;
+    // The beacon takes the address's whole burst of two.
+    assert_eq!(app.beacon(article.id, &reader_user_agent(1)).await, 204);
+    assert_eq!(app.beacon(article.id, &reader_user_agent(2)).await, 204);
+    let started = std::time::Instant::now();
+    let mut counted = 0_u32;
+    let mut refused = Vec::new();
+    for reader in 3..9 {
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .header("user-agent", reader_user_agent(reader))
+            .json(&json!({"query": RECORD_VIEW, "variables": {"id": article.id.to_string()}}))
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("{error}"));
+        let status = response.status().as_u16();
+        let retry_after = response.headers().get("retry-after").is_some();
+        let body: serde_json::Value = response.json().await.unwrap_or_default();
+        if body["data"]["recordView"] == json!(true) {
+            counted += 1;
+        } else {
+            assert_eq!(first_error_code(&body), "RATE_LIMITED", "{body:#}");
+            assert_eq!(status, 429);
+            assert!(retry_after, "a refusal says when to come back");
+            refused.push(body);
+        }
+    }
+    // At two a second, one more view becomes due every half second these took.
+    let became_due = (started.elapsed().as_secs_f64() * 2.0).ceil();
+    assert!(
+        f64::from(counted) <= became_due,
+        "{counted} views counted in {:?}",
+        started.elapsed()
+    );
+    assert!(!refused.is_empty());
 }
