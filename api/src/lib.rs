@@ -23,6 +23,7 @@ pub mod images;
 pub mod metrics;
 pub mod rate_limit;
 pub mod readiness;
+pub mod replica_lock;
 pub mod search;
 pub mod storage;
 pub mod views;

@@ -459,7 +459,7 @@ async fn scheduled_publication_on_postgres() {
 /// An article that falls due while no server runs is published when one starts: the
 /// scheduler checks once at start.
 async fn a_schedule_survives_a_restart(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |config| {
+    let Some(mut app) = TestApp::spawn_with(backend, |config| {
         config.scheduler_interval = std::time::Duration::from_secs(3_600);
     })
     .await
@@ -486,33 +486,20 @@ async fn a_schedule_survives_a_restart(backend: Backend) {
         "the first server's scheduler sleeps for an hour"
     );
 
-    // A second server on the same database stands in for the restarted one.
-    let mut config = app.app.config().clone();
-    config.database_url = Some(config.effective_database_url());
-    config.scheduler_interval = std::time::Duration::from_secs(3_600);
-    // Its own data directory: the embedded search index admits one writer.
-    let restarted_data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
-    config.data_dir = restarted_data_dir.path().to_path_buf();
-    let restarted = kronika_api::App::build(config)
-        .await
-        .unwrap_or_else(|error| panic!("{error}"));
-    let listener = restarted
-        .bind()
-        .await
-        .unwrap_or_else(|error| panic!("{error}"));
-    let server = restarted.clone();
-    let running = tokio::spawn(async move { server.serve(listener, std::future::pending()).await });
+    // The server stops, and a new one on the same database takes its place. (While the
+    // first served, the second could not have: each keeps its own search index and
+    // media, so they may not serve one database together.)
+    app.shutdown().await;
+    let restarted = app.spawn_sharing_database(|_| {}).await;
     for _ in 0..100 {
-        let now = app
+        let now = restarted
             .data_as(&admin, status, json!({"id": article["id"]}))
             .await;
         if now["article"]["status"] == "PUBLISHED" {
-            running.abort();
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    running.abort();
     panic!("the restarted server did not publish the due article");
 }
 
