@@ -132,10 +132,20 @@ fn s3_storage_without_a_bucket_stops_the_start_and_never_prints_the_secret() {
         .env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMIsecret")
         .output()
         .unwrap_or_else(|error| panic!("cannot run kronika: {error}"));
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a configuration error exits 2"
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stderr.contains("KRONIKA_S3_BUCKET"), "{stderr}");
+    assert!(
+        !std::path::Path::new(&data_dir)
+            .join("kronika.sqlite3")
+            .exists(),
+        "refused before the database was created"
+    );
     assert!(!stderr.contains("wJalrXUtnFEMIsecret") && !stdout.contains("wJalrXUtnFEMIsecret"));
 }
 
@@ -565,4 +575,26 @@ fn total_hits(response: &str) -> Option<u64> {
     let (_, rest) = response.split_once(r#""totalHits":"#)?;
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
+}
+
+#[test]
+fn a_broken_allow_list_exits_2_naming_the_variable_before_anything_starts() {
+    let (_dir, data_dir) = temp_data_dir();
+    let list = std::path::Path::new(&data_dir).join("queries.json");
+    std::fs::write(&list, "[\"{ sections { name } }\",").unwrap_or_else(|error| panic!("{error}"));
+    let output = Command::new(env!("CARGO_BIN_EXE_kronika"))
+        .args(["--data-dir", &data_dir, "--listen", "127.0.0.1:0"])
+        .env_remove("DATABASE_URL")
+        .env("KRONIKA_QUERY_ALLOW_LIST", &list)
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run kronika: {error}"));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("KRONIKA_QUERY_ALLOW_LIST"), "{stderr}");
+    assert!(
+        !std::path::Path::new(&data_dir)
+            .join("kronika.sqlite3")
+            .exists(),
+        "refused before the database was created"
+    );
 }

@@ -1,12 +1,12 @@
 //! Builders for test content. Until the editors' mutations exist, fixtures are written
-//! with the same functions the demo loader uses (`kronika_api::content::write`), and
+//! with the same functions the demo loader uses (`kronika_core::content::write`), and
 //! each tells the app that content changed, as every write path must.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use entities::{account, article, gallery, section, tag};
-use kronika_api::auth::accounts;
-use kronika_api::content::write::{self, NewArticle, NewPhoto};
-use kronika_api::domain::{ArticleBody, ArticleStatus, Role, Slug};
+use kronika_core::auth::accounts;
+use kronika_core::content::write::{self, NewArticle, NewPhoto};
+use kronika_core::domain::{ArticleBody, ArticleStatus, Role, Slug};
 use serde_json::{Value, json};
 
 use crate::TestApp;

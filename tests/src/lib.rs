@@ -10,6 +10,7 @@ pub mod load;
 pub mod photos;
 pub mod private_postgres;
 pub mod views;
+pub mod webhook;
 
 pub use fixtures::{PASSWORD, Session};
 
@@ -19,8 +20,8 @@ use std::sync::Arc;
 
 use kronika_api::app::SharedParts;
 use kronika_api::config::RateLimits;
-use kronika_api::storage::MediaStore;
 use kronika_api::{App, Config};
+use kronika_core::storage::MediaStore;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use search_index::{Analyzer, SearchBackend, TantivyBackend};
 use serde_json::{Value, json};

@@ -27,14 +27,14 @@ use tokio_util::compat::TokioAsyncReadCompatExt;
 
 use super::HttpState;
 use super::client_address::{client_address, user_agent};
-use super::response_cache::{CachedResponse, ResponseCache};
-use crate::auth;
-use crate::content_changes::{CacheTag, UsedContent};
 use crate::graphql::auth::ClientAddress;
 use crate::graphql::error::{ErrorCode, coded_error};
 use crate::graphql::loaders::Loaders;
 use crate::metrics::{self, CacheUse, Outcome};
-use crate::views::Reader;
+use kronika_core::auth;
+use kronika_core::changes::{CacheTag, UsedContent};
+use kronika_core::response_cache::{CachedResponse, ResponseCache};
+use kronika_core::views::Reader;
 
 /// Says whether a response came from the response cache, for operators and tests.
 const CACHE_HEADER: &str = "x-kronika-cache";
@@ -524,7 +524,7 @@ async fn execute_uncached(
         .and_then(|value| value.to_str().ok());
     let viewer = match auth::resolve_bearer(&state.db, authorization).await {
         Ok(viewer) => viewer,
-        Err(error) if crate::db::is_unreachable(&error) => {
+        Err(error) if kronika_core::db::is_unreachable(&error) => {
             tracing::error!(%error, "cannot check a bearer token: the database is unavailable");
             return Executed::rejected(&Rejection::new(
                 ErrorCode::DatabaseUnavailable,

@@ -1,6 +1,6 @@
 //! Revisions for editors and the public change register for readers.
 
-use kronika_api::domain::Role;
+use kronika_core::domain::Role;
 use kronika_tests::{TestApp, first_error_code, on_both_databases};
 use serde_json::json;
 

@@ -1,7 +1,7 @@
 //! The article life cycle through the GraphQL API: create, edit, publish (now or on a
 //! schedule), unpublish, delete, restore; slugs; conflicts; sanitising.
 
-use kronika_api::domain::Role;
+use kronika_core::domain::Role;
 use kronika_tests::{Backend, Session, TestApp, first_error_code, on_both_databases};
 use serde_json::{Value, json};
 

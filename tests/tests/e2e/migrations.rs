@@ -19,7 +19,7 @@ async fn migrating_twice_changes_nothing(backend: Backend) {
     let second = App::build(config)
         .await
         .unwrap_or_else(|error| panic!("second start failed: {error}"));
-    kronika_api::db::migrate(second.database())
+    kronika_core::db::migrate(second.database())
         .await
         .unwrap_or_else(|error| panic!("third migration failed: {error}"));
     let data = first

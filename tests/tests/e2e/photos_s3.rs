@@ -2,8 +2,8 @@
 //! `.ci/run` starts and names in `TEST_S3_ENDPOINT`): upload, serve, delete.
 
 use kronika_api::config::{S3Config, Secret, StorageConfig};
-use kronika_api::domain::Role;
-use kronika_api::storage::{ContentHash, MediaKey, MediaStore};
+use kronika_core::domain::Role;
+use kronika_core::storage::{ContentHash, MediaKey, MediaStore};
 use kronika_tests::{Backend, TestApp};
 use serde_json::json;
 

@@ -153,7 +153,7 @@ async fn no_server_joins_one_that_keeps_its_own_state_until_it_stops(mut first: 
     let parts = SharedParts {
         search_engine: Some(first.app.search_engine().clone()),
         media: Some(
-            kronika_api::storage::MediaStore::local(media_directory.path())
+            kronika_core::storage::MediaStore::local(media_directory.path())
                 .unwrap_or_else(|error| panic!("{error}")),
         ),
     };

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use kronika_api::Config;
-use kronika_api::domain::Role;
+use kronika_core::domain::Role;
 use kronika_tests::load::{Tally, wait_until};
 use kronika_tests::{Backend, Session, TestApp};
 use search_index::{

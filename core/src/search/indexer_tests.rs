@@ -113,7 +113,7 @@ async fn fixture() -> Fixture {
     let indexer = SearchIndexer::new(
         db.clone(),
         engine.clone(),
-        ResponseCache::new(Duration::from_secs(5)),
+        ContentChanges::new(),
         // Long, so that only a wake-up can explain a prompt delivery.
         Duration::from_secs(3600),
         Duration::from_secs(300),

@@ -3,8 +3,8 @@
 //!
 //! Every function here takes the acting account, checks its role (`domain::Role`),
 //! validates the input, and writes in one transaction the row and, for articles, its
-//! revision. Callers must tell the read path that content changed after a successful
-//! return (`ContentChanges::notify`). No GraphQL or HTTP types appear here.
+//! revision, and after the commit reports what changed through the `ContentStore`'s
+//! signal, so that no caller can forget it. No GraphQL or HTTP types appear here.
 
 pub mod articles;
 pub mod galleries;

@@ -110,7 +110,7 @@ pub async fn enqueue_articles_in_section(
         .select_only()
         .column(article::Column::Id)
         .filter(article::Column::SectionId.eq(section_id))
-        .filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
+        .filter(article::Column::Status.eq(ArticleStatus::Published))
         .into_tuple()
         .all(db)
         .await?;
@@ -127,7 +127,7 @@ pub async fn enqueue_articles_with_tag(
         .column(article_tag::Column::ArticleId)
         .inner_join(article::Entity)
         .filter(article_tag::Column::TagId.eq(tag_id))
-        .filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
+        .filter(article::Column::Status.eq(ArticleStatus::Published))
         .into_tuple()
         .all(db)
         .await?;
@@ -145,7 +145,7 @@ pub async fn enqueue_articles_using_gallery(
         .select_only()
         .column(article::Column::Id)
         .filter(article::Column::GalleryId.eq(gallery_id))
-        .filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
+        .filter(article::Column::Status.eq(ArticleStatus::Published))
         .into_tuple()
         .all(db)
         .await?;
@@ -157,7 +157,7 @@ pub async fn enqueue_all_published(db: &impl ConnectionTrait) -> Result<usize, D
     let ids: Vec<i64> = article::Entity::find()
         .select_only()
         .column(article::Column::Id)
-        .filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
+        .filter(article::Column::Status.eq(ArticleStatus::Published))
         .into_tuple()
         .all(db)
         .await?;

@@ -3,14 +3,15 @@
 use chrono::Utc;
 use entities::{account, article, article_slug, article_tag, gallery, section, tag};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
 
 use super::EditError;
 use super::revisions::{self, ArticleSnapshot, RevisionKind};
 use crate::auth::Actor;
+use crate::changes::ContentChange;
 use crate::domain::{ArticleBody, ArticleStatus, BodyFormat, Slug};
+use crate::store::ContentStore;
 
 const MAX_TITLE_CHARS: usize = 300;
 const MAX_LEAD_CHARS: usize = 2_000;
@@ -33,15 +34,16 @@ pub struct ArticleChanges {
 
 /// Whether an article counts as a draft for the purpose of who may edit it.
 pub fn is_draft(article: &article::Model) -> bool {
-    article.status == ArticleStatus::Draft.as_str()
+    article.status == ArticleStatus::Draft
 }
 
 /// Creates a draft. `createdBy` is the acting account; the byline defaults to its name.
 pub async fn create(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     changes: ArticleChanges,
 ) -> Result<article::Model, EditError> {
+    let db = store.db();
     let transaction = crate::db::begin_write(db).await?;
     let author = account::Entity::find_by_id(actor.account_id)
         .one(&transaction)
@@ -82,7 +84,7 @@ pub async fn create(
         }),
         created_by: Set(author.id),
         updated_by: Set(None),
-        status: Set(ArticleStatus::Draft.as_str().to_owned()),
+        status: Set(ArticleStatus::Draft),
         published_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -110,18 +112,20 @@ pub async fn create(
     )
     .await?;
     transaction.commit().await?;
+    store.committed(ContentChange::Article(created.id));
     Ok(created)
 }
 
 /// Changes an article if it is still at `expected_version`; otherwise nothing changes
 /// and the caller learns of the conflict.
 pub async fn update(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     article_id: i64,
     changes: ArticleChanges,
     expected_version: i32,
 ) -> Result<article::Model, EditError> {
+    let db = store.db();
     let transaction = crate::db::begin_write(db).await?;
     let current = load_editable(&transaction, actor, article_id).await?;
     if current.version != expected_version {
@@ -186,6 +190,7 @@ pub async fn update(
     )
     .await?;
     transaction.commit().await?;
+    store.committed(ContentChange::Article(updated.id));
     Ok(updated)
 }
 
@@ -201,7 +206,7 @@ pub(super) async fn load_editable(
         .ok_or(EditError::NotFound("article"))?;
     let may_see = actor.role.sees_all_articles()
         || article.created_by == actor.account_id
-        || article.status == ArticleStatus::Published.as_str();
+        || article.status == ArticleStatus::Published;
     if !may_see {
         // Another author's draft is not even acknowledged to exist.
         return Err(EditError::NotFound("article"));

@@ -1,18 +1,13 @@
-//! One signal for "content changed", so that no read-side cache is forgotten, and the
-//! vocabulary of what a cached response used and what a change touched.
+//! The vocabulary of "content changed": what a committed change touched
+//! ([`ContentChange`]) and what a cached response used ([`CacheTag`]).
 //!
-//! Every code path that commits a content change (mutations, the scheduler) calls
-//! [`ContentChanges::notify`] with what it changed; adding a new cache of content means
-//! adding it here. A change invalidates the cache tags it touches ([`ContentChange::tags`]):
-//! a cached response is dropped only when it used one of them, and the change webhook
-//! tells a CDN the same tags, which `GET /graphql` also sends as `Cache-Tag`.
+//! A change invalidates the cache tags it touches ([`ContentChange::tags`]): a cached
+//! response is dropped only when it used one of them, and the change webhook tells a CDN
+//! the same tags, which `GET /graphql` also sends as `Cache-Tag`. This module is a leaf:
+//! it imports nothing of Kronika's, so every producer and consumer can use it. The signal
+//! that carries changes is `change_signal::ContentChanges`.
 
 use std::sync::{Arc, Mutex};
-
-use crate::change_webhook::ChangeWebhookSender;
-use crate::http::response_cache::ResponseCache;
-use crate::search::SearchIndexer;
-use crate::views::ViewCounter;
 
 /// Something a response was built from; a change to it makes the response stale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -90,46 +85,5 @@ impl UsedContent {
         tags.sort_unstable();
         tags.dedup();
         tags
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct ContentChanges {
-    response_cache: ResponseCache,
-    views: ViewCounter,
-    webhook: Option<ChangeWebhookSender>,
-    search_indexer: SearchIndexer,
-}
-
-impl ContentChanges {
-    pub fn new(
-        response_cache: ResponseCache,
-        views: ViewCounter,
-        webhook: Option<ChangeWebhookSender>,
-        search_indexer: SearchIndexer,
-    ) -> Self {
-        Self {
-            response_cache,
-            views,
-            webhook,
-            search_indexer,
-        }
-    }
-
-    /// Cached responses that used what changed are no longer served, the view counter
-    /// asks again which articles are published, and the webhook (if configured) is told.
-    /// Counting a view is not a content change.
-    pub fn notify(&self, changes: &[ContentChange]) {
-        if changes.is_empty() {
-            return;
-        }
-        self.response_cache.content_changed(changes);
-        self.views.content_changed();
-        if let Some(webhook) = &self.webhook {
-            webhook.send(changes);
-        }
-        // The indexer delivers the outbox rows the change wrote, and clears the
-        // response cache once more when the index has changed.
-        self.search_indexer.wake();
     }
 }

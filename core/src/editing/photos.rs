@@ -13,16 +13,18 @@ use chrono::Utc;
 use entities::{article, gallery, gallery_photo, photo};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType,
-    PaginatorTrait, QueryFilter, QuerySelect, RelationTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait,
+    QueryFilter, QuerySelect, RelationTrait, Set,
 };
 
 use super::EditError;
 use crate::auth::Actor;
+use crate::changes::ContentChange;
 use crate::content::write::PhotoFiles;
 use crate::domain::ArticleStatus;
 use crate::images::{ImagePipeline, RenditionFormat, metadata};
 use crate::storage::{ContentHash, MediaKey, MediaStore};
+use crate::store::ContentStore;
 
 const MAX_CAPTION_CHARS: usize = 2_000;
 const MAX_CREDIT_CHARS: usize = 200;
@@ -214,12 +216,13 @@ fn files_of_row(row: &photo::Model) -> Option<PhotoFiles> {
 
 /// Stores an uploaded photo. Any account may upload.
 pub async fn upload(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     services: &PhotoServices,
     actor: &Actor,
     bytes: Bytes,
     text: PhotoText,
 ) -> Result<photo::Model, EditError> {
+    let db = store.db();
     let text = valid_texts(&text)?;
     let stored = store_original(db, services, bytes).await?;
     let now = Utc::now();
@@ -264,11 +267,12 @@ async fn remove_files(media: &MediaStore, keys: &[MediaKey]) {
 
 /// Changes a photo's caption, credit or alt text.
 pub async fn update(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     photo_id: i64,
     text: PhotoText,
 ) -> Result<photo::Model, EditError> {
+    let db = store.db();
     let text = valid_texts(&text)?;
     let transaction = crate::db::begin_write(db).await?;
     let found = photo_actor_may_edit(
@@ -292,6 +296,8 @@ pub async fn update(
     let updated = changed.update(&transaction).await?;
     reindex_articles_showing(&transaction, photo_id).await?;
     transaction.commit().await?;
+    // Any gallery and any article showing the photo may have changed.
+    store.committed(ContentChange::Everything);
     Ok(updated)
 }
 
@@ -341,7 +347,7 @@ pub async fn published_uses(db: &impl ConnectionTrait, photo_id: i64) -> Result<
         .join(JoinType::InnerJoin, article::Relation::Gallery.def())
         .join(JoinType::InnerJoin, gallery::Relation::GalleryPhoto.def())
         .filter(gallery_photo::Column::PhotoId.eq(photo_id))
-        .filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
+        .filter(article::Column::Status.eq(ArticleStatus::Published))
         .count(db)
         .await?)
 }
@@ -350,12 +356,13 @@ pub async fn published_uses(db: &impl ConnectionTrait, photo_id: i64) -> Result<
 /// other photo uses them. While a published article shows it, only `force` (editors and
 /// admins) deletes it.
 pub async fn delete(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     media: &MediaStore,
     actor: &Actor,
     photo_id: i64,
     force: bool,
 ) -> Result<(), EditError> {
+    let db = store.db();
     let transaction = crate::db::begin_write(db).await?;
     let found = photo_actor_may_edit(
         &transaction,
@@ -405,6 +412,7 @@ pub async fn delete(
         None => true,
     };
     transaction.commit().await?;
+    store.committed(ContentChange::Everything);
     if !still_used && let Some(hash) = found.content_hash.as_deref().and_then(ContentHash::parse) {
         // After the commit: a failure here leaves unused files, never a row without them.
         remove_files(media, &files_of(&hash, &stored_widths(&found))).await;

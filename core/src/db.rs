@@ -11,7 +11,7 @@ use sea_orm::{
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
-use crate::config::DatabaseUrl;
+use crate::settings::DatabaseUrl;
 
 /// Counts the SQL statements the server sends. Tests use it to prove that a page of
 /// twenty articles costs as many statements as a page of two (no N+1 queries).

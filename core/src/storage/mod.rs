@@ -16,8 +16,8 @@ use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 
-use crate::config::{S3Config, StorageConfig};
 use crate::images::RenditionFormat;
+use crate::settings::{S3Config, StorageConfig};
 
 /// One stored file.
 #[derive(Clone, Debug, PartialEq, Eq)]

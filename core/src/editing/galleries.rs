@@ -6,13 +6,15 @@ use std::collections::HashSet;
 use chrono::Utc;
 use entities::{article, gallery, gallery_photo, photo};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
 };
 
 use super::EditError;
 use crate::auth::Actor;
+use crate::changes::ContentChange;
 use crate::domain::Slug;
+use crate::store::ContentStore;
 
 const MAX_TITLE_CHARS: usize = 300;
 const MAX_DESCRIPTION_CHARS: usize = 5_000;
@@ -164,10 +166,11 @@ pub async fn photo_ids(db: &impl ConnectionTrait, gallery_id: i64) -> Result<Vec
 
 /// Any account may make a gallery.
 pub async fn create(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     changes: GalleryChanges,
 ) -> Result<gallery::Model, EditError> {
+    let db = store.db();
     let title = valid_title(changes.title.as_deref().unwrap_or_default())?;
     let description = valid_description(changes.description.flatten().as_deref())?;
     let photo_ids = changes.photo_ids.unwrap_or_default();
@@ -190,16 +193,18 @@ pub async fn create(
     .await?;
     set_photos(&transaction, created.id, &photo_ids).await?;
     transaction.commit().await?;
+    store.committed(ContentChange::Gallery(created.id));
     Ok(created)
 }
 
 /// Changes a gallery; authors only their own.
 pub async fn update(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     gallery_id: i64,
     changes: GalleryChanges,
 ) -> Result<gallery::Model, EditError> {
+    let db = store.db();
     let transaction = crate::db::begin_write(db).await?;
     let found = gallery_actor_may_edit(
         &transaction,
@@ -243,6 +248,7 @@ pub async fn update(
     // Captions are part of the search documents of the articles that show the gallery.
     crate::search::outbox::enqueue_articles_using_gallery(&transaction, gallery_id).await?;
     transaction.commit().await?;
+    store.committed(ContentChange::Gallery(updated.id));
     Ok(updated)
 }
 
@@ -268,11 +274,8 @@ async fn gallery_actor_may_edit(
 }
 
 /// Deletes a gallery that no article links (its photos stay).
-pub async fn delete(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    gallery_id: i64,
-) -> Result<(), EditError> {
+pub async fn delete(store: &ContentStore, actor: &Actor, gallery_id: i64) -> Result<(), EditError> {
+    let db = store.db();
     let transaction = crate::db::begin_write(db).await?;
     gallery_actor_may_edit(
         &transaction,
@@ -294,5 +297,6 @@ pub async fn delete(
         .exec(&transaction)
         .await?;
     transaction.commit().await?;
+    store.committed(ContentChange::Gallery(gallery_id));
     Ok(())
 }

@@ -1,16 +1,15 @@
 //! Sections and tags: create, rename, and delete when nothing uses them.
 
 use entities::{article, article_tag, section, tag};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use super::EditError;
 use crate::auth::Actor;
+use crate::changes::ContentChange;
 use crate::content::write;
 use crate::domain::Slug;
 use crate::search::outbox;
+use crate::store::ContentStore;
 
 const MAX_NAME_CHARS: usize = 100;
 
@@ -50,11 +49,12 @@ fn require_tag_manager(actor: &Actor) -> Result<(), EditError> {
 }
 
 pub async fn create_section(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     name: &str,
     slug: Option<&str>,
 ) -> Result<section::Model, EditError> {
+    let db = store.db();
     require_admin(actor)?;
     let name = valid_name(name)?;
     let slug = slug_for(&name, slug)?;
@@ -67,15 +67,18 @@ pub async fn create_section(
         return Err(EditError::invalid("slug", "another section uses this slug"));
     }
     let position = i32::try_from(section::Entity::find().count(db).await?).unwrap_or(i32::MAX);
-    Ok(write::insert_section(db, &slug, &name, position).await?)
+    let created = write::insert_section(db, &slug, &name, position).await?;
+    store.committed(ContentChange::Taxonomy);
+    Ok(created)
 }
 
 pub async fn rename_section(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     section_id: i64,
     name: &str,
 ) -> Result<section::Model, EditError> {
+    let db = store.db();
     require_admin(actor)?;
     let name = valid_name(name)?;
     let transaction = crate::db::begin_write(db).await?;
@@ -89,16 +92,18 @@ pub async fn rename_section(
     // Search documents carry the section's name.
     outbox::enqueue_articles_in_section(&transaction, section_id).await?;
     transaction.commit().await?;
+    store.committed(ContentChange::Taxonomy);
     Ok(renamed)
 }
 
 /// Deletes a section that holds no article in any status (archived ones included, since
 /// they can be restored into it).
 pub async fn delete_section(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     section_id: i64,
 ) -> Result<(), EditError> {
+    let db = store.db();
     require_admin(actor)?;
     section::Entity::find_by_id(section_id)
         .one(db)
@@ -114,15 +119,17 @@ pub async fn delete_section(
         )));
     }
     section::Entity::delete_by_id(section_id).exec(db).await?;
+    store.committed(ContentChange::Taxonomy);
     Ok(())
 }
 
 pub async fn create_tag(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     name: &str,
     slug: Option<&str>,
 ) -> Result<tag::Model, EditError> {
+    let db = store.db();
     require_tag_manager(actor)?;
     let name = valid_name(name)?;
     let slug = slug_for(&name, slug)?;
@@ -134,15 +141,18 @@ pub async fn create_tag(
     {
         return Err(EditError::invalid("slug", "another tag uses this slug"));
     }
-    Ok(write::insert_tag(db, &slug, &name).await?)
+    let created = write::insert_tag(db, &slug, &name).await?;
+    store.committed(ContentChange::Taxonomy);
+    Ok(created)
 }
 
 pub async fn rename_tag(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     tag_id: i64,
     name: &str,
 ) -> Result<tag::Model, EditError> {
+    let db = store.db();
     require_tag_manager(actor)?;
     let name = valid_name(name)?;
     let transaction = crate::db::begin_write(db).await?;
@@ -156,14 +166,12 @@ pub async fn rename_tag(
     // Search documents carry the tag's name.
     outbox::enqueue_articles_with_tag(&transaction, tag_id).await?;
     transaction.commit().await?;
+    store.committed(ContentChange::Taxonomy);
     Ok(renamed)
 }
 
-pub async fn delete_tag(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    tag_id: i64,
-) -> Result<(), EditError> {
+pub async fn delete_tag(store: &ContentStore, actor: &Actor, tag_id: i64) -> Result<(), EditError> {
+    let db = store.db();
     require_tag_manager(actor)?;
     tag::Entity::find_by_id(tag_id)
         .one(db)
@@ -179,5 +187,6 @@ pub async fn delete_tag(
         )));
     }
     tag::Entity::delete_by_id(tag_id).exec(db).await?;
+    store.committed(ContentChange::Taxonomy);
     Ok(())
 }

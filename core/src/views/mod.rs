@@ -25,6 +25,8 @@ use std::time::{Duration, Instant};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{DatabaseConnection, DbErr};
 
+use crate::change_signal::ChangeListener;
+use crate::changes::ContentChange;
 use crate::content::views::{self as sql, DailyViewIncrement};
 use bots::BotFilter;
 use dedupe::{DEFAULT_DEDUPE_CAPACITY, DailyDedupe};
@@ -214,6 +216,18 @@ impl ViewCounter {
     /// Forgets which articles are published; call after a committed content change.
     pub fn content_changed(&self) {
         self.parts.published.content_changed();
+    }
+}
+
+impl ChangeListener for ViewCounter {
+    /// Any change but the search index catching up may publish or unpublish articles.
+    fn content_changed(&self, changes: &[ContentChange]) {
+        if changes
+            .iter()
+            .any(|change| *change != ContentChange::SearchIndex)
+        {
+            ViewCounter::content_changed(self);
+        }
     }
 }
 

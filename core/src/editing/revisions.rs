@@ -126,7 +126,7 @@ impl ArticleSnapshot {
             section_id: article.section_id,
             gallery_id: article.gallery_id,
             tag_ids,
-            status: article.status.clone(),
+            status: article.status.as_str().to_owned(),
             published_at: article.published_at,
         })
     }

@@ -17,7 +17,7 @@ use crate::domain::{ArticleStatus, Role};
 
 /// The condition every public read of articles carries.
 pub fn published_only() -> Condition {
-    Condition::all().add(article::Column::Status.eq(ArticleStatus::Published.as_str()))
+    Condition::all().add(article::Column::Status.eq(ArticleStatus::Published))
 }
 
 /// Whose eyes a read is for.

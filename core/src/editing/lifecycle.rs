@@ -4,21 +4,20 @@
 use chrono::{DateTime, Utc};
 use entities::{article, article_revision, tag};
 use sea_orm::sea_query::{LockBehavior, LockType};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
-};
+use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::EditError;
 use super::articles::{load_editable, replace_tags, save_new_version};
 use super::revisions::{self, ArticleSnapshot, RevisionKind};
 use crate::auth::Actor;
+use crate::changes::ContentChange;
 use crate::domain::ArticleStatus;
+use crate::store::ContentStore;
 
 /// Publishes now (`at` is `None`), or schedules for a future `at`: the scheduler
 /// publishes it when the time comes.
 pub async fn publish(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     article_id: i64,
     at: Option<DateTime<Utc>>,
@@ -35,13 +34,13 @@ pub async fn publish(
             "a publication time must be in the future; leave it out to publish now",
         ));
     }
-    transition(db, actor, article_id, |current| {
-        if current.status == ArticleStatus::Archived.as_str() {
+    transition(store, actor, article_id, |current| {
+        if current.status == ArticleStatus::Archived {
             return Err(EditError::Conflict(
                 "an archived article must be restored first".to_owned(),
             ));
         }
-        if current.status == ArticleStatus::Published.as_str() {
+        if current.status == ArticleStatus::Published {
             return Err(EditError::Conflict(
                 "the article is published already; unpublish it first to schedule it".to_owned(),
             ));
@@ -53,13 +52,13 @@ pub async fn publish(
                 ArticleStatus::Published,
                 current
                     .published_at
-                    .filter(|_| current.status != ArticleStatus::Scheduled.as_str())
+                    .filter(|_| current.status != ArticleStatus::Scheduled)
                     .unwrap_or(now),
                 RevisionKind::Published,
             ),
         };
         let columns = article::ActiveModel {
-            status: Set(status.as_str().to_owned()),
+            status: Set(status),
             published_at: Set(Some(published_at)),
             ..Default::default()
         };
@@ -70,22 +69,22 @@ pub async fn publish(
 
 /// Takes a published or scheduled article back to draft.
 pub async fn unpublish(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     article_id: i64,
 ) -> Result<article::Model, EditError> {
     if !actor.role.can_publish() {
         return Err(EditError::Forbidden("only editors and admins unpublish"));
     }
-    transition(db, actor, article_id, |current| {
-        let scheduled = current.status == ArticleStatus::Scheduled.as_str();
-        if current.status != ArticleStatus::Published.as_str() && !scheduled {
+    transition(store, actor, article_id, |current| {
+        let scheduled = current.status == ArticleStatus::Scheduled;
+        if current.status != ArticleStatus::Published && !scheduled {
             return Err(EditError::Conflict(
                 "the article is not published".to_owned(),
             ));
         }
         let columns = article::ActiveModel {
-            status: Set(ArticleStatus::Draft.as_str().to_owned()),
+            status: Set(ArticleStatus::Draft),
             // A schedule that is called off leaves no publication date behind.
             published_at: if scheduled {
                 Set(None)
@@ -101,23 +100,23 @@ pub async fn unpublish(
 
 /// Archives an article: it disappears for readers and can be restored by an admin.
 pub async fn archive(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     article_id: i64,
 ) -> Result<article::Model, EditError> {
-    transition(db, actor, article_id, |current| {
-        if current.status == ArticleStatus::Archived.as_str() {
+    transition(store, actor, article_id, |current| {
+        if current.status == ArticleStatus::Archived {
             return Err(EditError::Conflict(
                 "the article is already deleted".to_owned(),
             ));
         }
-        if current.status != ArticleStatus::Draft.as_str() && !actor.role.can_publish() {
+        if current.status != ArticleStatus::Draft && !actor.role.can_publish() {
             return Err(EditError::Forbidden(
                 "authors may delete only their own drafts",
             ));
         }
         let columns = article::ActiveModel {
-            status: Set(ArticleStatus::Archived.as_str().to_owned()),
+            status: Set(ArticleStatus::Archived),
             ..Default::default()
         };
         Ok(Transition::new(columns, RevisionKind::Archived))
@@ -127,19 +126,19 @@ pub async fn archive(
 
 /// Brings an archived article back as a draft. Admins only.
 pub async fn restore(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     article_id: i64,
 ) -> Result<article::Model, EditError> {
     if !actor.role.is_admin() {
         return Err(EditError::Forbidden("only admins restore deleted articles"));
     }
-    transition(db, actor, article_id, |current| {
-        if current.status != ArticleStatus::Archived.as_str() {
+    transition(store, actor, article_id, |current| {
+        if current.status != ArticleStatus::Archived {
             return Err(EditError::Conflict("the article is not deleted".to_owned()));
         }
         let columns = article::ActiveModel {
-            status: Set(ArticleStatus::Draft.as_str().to_owned()),
+            status: Set(ArticleStatus::Draft),
             ..Default::default()
         };
         Ok(Transition::new(columns, RevisionKind::Restored))
@@ -150,10 +149,11 @@ pub async fn restore(
 /// Puts back the content an article had before `revision_id` (title, lead, body, byline,
 /// section, gallery, tags; not its status or slug), as a new revision.
 pub async fn restore_revision(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     revision_id: i64,
 ) -> Result<article::Model, EditError> {
+    let db = store.db();
     let revision = article_revision::Entity::find_by_id(revision_id)
         .one(db)
         .await?
@@ -173,7 +173,7 @@ pub async fn restore_revision(
         .into_iter()
         .map(|tag| tag.id)
         .collect();
-    transition(db, actor, revision.article_id, |_| {
+    transition(store, actor, revision.article_id, |_| {
         let columns = article::ActiveModel {
             title: Set(previous.title.clone()),
             lead: Set(previous.lead.clone()),
@@ -216,12 +216,12 @@ impl Transition {
 /// One change of state, with its revision, in one transaction. `change` sees the
 /// current row and says what to change.
 async fn transition(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     article_id: i64,
     change: impl FnOnce(&article::Model) -> Result<Transition, EditError>,
 ) -> Result<article::Model, EditError> {
-    let transaction = crate::db::begin_write(db).await?;
+    let transaction = crate::db::begin_write(store.db()).await?;
     let current = load_editable(&transaction, actor, article_id).await?;
     let before = ArticleSnapshot::of(&transaction, &current).await?;
     let Transition {
@@ -245,6 +245,7 @@ async fn transition(
     )
     .await?;
     transaction.commit().await?;
+    store.committed(ContentChange::Article(updated.id));
     Ok(updated)
 }
 
@@ -258,15 +259,13 @@ async fn transition(
 /// takes the next; on SQLite the write transaction (`BEGIN IMMEDIATE`) already holds the
 /// database's single write lock. The status and version conditions of the update are a
 /// second guard against an editor's change made in between.
-pub async fn publish_due(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-) -> Result<Vec<i64>, EditError> {
+pub async fn publish_due(store: &ContentStore, now: DateTime<Utc>) -> Result<Vec<i64>, EditError> {
+    let db = store.db();
     let mut published = Vec::new();
     loop {
         let transaction = crate::db::begin_write(db).await?;
         let mut due = article::Entity::find()
-            .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
+            .filter(article::Column::Status.eq(ArticleStatus::Scheduled))
             .filter(article::Column::PublishedAt.lte(now))
             .order_by_asc(article::Column::PublishedAt)
             .order_by_asc(article::Column::Id);
@@ -279,13 +278,13 @@ pub async fn publish_due(
         let before = ArticleSnapshot::of(&transaction, &current).await?;
         let result = article::Entity::update_many()
             .set(article::ActiveModel {
-                status: Set(ArticleStatus::Published.as_str().to_owned()),
+                status: Set(ArticleStatus::Published),
                 version: Set(current.version + 1),
                 updated_at: Set(now),
                 ..Default::default()
             })
             .filter(article::Column::Id.eq(current.id))
-            .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
+            .filter(article::Column::Status.eq(ArticleStatus::Scheduled))
             .filter(article::Column::Version.eq(current.version))
             .exec(&transaction)
             .await?;
@@ -310,6 +309,7 @@ pub async fn publish_due(
         )
         .await?;
         transaction.commit().await?;
+        store.committed(ContentChange::Article(updated.id));
         published.push(updated.id);
     }
     Ok(published)

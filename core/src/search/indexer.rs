@@ -1,6 +1,6 @@
 //! The outbox worker: delivers committed content changes to the search engine.
 //!
-//! It wakes when this process commits a change (`ContentChanges::notify`) and otherwise
+//! It wakes when this process commits a change (it listens to `ContentChanges`) and otherwise
 //! every poll interval, for changes of other replicas and for retries. Each batch claims
 //! due outbox rows, reads the articles again (published ones become documents, anything
 //! else a delete), sends them, and deletes the rows once the engine has acknowledged; a
@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use entities::search_outbox;
@@ -22,7 +22,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::rebuild::{self, RebuildError};
 use super::{documents, outbox};
-use crate::http::response_cache::ResponseCache;
+use crate::change_signal::{ChangeListener, ContentChanges};
+use crate::changes::ContentChange;
 
 /// Rows claimed per batch. Big enough to catch up quickly after an outage, small enough
 /// that a batch is one modest request to the engine.
@@ -46,9 +47,9 @@ pub struct SearchIndexer {
 struct Inner {
     db: DatabaseConnection,
     engine: Arc<dyn SearchBackend>,
-    wake: Notify,
+    wake: Arc<Notify>,
     settings_applied: AtomicBool,
-    response_cache: ResponseCache,
+    changes: ContentChanges,
     poll_interval: Duration,
     max_retry_delay: Duration,
 }
@@ -67,7 +68,7 @@ impl SearchIndexer {
     pub fn new(
         db: DatabaseConnection,
         engine: Arc<dyn SearchBackend>,
-        response_cache: ResponseCache,
+        changes: ContentChanges,
         poll_interval: Duration,
         max_retry_delay: Duration,
     ) -> Self {
@@ -75,9 +76,9 @@ impl SearchIndexer {
             inner: Arc::new(Inner {
                 db,
                 engine,
-                wake: Notify::new(),
+                wake: Arc::new(Notify::new()),
                 settings_applied: AtomicBool::new(false),
-                response_cache,
+                changes,
                 poll_interval,
                 max_retry_delay,
             }),
@@ -88,10 +89,17 @@ impl SearchIndexer {
         &self.inner.engine
     }
 
-    /// Asks the worker to look at the outbox now. Call it after committing a change; a
-    /// wake-up while the worker is busy is remembered, not lost.
+    /// Asks the worker to look at the outbox now. A wake-up while the worker is busy is
+    /// remembered, not lost.
     pub fn wake(&self) {
         self.inner.wake.notify_one();
+    }
+
+    /// The listener that wakes the worker on every committed change, to subscribe to
+    /// `ContentChanges`. It holds only the wake-up, not the indexer, so the signal and
+    /// the indexer (which reports through the signal) do not keep each other alive.
+    pub fn wake_on_changes(&self) -> Arc<dyn ChangeListener> {
+        Arc::new(WakeOnChanges(self.inner.wake.clone()))
     }
 
     /// Creates the index and applies its settings, once; later calls do nothing after a
@@ -157,6 +165,7 @@ impl SearchIndexer {
     pub async fn deliver_due(&self) -> Result<BatchReport, DbErr> {
         let db = &self.inner.db;
         let now = Utc::now();
+        let started = Instant::now();
         let report = if db.get_database_backend() == DbBackend::Postgres {
             let transaction = db.begin().await?;
             let rows = outbox::claim_due(&transaction, now, BATCH_SIZE).await?;
@@ -172,12 +181,17 @@ impl SearchIndexer {
             transaction.commit().await?;
             report
         };
+        if report.delivered + report.failed > 0 {
+            crate::metrics::search_outbox_batch(
+                report.delivered,
+                started.elapsed(),
+                report.failed == 0,
+            );
+        }
         if report.delivered > 0 {
-            // The index changed after the commit that cleared the response cache; a
-            // search answered in between must not be replayed.
-            self.inner
-                .response_cache
-                .content_changed(&[crate::content_changes::ContentChange::SearchIndex]);
+            // The index changed after the commit that reported the content change:
+            // searches answered in between (cached here or by a CDN) are stale now.
+            self.inner.changes.notify(&[ContentChange::SearchIndex]);
         }
         Ok(report)
     }
@@ -297,3 +311,18 @@ impl RunningIndexer {
 #[cfg(test)]
 #[path = "indexer_tests.rs"]
 mod tests;
+
+/// Wakes the worker when content changes, except for the index's own report that it
+/// applied a batch (which the worker itself sent).
+struct WakeOnChanges(Arc<Notify>);
+
+impl ChangeListener for WakeOnChanges {
+    fn content_changed(&self, changes: &[ContentChange]) {
+        if changes
+            .iter()
+            .any(|change| *change != ContentChange::SearchIndex)
+        {
+            self.0.notify_one();
+        }
+    }
+}

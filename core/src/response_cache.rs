@@ -6,7 +6,7 @@
 //! things bound how stale an entry can be:
 //!
 //! - its cache tags: a content change made through this process drops the entries that
-//!   used what it changed (see `content_changes`), and only those;
+//!   used what it changed (see `change_signal`), and only those;
 //! - a generation counter: a response computed while any change was committed is not
 //!   stored, since it may have read the content from before the change;
 //! - a time to live, for changes this process cannot see (another replica's writes, view
@@ -22,7 +22,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use siphasher::sip128::{Hasher128, SipHasher13};
 
-use crate::content_changes::{CacheTag, ContentChange};
+use crate::change_signal::ChangeListener;
+use crate::changes::{CacheTag, ContentChange};
 
 /// The most memory the cached bodies and keys may take together.
 const MAX_CACHE_BYTES: u64 = 64 * 1024 * 1024;
@@ -152,6 +153,12 @@ impl ResponseCache {
 
     pub fn is_enabled(&self) -> bool {
         self.entries.is_some()
+    }
+}
+
+impl ChangeListener for ResponseCache {
+    fn content_changed(&self, changes: &[ContentChange]) {
+        ResponseCache::content_changed(self, changes);
     }
 }
 

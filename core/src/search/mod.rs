@@ -2,12 +2,11 @@
 //!
 //! Every content change writes an outbox row in its own transaction (`outbox`); the
 //! indexer (`indexer`) delivers those rows as documents built from the database
-//! (`documents`) to the configured engine (`engine`). `kronika reindex` builds a whole new
+//! (`documents`) to the engine the composition root opened. `kronika reindex` builds a whole new
 //! index beside the live one (`rebuild`). The engines themselves live in the
 //! `search-index` crate, which knows no database.
 
 pub mod documents;
-pub mod engine;
 pub mod indexer;
 pub mod outbox;
 pub mod rebuild;

@@ -182,7 +182,7 @@ pub async fn insert_article(
         byline: Set(new.byline),
         created_by: Set(new.created_by),
         updated_by: Set(None),
-        status: Set(new.status.as_str().to_owned()),
+        status: Set(new.status),
         published_at: Set(new.published_at),
         created_at: Set(new.created_at),
         updated_at: Set(new.updated_at),
