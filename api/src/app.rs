@@ -14,13 +14,14 @@ use sea_orm::{DatabaseConnection, DbErr};
 use search_index::{SearchBackend, SearchError};
 
 use crate::change_webhook::ChangeWebhookSender;
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, SearchEngineConfig, StorageConfig};
 use crate::graphql::auth::LoginRateLimit;
 use crate::graphql::{self, MediaUrl, SchemaOptions, SharedData, SiteTimeZone, ViewRateLimit};
 use crate::http::persisted_queries::{AllowListError, PersistedQueries};
 use crate::http::{self, HttpState};
 use crate::rate_limit::RateLimiters;
 use crate::readiness::Readiness;
+use crate::replica_lock::{PrivateState, ReplicaLock, ReplicaLockError};
 use kronika_core::auth::LoginThrottle;
 use kronika_core::change_signal::ContentChanges;
 use kronika_core::changes::ContentChange;
@@ -59,6 +60,8 @@ pub enum StartError {
     DemoContent(DbErr),
     #[error("cannot open the search index: {0}")]
     SearchIndex(SearchError),
+    #[error("{0}")]
+    Replicas(#[from] ReplicaLockError),
     #[error("cannot listen on {address}: {source}")]
     Listen {
         address: SocketAddr,
@@ -82,6 +85,31 @@ pub struct App {
     metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     photos: PhotoServices,
     search_indexer: SearchIndexer,
+    /// What this server keeps to itself, which decides whether other servers may serve
+    /// on its database beside it (see `replica_lock`).
+    private_state: Vec<PrivateState>,
+}
+
+/// Parts of a server made by its caller instead of from the configuration. A caller that
+/// makes a part may give the same one to several servers (the tests run replicas in one
+/// process this way), so a part given here counts as shared between servers, as
+/// Meilisearch and S3 are: the replica check does not count it as this server's own.
+#[derive(Clone, Default)]
+pub struct SharedParts {
+    /// The engine behind search and the indexer, instead of the configured one.
+    pub search_engine: Option<Arc<dyn SearchBackend>>,
+    /// The photo storage, instead of the configured one.
+    pub media: Option<MediaStore>,
+}
+
+impl std::fmt::Debug for SharedParts {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("SharedParts")
+            .field("search_engine", &self.search_engine.is_some())
+            .field("media", &self.media)
+            .finish()
+    }
 }
 
 impl App {
@@ -89,12 +117,7 @@ impl App {
     /// content into an empty database when the configuration asks for it, and opens the
     /// configured search engine.
     pub async fn build(config: Config) -> Result<Self, StartError> {
-        config.validate()?;
-        create_data_dir(&config)?;
-        let engine = crate::search_engine::open(&config)
-            .await
-            .map_err(StartError::SearchIndex)?;
-        Self::build_with_search_engine(config, engine).await
+        Self::build_with_shared_parts(config, SharedParts::default()).await
     }
 
     /// Like [`App::build`], with a search engine made by the caller instead of the one the
@@ -103,13 +126,38 @@ impl App {
         config: Config,
         engine: Arc<dyn SearchBackend>,
     ) -> Result<Self, StartError> {
+        let parts = SharedParts {
+            search_engine: Some(engine),
+            media: None,
+        };
+        Self::build_with_shared_parts(config, parts).await
+    }
+
+    /// Like [`App::build`], with the parts the caller made in place of the configured ones
+    /// (see [`SharedParts`]).
+    pub async fn build_with_shared_parts(
+        config: Config,
+        parts: SharedParts,
+    ) -> Result<Self, StartError> {
         config.validate()?;
+        create_data_dir(&config)?;
+        let mut private_state = Vec::new();
+        let engine = match parts.search_engine {
+            Some(engine) => engine,
+            None => {
+                if config.search == SearchEngineConfig::Embedded {
+                    private_state.push(PrivateState::EmbeddedSearchIndex);
+                }
+                crate::search_engine::open(&config)
+                    .await
+                    .map_err(StartError::SearchIndex)?
+            }
+        };
         let persisted_queries = match (&config.query_allow_list, config.persisted_queries) {
             (Some(path), _) => PersistedQueries::allow_list(path)?,
             (None, true) => PersistedQueries::automatic(),
             (None, false) => PersistedQueries::Off,
         };
-        create_data_dir(&config)?;
         let url = config.effective_database_url();
         let statements = StatementCounter::default();
         let db = db::connect(&url, &statements)
@@ -119,8 +167,17 @@ impl App {
                 source,
             })?;
         db::migrate(&db).await.map_err(StartError::Migration)?;
+        let media = match parts.media {
+            Some(media) => media,
+            None => {
+                if config.storage == StorageConfig::Local {
+                    private_state.push(PrivateState::LocalMediaStorage);
+                }
+                MediaStore::open(&config.storage, &config.data_dir)?
+            }
+        };
         let photos = PhotoServices {
-            media: MediaStore::open(&config.storage, &config.data_dir)?,
+            media,
             pipeline: ImagePipeline::new(
                 config.image_workers,
                 config.upload_max_pixels,
@@ -189,6 +246,7 @@ impl App {
             store,
             photos,
             search_indexer,
+            private_state,
         })
     }
 
@@ -296,9 +354,19 @@ impl App {
         )
     }
 
-    /// Binds the configured address. Port 0 picks a free port; the bound address is
-    /// returned with the listener.
+    /// Takes this server's place among the servers of its database (the replica lock,
+    /// held until [`App::serve`] ends) and binds the configured address. Port 0 picks a
+    /// free port; the bound address is returned with the listener.
+    ///
+    /// A server that keeps state of its own (the embedded search index, local media)
+    /// refuses to start while another server serves on its database, and any server
+    /// refuses to start beside one that keeps such state: they would drift apart.
+    /// Building an `App` takes no lock; binding is where serving starts, and only
+    /// `kronika serve` binds.
     pub async fn bind(&self) -> Result<BoundListener, StartError> {
+        let replica_lock =
+            ReplicaLock::acquire(&self.config.effective_database_url(), &self.private_state)
+                .await?;
         let address = self.config.listen;
         let acceptor = TcpListener::bind(address)
             .into_acceptor()
@@ -312,6 +380,7 @@ impl App {
         Ok(BoundListener {
             acceptor,
             local_address,
+            replica_lock,
         })
     }
 
@@ -330,7 +399,12 @@ impl App {
         let housekeeping = tokio::spawn(self.clone().run_housekeeping());
         let flusher = self.views.start_flusher(self.config.view_flush_interval);
         let indexer = self.search_indexer.start();
-        let served = Server::new_with_acceptor(listener.acceptor)
+        let BoundListener {
+            acceptor,
+            replica_lock,
+            ..
+        } = listener;
+        let served = Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(self.endpoint(), shutdown, Some(GRACEFUL_SHUTDOWN_TIMEOUT))
             .await;
         scheduler.abort();
@@ -338,6 +412,8 @@ impl App {
         flusher.stop().await;
         indexer.stop().await;
         let flushed = self.views.flush_before_exit().await;
+        // Only now may a server of another kind take this one's place on the database.
+        replica_lock.release().await;
         served?;
         flushed.map(|_| ()).map_err(io::Error::other)
     }
@@ -405,10 +481,12 @@ async fn prepare_search_index(db: &DatabaseConnection, indexer: &SearchIndexer) 
     }
 }
 
-/// A listening socket and the address it is bound to.
+/// A listening socket, the address it is bound to, and the replica lock that lets this
+/// server serve on its database.
 pub struct BoundListener {
     acceptor: poem::listener::TcpAcceptor,
     local_address: SocketAddr,
+    replica_lock: ReplicaLock,
 }
 
 impl BoundListener {

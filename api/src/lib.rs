@@ -15,6 +15,7 @@ pub mod http;
 pub mod metrics;
 pub mod rate_limit;
 pub mod readiness;
+pub mod replica_lock;
 pub mod search_engine;
 
 pub use app::App;

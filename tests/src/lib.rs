@@ -20,10 +20,12 @@ use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use kronika_api::app::SharedParts;
 use kronika_api::config::RateLimits;
 use kronika_api::{App, Config};
+use kronika_core::storage::MediaStore;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
-use search_index::SearchBackend;
+use search_index::{Analyzer, SearchBackend, TantivyBackend};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -44,8 +46,50 @@ pub struct TestApp {
     pub backend: Backend,
     _data_dir: tempfile::TempDir,
     postgres_database: Option<PostgresDatabase>,
+    /// The search index and media every replica of this test shares, when the test runs
+    /// replicas (see [`TestApp::spawn_with_shared_state`]).
+    shared_state: Option<Arc<SharedState>>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<io::Result<()>>>,
+}
+
+/// A search index and a media directory that a test makes once and gives to each of its
+/// servers. In one test process the servers then share them exactly as replicas in
+/// production share Meilisearch and an S3 bucket: one index that every server's indexer
+/// writes to and every search reads, one store of photo files. This is what lets several
+/// servers run on one database; a server with an index or media of its own is refused
+/// (`kronika_api::replica_lock`).
+#[derive(Debug)]
+pub struct SharedState {
+    parts: SharedParts,
+    _directory: tempfile::TempDir,
+}
+
+impl SharedState {
+    async fn create() -> Arc<Self> {
+        let directory = tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}"));
+        let index_directory = directory.path().join("search");
+        let engine = tokio::task::spawn_blocking(move || {
+            TantivyBackend::open(&index_directory, Arc::new(Analyzer::polish()))
+        })
+        .await
+        .unwrap_or_else(|error| panic!("opening the shared index panicked: {error}"))
+        .unwrap_or_else(|error| panic!("cannot open the shared index: {error}"));
+        let media = MediaStore::local(&directory.path().join("media"))
+            .unwrap_or_else(|error| panic!("cannot open the shared media: {error}"));
+        Arc::new(Self {
+            parts: SharedParts {
+                search_engine: Some(Arc::new(engine)),
+                media: Some(media),
+            },
+            _directory: directory,
+        })
+    }
+
+    /// The parts to build a server with.
+    pub fn parts(&self) -> SharedParts {
+        self.parts.clone()
+    }
 }
 
 impl TestApp {
@@ -71,7 +115,8 @@ impl TestApp {
     /// `configure` asks for it; `configure` may change any other setting too.
     pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Option<Self> {
         let (config, data_dir, postgres_database) = Self::fresh(backend, configure).await?;
-        Some(Self::start(config, backend, data_dir, postgres_database, None).await)
+        let parts = SharedParts::default();
+        Some(Self::start(config, backend, data_dir, postgres_database, parts, None).await)
     }
 
     /// Like [`TestApp::spawn_with`], with `engine` behind search instead of the one the
@@ -82,7 +127,34 @@ impl TestApp {
         configure: impl FnOnce(&mut Config),
     ) -> Option<Self> {
         let (config, data_dir, postgres_database) = Self::fresh(backend, configure).await?;
-        Some(Self::start(config, backend, data_dir, postgres_database, Some(engine)).await)
+        let parts = SharedParts {
+            search_engine: Some(engine),
+            media: None,
+        };
+        Some(Self::start(config, backend, data_dir, postgres_database, parts, None).await)
+    }
+
+    /// Like [`TestApp::spawn_with`], for the first of several replicas: its search index
+    /// and media are a [`SharedState`] that [`TestApp::spawn_sharing_database`] gives to
+    /// every further server, so that they may all serve on one database.
+    pub async fn spawn_with_shared_state(
+        backend: Backend,
+        configure: impl FnOnce(&mut Config),
+    ) -> Option<Self> {
+        let (config, data_dir, postgres_database) = Self::fresh(backend, configure).await?;
+        let shared_state = SharedState::create().await;
+        let parts = shared_state.parts();
+        Some(
+            Self::start(
+                config,
+                backend,
+                data_dir,
+                postgres_database,
+                parts,
+                Some(shared_state),
+            )
+            .await,
+        )
     }
 
     /// A server on the PostgreSQL database at `url`, which the caller made and owns (a
@@ -98,7 +170,8 @@ impl TestApp {
         })
         .await
         .unwrap_or_else(|| panic!("a SQLite configuration is always available"));
-        Self::start(config, Backend::Postgres, data_dir, None, None).await
+        let parts = SharedParts::default();
+        Self::start(config, Backend::Postgres, data_dir, None, parts, None).await
     }
 
     /// The configuration of a test server on a fresh database of `backend`, or `None`
@@ -138,16 +211,41 @@ impl TestApp {
     }
 
     /// A second server on this one's database, as a second process behind a load
-    /// balancer would be: its own pool, caches and view counter. The first app owns the
+    /// balancer would be: its own pool, caches and view counter, and the search index and
+    /// media of this one's [`SharedState`] when it has one. While this one serves, it
+    /// must have been started by [`TestApp::spawn_with_shared_state`]: a server with an
+    /// index or media of its own refuses to serve beside another. The first app owns the
     /// database, so drop the second one first (declare it later).
     pub async fn spawn_sharing_database(&self, configure: impl FnOnce(&mut Config)) -> Self {
         let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}"));
+        let config = self.config_sharing_database(&data_dir, configure);
+        let shared_state = self.shared_state.clone();
+        let parts = shared_state
+            .as_ref()
+            .map(|shared| shared.parts())
+            .unwrap_or_default();
+        Self::start(config, self.backend, data_dir, None, parts, shared_state).await
+    }
+
+    /// The configuration of a further server on this one's database, with `data_dir` as
+    /// its data directory and no demo content, changed by `configure`.
+    pub fn config_sharing_database(
+        &self,
+        data_dir: &tempfile::TempDir,
+        configure: impl FnOnce(&mut Config),
+    ) -> Config {
         let mut config = self.app.config().clone();
         config.data_dir = data_dir.path().to_path_buf();
         config.database_url = Some(self.app.config().effective_database_url());
         config.demo_content = false;
+        config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
         configure(&mut config);
-        Self::start(config, self.backend, data_dir, None, None).await
+        config
+    }
+
+    /// The search index and media this test's replicas share, if it runs replicas.
+    pub fn shared_state(&self) -> Option<&SharedState> {
+        self.shared_state.as_deref()
     }
 
     async fn start(
@@ -155,14 +253,13 @@ impl TestApp {
         backend: Backend,
         data_dir: tempfile::TempDir,
         postgres_database: Option<PostgresDatabase>,
-        engine: Option<Arc<dyn SearchBackend>>,
+        parts: SharedParts,
+        shared_state: Option<Arc<SharedState>>,
     ) -> Self {
         config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
-        let built = match engine {
-            Some(engine) => App::build_with_search_engine(config, engine).await,
-            None => App::build(config).await,
-        };
-        let app = built.unwrap_or_else(|error| panic!("the app did not build: {error}"));
+        let app = App::build_with_shared_parts(config, parts)
+            .await
+            .unwrap_or_else(|error| panic!("the app did not build: {error}"));
         let listener = app
             .bind()
             .await
@@ -183,6 +280,7 @@ impl TestApp {
             backend,
             _data_dir: data_dir,
             postgres_database,
+            shared_state,
             shutdown: Some(shutdown),
             server: Some(server),
         }
@@ -347,16 +445,31 @@ async fn connect(url: &str) -> DatabaseConnection {
 /// their servers themselves (one with a search engine the test holds on to, say): it calls
 /// `async fn scenario(backend: Backend)`, which returns early when `TestApp::spawn_*`
 /// returns `None` (having said why).
+///
+/// `on_both_databases!(replicas, configured_by = function; scenario, …)` starts the app
+/// with [`TestApp::spawn_with_shared_state`], for scenarios that run further servers on
+/// the same database with [`TestApp::spawn_sharing_database`].
 #[macro_export]
 macro_rules! on_both_databases {
+    (replicas, configured_by = $configure:ident; $($scenario:ident),* $(,)?) => {
+        $crate::on_both_databases!(
+            @spawned_by $crate::TestApp::spawn_with_shared_state, super::$configure;
+            $($scenario),*
+        );
+    };
     (configured_by = $configure:ident; $($scenario:ident),* $(,)?) => {
         $crate::on_both_databases!(@configured super::$configure; $($scenario),*);
     };
-    (@configured $configure:path; $($scenario:ident),* $(,)?) => {$(
+    (@configured $configure:path; $($scenario:ident),* $(,)?) => {
+        $crate::on_both_databases!(
+            @spawned_by $crate::TestApp::spawn_with, $configure; $($scenario),*
+        );
+    };
+    (@spawned_by $spawn:path, $configure:path; $($scenario:ident),* $(,)?) => {$(
         mod $scenario {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let app = $crate::TestApp::spawn_with($crate::Backend::Sqlite, $configure)
+                let app = $spawn($crate::Backend::Sqlite, $configure)
                     .await
                     .unwrap_or_else(|| panic!("SQLite is always available"));
                 super::$scenario(app).await;
@@ -364,9 +477,7 @@ macro_rules! on_both_databases {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if let Some(app) =
-                    $crate::TestApp::spawn_with($crate::Backend::Postgres, $configure).await
-                {
+                if let Some(app) = $spawn($crate::Backend::Postgres, $configure).await {
                     super::$scenario(app).await;
                 }
             }

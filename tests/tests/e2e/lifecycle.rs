@@ -435,7 +435,7 @@ fn scheduler_asleep(config: &mut Config) {
 
 /// An article that falls due while no server runs is published when one starts: the
 /// scheduler checks once at start.
-async fn a_schedule_survives_a_restart(app: TestApp) {
+async fn a_schedule_survives_a_restart(mut app: TestApp) {
     let admin = app.login_as("Adam Admin", Role::Admin).await;
     let section = section_id(&app, &admin).await;
     let article = create_article(&app, &admin, &section, "Po restarcie").await;
@@ -456,12 +456,15 @@ async fn a_schedule_survives_a_restart(app: TestApp) {
         "the first server's scheduler sleeps for an hour"
     );
 
-    // A second server on the same database stands in for the restarted one.
-    let _restarted = app.spawn_sharing_database(scheduler_asleep).await;
+    // The server stops, and a new one on the same database takes its place. (While the
+    // first served, the second could not have: each keeps its own search index and
+    // media, so they may not serve one database together.)
+    app.shutdown().await;
+    let restarted = app.spawn_sharing_database(scheduler_asleep).await;
     wait_until(
         "the restarted server publishes the due article",
         async || {
-            let now = app
+            let now = restarted
                 .data_as(&admin, status, json!({"id": article["id"]}))
                 .await;
             now["article"]["status"] == "PUBLISHED"

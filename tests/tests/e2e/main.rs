@@ -23,6 +23,7 @@ mod photos_s3;
 mod photos_serving;
 mod photos_upload;
 mod reads;
+mod replica_lock;
 mod response_cache;
 mod scheduler_replicas;
 mod search;

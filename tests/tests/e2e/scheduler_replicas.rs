@@ -11,8 +11,10 @@ use kronika_core::editing::lifecycle;
 use kronika_tests::{TestApp, on_both_databases, wait_until};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
+// The replicas share one search index and one media store, as Meilisearch and S3 are
+// shared in production: servers with their own would refuse to run together.
 on_both_databases!(
-    configured_by = scheduler_asleep;
+    replicas, configured_by = scheduler_asleep;
     two_replicas_publish_each_due_article_exactly_once,
 );
 

@@ -8,8 +8,10 @@ use kronika_tests::views::{reader_user_agent, site_today};
 use kronika_tests::{TestApp, on_both_databases};
 use serde_json::json;
 
+// The servers share one search index and one media store, as Meilisearch and S3 are
+// shared in production: servers with their own would refuse to run together.
 on_both_databases!(
-    configured_by = flush_constantly;
+    replicas, configured_by = flush_constantly;
     two_servers_on_one_database_count_every_view,
 );
 
