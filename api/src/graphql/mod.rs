@@ -17,6 +17,7 @@ mod gallery_mutations;
 pub mod loaders;
 pub mod photo;
 mod photo_mutations;
+pub mod query_budget;
 mod query_limits;
 mod revisions;
 pub mod search;
@@ -121,12 +122,13 @@ fn schema_builder(
         EmptySubscription,
     )
     // The error codes extension is added first so that it sees, and gives a code to,
-    // the errors of the limits extension too.
+    // the errors of the introspection extension too.
     .extension(error_codes::ErrorCodes)
     .extension(query_limits::QueryLimits {
-        max_aliases: options.limits.max_aliases,
         introspection: options.introspection,
     })
-    .limit_depth(options.limits.max_depth)
-    .limit_complexity(options.limits.max_complexity)
+    // Depth, complexity and aliases are not async-graphql's `limit_depth` and
+    // `limit_complexity`: those run inside validation, after the cost is paid. The HTTP
+    // layer measures every document against `query_budget` first and hands on only
+    // documents within it.
 }
