@@ -20,6 +20,7 @@ mod photos_hostile;
 mod photos_s3;
 mod photos_serving;
 mod photos_upload;
+mod query_budget;
 mod reads;
 mod response_cache;
 mod scheduler_replicas;

@@ -73,6 +73,9 @@ impl Rejection {
             });
         }
         // A refused request never ran, so its answer has no `data` entry at all.
-        serialise_errors_only(&[error.into_server_error(Default::default())])
+        // The error concerns the whole request, not a place in the query.
+        let mut error = error.into_server_error(Default::default());
+        error.locations.clear();
+        serialise_errors_only(&[error])
     }
 }
