@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use kronika_api::images::pipeline::process;
+use kronika_core::images::pipeline::process;
 
 const MAX_PIXELS: u64 = 50_000_000;
 

@@ -13,25 +13,27 @@ use poem::listener::{Acceptor, Listener, TcpListener};
 use sea_orm::{DatabaseConnection, DbErr};
 use search_index::{SearchBackend, SearchError};
 
-use crate::auth::LoginThrottle;
 use crate::change_webhook::ChangeWebhookSender;
-use crate::config::{Config, ConfigError, StorageConfig};
-use crate::content_changes::{ContentChange, ContentChanges};
-use crate::db::{self, StatementCounter};
-use crate::demo;
-use crate::editing::lifecycle;
-use crate::editing::photos::PhotoServices;
+use crate::config::{Config, ConfigError};
 use crate::graphql::auth::LoginRateLimit;
 use crate::graphql::{self, MediaUrl, SchemaOptions, SharedData, SiteTimeZone};
 use crate::http::persisted_queries::{AllowListError, PersistedQueries};
-use crate::http::response_cache::ResponseCache;
 use crate::http::{self, HttpState};
-use crate::images::ImagePipeline;
 use crate::rate_limit::RateLimiters;
 use crate::readiness::Readiness;
-use crate::search::{self, BatchReport, SearchIndexer};
-use crate::storage::MediaStore;
-use crate::views::{FlushReport, ViewCounter};
+use kronika_core::auth::LoginThrottle;
+use kronika_core::change_signal::ContentChanges;
+use kronika_core::changes::ContentChange;
+use kronika_core::db::{self, StatementCounter};
+use kronika_core::demo;
+use kronika_core::editing::lifecycle;
+use kronika_core::editing::photos::PhotoServices;
+use kronika_core::images::ImagePipeline;
+use kronika_core::response_cache::ResponseCache;
+use kronika_core::search::{self, BatchReport, SearchIndexer};
+use kronika_core::storage::MediaStore;
+use kronika_core::store::ContentStore;
+use kronika_core::views::{FlushReport, ViewCounter};
 
 /// How long in-flight requests may take to finish after a shutdown signal.
 const GRACEFUL_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -52,9 +54,7 @@ pub enum StartError {
     #[error("cannot migrate the database: {0}")]
     Migration(DbErr),
     #[error("cannot open the media storage: {0}")]
-    Storage(#[from] crate::storage::StorageError),
-    #[error("KRONIKA_S3_BUCKET must be set when KRONIKA_STORAGE is s3")]
-    MissingBucket,
+    Storage(#[from] kronika_core::storage::StorageError),
     #[error("cannot load the demo content: {0}")]
     DemoContent(DbErr),
     #[error("cannot open the search index: {0}")]
@@ -75,7 +75,7 @@ pub struct App {
     response_cache: ResponseCache,
     login_throttle: LoginThrottle,
     views: ViewCounter,
-    content_changes: ContentChanges,
+    store: ContentStore,
     rate_limits: RateLimiters,
     persisted_queries: PersistedQueries,
     readiness: Readiness,
@@ -91,7 +91,7 @@ impl App {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         config.validate()?;
         create_data_dir(&config)?;
-        let engine = search::engine::open(&config)
+        let engine = crate::search_engine::open(&config)
             .await
             .map_err(StartError::SearchIndex)?;
         Self::build_with_search_engine(config, engine).await
@@ -119,11 +119,6 @@ impl App {
                 source,
             })?;
         db::migrate(&db).await.map_err(StartError::Migration)?;
-        if let StorageConfig::S3(s3) = &config.storage
-            && s3.bucket.is_empty()
-        {
-            return Err(StartError::MissingBucket);
-        }
         let photos = PhotoServices {
             media: MediaStore::open(&config.storage, &config.data_dir)?,
             pipeline: ImagePipeline::new(
@@ -149,20 +144,23 @@ impl App {
         } else {
             None
         };
+        // Every producer reports through `changes`; every consumer hears every change.
+        let changes = ContentChanges::new();
         let search_indexer = SearchIndexer::new(
             db.clone(),
             engine,
-            response_cache.clone(),
+            changes.clone(),
             config.search_poll_interval,
             config.search_retry_max_delay,
         );
+        changes.subscribe(Arc::new(response_cache.clone()));
+        changes.subscribe(Arc::new(views.clone()));
+        changes.subscribe(search_indexer.wake_on_changes());
+        if let Some(webhook) = webhook {
+            changes.subscribe(Arc::new(webhook));
+        }
         prepare_search_index(&db, &search_indexer).await;
-        let content_changes = ContentChanges::new(
-            response_cache.clone(),
-            views.clone(),
-            webhook,
-            search_indexer.clone(),
-        );
+        let store = ContentStore::new(db.clone(), changes);
         Ok(Self {
             rate_limits: RateLimiters::new(&config.rate_limits),
             readiness: Readiness::for_database(db.clone())
@@ -188,7 +186,7 @@ impl App {
             response_cache,
             login_throttle: LoginThrottle::default(),
             views,
-            content_changes,
+            store,
             photos,
             search_indexer,
         })
@@ -212,12 +210,17 @@ impl App {
     /// published. Code that knows what it changed calls `content_changed_of`. Counting a
     /// view is not a content change and does not call either.
     pub fn content_changed(&self) {
-        self.content_changes.notify(&[ContentChange::Everything]);
+        self.store.changes().notify(&[ContentChange::Everything]);
     }
 
     /// Tells the read path (and the change webhook) what content changed.
     pub fn content_changed_of(&self, changes: &[ContentChange]) {
-        self.content_changes.notify(changes);
+        self.store.changes().notify(changes);
+    }
+
+    /// The database with the change signal, as the editing services take it.
+    pub fn content_store(&self) -> &ContentStore {
+        &self.store
     }
 
     /// Adds a named readiness check to `/ready` (the search engine, media storage).
@@ -257,7 +260,7 @@ impl App {
             SharedData {
                 db: self.db.clone(),
                 time_zone: SiteTimeZone(self.config.timezone),
-                content_changes: self.content_changes.clone(),
+                store: self.store.clone(),
                 login_throttle: self.login_throttle.clone(),
                 views: self.views.clone(),
                 login_rate_limit: LoginRateLimit(self.rate_limits.logins.clone()),
@@ -344,13 +347,11 @@ impl App {
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            match lifecycle::publish_due(&self.db, chrono::Utc::now()).await {
+            // `publish_due` reports each article it publishes through the change signal.
+            match lifecycle::publish_due(&self.store, chrono::Utc::now()).await {
                 Ok(published) if published.is_empty() => {}
                 Ok(published) => {
                     tracing::info!(published = published.len(), "published scheduled articles");
-                    let changes: Vec<_> =
-                        published.into_iter().map(ContentChange::Article).collect();
-                    self.content_changed_of(&changes);
                 }
                 Err(error) => {
                     tracing::error!(%error, "the scheduler could not publish due articles");

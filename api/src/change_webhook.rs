@@ -21,7 +21,8 @@ use sha2::Sha256;
 use tokio::sync::mpsc;
 
 use crate::config::{ChangeWebhook, Secret};
-use crate::content_changes::ContentChange;
+use kronika_core::change_signal::ChangeListener;
+use kronika_core::changes::ContentChange;
 
 pub const SIGNATURE_HEADER: &str = "x-kronika-signature";
 pub const TIMESTAMP_HEADER: &str = "x-kronika-timestamp";
@@ -52,6 +53,12 @@ impl ChangeWebhookSender {
         if self.queue.send(changes.to_vec()).is_err() {
             tracing::warn!("the change webhook's task has ended; a change was not announced");
         }
+    }
+}
+
+impl ChangeListener for ChangeWebhookSender {
+    fn content_changed(&self, changes: &[ContentChange]) {
+        self.send(changes);
     }
 }
 

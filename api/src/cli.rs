@@ -12,7 +12,7 @@ use crate::config::{
     ChangeWebhook, Config, ConfigError, DatabaseUrl, GraphqlLimits, MeilisearchUrl, RateLimits,
     S3Config, SearchEngineConfig, Secret, StorageConfig,
 };
-use crate::domain::Role;
+use kronika_core::domain::Role;
 
 const AFTER_HELP: &str = "\
 Environment variables (each flag above also names its variable):
@@ -44,7 +44,9 @@ Environment variables (each flag above also names its variable):
   KRONIKA_PERSISTED_QUERIES
                       accept automatic persisted queries (default true)
   KRONIKA_QUERY_ALLOW_LIST
-                      file of the only queries that may run (allow-list mode)
+                      JSON file of the only queries that may run (allow-list
+                      mode): an array of query texts, or an object of
+                      SHA-256 hex → query text
   KRONIKA_CORS_ORIGINS
                       comma-separated origins allowed by CORS, or * (default none)
   KRONIKA_RATE_LIMIT_GRAPHQL, KRONIKA_RATE_LIMIT_VIEWS, KRONIKA_RATE_LIMIT_LOGINS
@@ -298,8 +300,8 @@ pub struct ServeArgs {
     /// Accept automatic persisted queries (a query's SHA-256 in place of its text).
     #[arg(long, env = "KRONIKA_PERSISTED_QUERIES", default_value_t = true, global = true, action = clap::ArgAction::Set)]
     pub persisted_queries: bool,
-    /// A file of the only queries allowed to run: GraphQL documents separated by lines of
-    /// `---`, or a JSON object mapping SHA-256 hashes to query texts.
+    /// A JSON file of the only queries allowed to run: an array of query texts, or an
+    /// object mapping each query's SHA-256 (hex) to its text.
     #[arg(long, env = "KRONIKA_QUERY_ALLOW_LIST", global = true)]
     pub query_allow_list: Option<PathBuf>,
     /// Comma-separated origins allowed to call the API from a browser, or `*`.

@@ -9,6 +9,10 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
+pub use kronika_core::settings::{
+    DatabaseUrl, S3Config, Secret, StorageConfig, UnsupportedDatabaseUrl,
+};
+
 pub const DEFAULT_UPLOAD_MAX_BYTES: usize = 25 * 1024 * 1024;
 pub const DEFAULT_UPLOAD_MAX_PIXELS: u64 = 50_000_000;
 
@@ -48,8 +52,8 @@ pub struct Config {
     /// Accept the automatic persisted query protocol (a query's SHA-256 instead of its
     /// text). Default on.
     pub persisted_queries: bool,
-    /// A file of GraphQL documents (separated by lines of `---`, or a JSON object of
-    /// hash → query): when set, only these queries run (allow-list mode).
+    /// A JSON file of the only queries that may run (allow-list mode): an array of query
+    /// texts, or an object mapping each query's SHA-256 (hex) to its text.
     pub query_allow_list: Option<PathBuf>,
     /// Origins allowed to call the API from a browser (CORS). Empty: no CORS headers,
     /// so only same-origin pages may read responses. `*` allows every origin.
@@ -151,57 +155,6 @@ pub struct ChangeWebhook {
     pub secret: Secret,
 }
 
-/// Where photo files are kept.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum StorageConfig {
-    /// `media/` in the data directory.
-    Local,
-    /// An S3-compatible bucket.
-    S3(S3Config),
-}
-
-/// An S3-compatible bucket. The secret key never prints.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct S3Config {
-    pub bucket: String,
-    /// For S3-compatible services (MinIO, Ceph, …); AWS when `None`.
-    pub endpoint: Option<String>,
-    pub region: String,
-    pub access_key_id: Option<String>,
-    pub secret_access_key: Option<Secret>,
-    /// Allow an `http://` endpoint (a server on the same host or network).
-    pub allow_http: bool,
-}
-
-/// A secret setting: `Debug` and `Display` never show it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The secret itself; for the code that uses it only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("Secret(***)")
-    }
-}
-
-impl FromStr for Secret {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self(value.to_owned()))
-    }
-}
-
 /// A setting that does not make sense; the server refuses to start with it.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
@@ -217,6 +170,10 @@ pub enum ConfigError {
     CorsOrigin { origin: String },
     #[error("KRONIKA_SEARCH=meilisearch needs MEILISEARCH_URL (--meilisearch-url)")]
     MeilisearchWithoutUrl,
+    #[error("KRONIKA_S3_BUCKET must be set when KRONIKA_STORAGE is s3")]
+    MissingBucket,
+    #[error("KRONIKA_QUERY_ALLOW_LIST: {0}")]
+    AllowList(String),
 }
 
 impl ChangeWebhook {
@@ -240,16 +197,10 @@ impl ChangeWebhook {
         if !(self.url.starts_with("http://") || self.url.starts_with("https://")) {
             return Err(ConfigError::WebhookUrl);
         }
-        if self.secret.0.chars().count() < 16 {
+        if self.secret.expose().chars().count() < 16 {
             return Err(ConfigError::WebhookSecretTooShort);
         }
         Ok(())
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("***")
     }
 }
 
@@ -319,6 +270,17 @@ impl Config {
         if let Some(webhook) = &self.change_webhook {
             webhook.validate()?;
         }
+        if let StorageConfig::S3(s3) = &self.storage
+            && s3.bucket.trim().is_empty()
+        {
+            return Err(ConfigError::MissingBucket);
+        }
+        if let Some(path) = &self.query_allow_list {
+            // Loaded here only to refuse a bad file before anything starts; the server
+            // loads it again when it builds its routes.
+            crate::http::persisted_queries::PersistedQueries::allow_list(path)
+                .map_err(|error| ConfigError::AllowList(error.to_string()))?;
+        }
         for origin in &self.cors_origins {
             let looks_like_origin = origin == "*"
                 || ((origin.starts_with("http://") || origin.starts_with("https://"))
@@ -342,10 +304,7 @@ impl Config {
     pub fn effective_database_url(&self) -> DatabaseUrl {
         match &self.database_url {
             Some(url) => url.clone(),
-            None => DatabaseUrl(format!(
-                "sqlite://{}?mode=rwc",
-                self.data_dir.join("kronika.sqlite3").display()
-            )),
+            None => DatabaseUrl::sqlite_file(&self.data_dir.join("kronika.sqlite3")),
         }
     }
 }
@@ -395,57 +354,6 @@ impl FromStr for MeilisearchUrl {
 impl fmt::Display for MeilisearchUrl {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str(&self.0)
-    }
-}
-
-/// A database URL, which may carry a password: `Debug` and `Display` show only its scheme
-/// and host, never the credentials.
-#[derive(Clone, PartialEq, Eq)]
-pub struct DatabaseUrl(String);
-
-#[derive(Debug, thiserror::Error)]
-#[error("DATABASE_URL must start with sqlite: or postgres:// (or postgresql://)")]
-pub struct UnsupportedDatabaseUrl;
-
-impl DatabaseUrl {
-    /// The full URL, credentials included; for the database driver only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    pub fn is_sqlite(&self) -> bool {
-        self.0.starts_with("sqlite:")
-    }
-}
-
-impl FromStr for DatabaseUrl {
-    type Err = UnsupportedDatabaseUrl;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        let supported = ["sqlite:", "postgres://", "postgresql://"]
-            .iter()
-            .any(|scheme| value.starts_with(scheme));
-        if supported {
-            Ok(Self(value.to_owned()))
-        } else {
-            Err(UnsupportedDatabaseUrl)
-        }
-    }
-}
-
-impl fmt::Debug for DatabaseUrl {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, formatter)
-    }
-}
-
-impl fmt::Display for DatabaseUrl {
-    /// Shows `scheme://host/…` with any user and password removed.
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (scheme, rest) = self.0.split_once(':').unwrap_or(("?", ""));
-        let rest = rest.trim_start_matches('/');
-        let host_and_path = rest.rsplit_once('@').map_or(rest, |(_, after)| after);
-        write!(formatter, "{scheme}://{host_and_path}")
     }
 }
 

@@ -4,10 +4,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use kronika_api::auth::accounts;
+use kronika_api::App;
 use kronika_api::cli::{Cli, Command, LogFormat, UserCommand};
-use kronika_api::search::rebuild::ServerRebuild;
-use kronika_api::{App, db, search};
+use kronika_core::auth::accounts;
+use kronika_core::search::rebuild::ServerRebuild;
+use kronika_core::{db, search};
 use search_index::SearchError;
 use tracing_subscriber::EnvFilter;
 
@@ -188,7 +189,7 @@ fn analyze(text: &str) {
 /// holds the embedded index, the server is asked to do it and this waits for the outcome.
 async fn reindex(config: kronika_api::Config) -> Result<(), String> {
     let db = migrate(config.clone()).await?;
-    let engine = match search::engine::open(&config).await {
+    let engine = match kronika_api::search_engine::open(&config).await {
         Ok(engine) => engine,
         Err(SearchError::Locked(_)) => return reindex_through_server(&db).await,
         Err(error) => return Err(format!("cannot open the search index: {error}")),

@@ -7,8 +7,9 @@
 //! path. Labels take only bounded values; client-chosen operation names are admitted up
 //! to `MAX_OPERATION_NAMES` distinct names, the rest are counted as `other`.
 //!
-//! Hooks for parts built elsewhere (photo uploads, the search outbox) are here too, so
-//! that they only have to call `upload_finished` and `search_outbox_state`.
+//! The core records its own events (view flushes, uploads, the search outbox) through
+//! `kronika_core::metrics` into the same recorder; only their histogram buckets are set
+//! here, where the recorder is built.
 
 use std::collections::HashSet;
 use std::sync::{OnceLock, RwLock};
@@ -151,18 +152,6 @@ pub fn rate_limited(endpoint: &'static str) {
     counter!("kronika_rate_limited_total", "endpoint" => endpoint).increment(1);
 }
 
-/// One flush of counted views: how many articles and views it wrote, how long it took,
-/// and whether it failed (its views then stay in memory for the next flush).
-pub fn view_flush(articles: usize, views: u64, duration: Duration, succeeded: bool) {
-    let outcome = if succeeded { "ok" } else { "error" };
-    counter!("kronika_view_flushes_total", "outcome" => outcome).increment(1);
-    if succeeded {
-        counter!("kronika_view_flush_views_total").increment(views);
-        histogram!("kronika_view_flush_articles").record(articles as f64);
-    }
-    histogram!("kronika_view_flush_duration_seconds").record(duration.as_secs_f64());
-}
-
 /// Views counted in memory and not yet written.
 pub fn views_pending(views: u64) {
     gauge!("kronika_views_pending").set(views as f64);
@@ -179,32 +168,6 @@ pub fn database_pool(open: u32, idle: usize, max: u32) {
 pub fn webhook_delivery(succeeded: bool) {
     let outcome = if succeeded { "ok" } else { "error" };
     counter!("kronika_webhook_deliveries_total", "outcome" => outcome).increment(1);
-}
-
-/// Hook for the photo pipeline: one upload finished (`outcome` e.g. `ok`, `rejected`,
-/// `error`), with its size and the time from the first byte to the stored renditions.
-pub fn upload_finished(outcome: &'static str, bytes: u64, duration: Duration) {
-    counter!("kronika_uploads_total", "outcome" => outcome).increment(1);
-    counter!("kronika_upload_bytes_total").increment(bytes);
-    histogram!("kronika_upload_duration_seconds", "outcome" => outcome)
-        .record(duration.as_secs_f64());
-}
-
-/// Hook for the search outbox worker: rows waiting to reach the engine, and the age of
-/// the oldest (zero when the backlog is empty). Call after every batch.
-pub fn search_outbox_state(backlog: u64, oldest_age: Duration) {
-    gauge!("kronika_search_outbox_backlog").set(backlog as f64);
-    gauge!("kronika_search_outbox_lag_seconds").set(oldest_age.as_secs_f64());
-}
-
-/// Hook for the search outbox worker: one batch pushed to the engine (or failed).
-pub fn search_outbox_batch(documents: usize, duration: Duration, succeeded: bool) {
-    let outcome = if succeeded { "ok" } else { "error" };
-    counter!("kronika_search_outbox_batches_total", "outcome" => outcome).increment(1);
-    if succeeded {
-        counter!("kronika_search_outbox_documents_total").increment(documents as u64);
-    }
-    histogram!("kronika_search_outbox_batch_duration_seconds").record(duration.as_secs_f64());
 }
 
 /// A label for a client-chosen operation name: the name itself while fewer than

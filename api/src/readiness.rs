@@ -39,7 +39,7 @@ impl Readiness {
         Self::default().with_check("database", move || {
             let db = db.clone();
             async move {
-                crate::db::ping(&db)
+                kronika_core::db::ping(&db)
                     .await
                     .map_err(|error| error.to_string())
             }

@@ -132,10 +132,20 @@ fn s3_storage_without_a_bucket_stops_the_start_and_never_prints_the_secret() {
         .env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMIsecret")
         .output()
         .unwrap_or_else(|error| panic!("cannot run kronika: {error}"));
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a configuration error exits 2"
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stderr.contains("KRONIKA_S3_BUCKET"), "{stderr}");
+    assert!(
+        !std::path::Path::new(&data_dir)
+            .join("kronika.sqlite3")
+            .exists(),
+        "refused before the database was created"
+    );
     assert!(!stderr.contains("wJalrXUtnFEMIsecret") && !stdout.contains("wJalrXUtnFEMIsecret"));
 }
 
@@ -311,67 +321,32 @@ fn production_settings_that_cannot_work_are_refused_without_printing_secrets() {
 
 /// `KRONIKA_LOG_FORMAT=json` writes one JSON object per line, and the line of a request
 /// carries the request id that the response returned.
-#[test]
-fn json_logs_carry_the_request_id() {
-    use std::io::{BufRead, BufReader, Read, Write};
-
-    let data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
-    let mut server = Command::new(env!("CARGO_BIN_EXE_kronika"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--demo-content",
-            "false",
-        ])
-        .arg("--data-dir")
-        .arg(data_dir.path())
-        .env_remove("DATABASE_URL")
-        .env("KRONIKA_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|error| panic!("cannot run kronika: {error}"));
-    let stdout = server.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-    let mut lines = BufReader::new(stdout).lines();
-    let mut next_json = || -> serde_json::Value {
-        let line = lines
-            .next()
-            .unwrap_or_else(|| panic!("kronika ended its log"))
-            .unwrap_or_else(|error| panic!("{error}"));
-        serde_json::from_str(&line).unwrap_or_else(|error| panic!("not JSON ({error}): {line}"))
-    };
-    let address = loop {
-        let line = next_json();
-        if let Some(address) = line["fields"]["address"].as_str() {
-            break address.to_owned();
-        }
-    };
-    let mut stream =
-        std::net::TcpStream::connect(&address).unwrap_or_else(|error| panic!("{error}"));
-    write!(
-        stream,
-        "GET /health HTTP/1.1\r\nhost: {address}\r\nx-request-id: cli-log-test-42\r\nconnection: close\r\n\r\n"
-    )
-    .unwrap_or_else(|error| panic!("{error}"));
-    let mut response = String::new();
-    stream
-        .read_to_string(&mut response)
-        .unwrap_or_else(|error| panic!("{error}"));
-    assert!(
+#[tokio::test]
+async fn json_logs_carry_the_request_id() {
+    let (_dir, data_dir) = temp_data_dir();
+    let mut server = RunningServer::start(&data_dir, &["--demo-content", "false"]).await;
+    let response = server
+        .client
+        .get(server.url("/health"))
+        .header("x-request-id", "cli-log-test-42")
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("GET /health: {error}"));
+    assert_eq!(
         response
-            .to_lowercase()
-            .contains("x-request-id: cli-log-test-42"),
-        "{response}"
+            .headers()
+            .get("x-request-id")
+            .and_then(|value| value.to_str().ok()),
+        Some("cli-log-test-42"),
+        "{:?}",
+        response.headers()
     );
     let request_line = loop {
-        let line = next_json();
+        let line = server.next_log_line().await;
         if line["fields"]["message"] == "request" {
             break line;
         }
     };
-    let _ = server.kill();
-    let _ = server.wait();
     assert_eq!(
         request_line["span"]["request_id"], "cli-log-test-42",
         "{request_line}"
@@ -457,57 +432,87 @@ fn reindex_builds_an_embedded_index_in_the_data_directory() {
     assert!(std::path::Path::new(&data_dir).join("search").is_dir());
 }
 
-/// A `kronika serve` on a free loopback port of its own data directory (SQLite, embedded
-/// search, demo content), answering once this returns. Killed when dropped.
+/// A `kronika serve` of its own data directory (SQLite, embedded search) on a port the
+/// system chose (`--listen 127.0.0.1:0`), answering once this returns: the address is the
+/// one the server logs when it listens, which it does after binding. Killed when dropped.
 struct RunningServer {
     process: std::process::Child,
     address: String,
+    /// The server's log lines (JSON), read by a thread of its own so that the pipe never
+    /// fills and stalls the server.
+    log: tokio::sync::mpsc::UnboundedReceiver<String>,
+    client: reqwest::Client,
 }
 
 impl RunningServer {
-    fn start(data_dir: &str) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .unwrap_or_else(|error| panic!("{error}"))
-            .port();
-        let address = format!("127.0.0.1:{port}");
-        let process = Command::new(env!("CARGO_BIN_EXE_kronika"))
-            .args(["serve", "--listen", &address, "--data-dir", data_dir])
+    async fn start(data_dir: &str, more_args: &[&str]) -> Self {
+        let mut process = Command::new(env!("CARGO_BIN_EXE_kronika"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir])
+            .args(more_args)
             .env_remove("DATABASE_URL")
             .env_remove("KRONIKA_SEARCH")
             .env_remove("MEILISEARCH_URL")
-            .stdout(std::process::Stdio::null())
+            // JSON, so that the address is read as a field rather than out of a sentence;
+            // the listening line and the request lines are logged at `info`.
+            .env("KRONIKA_LOG_FORMAT", "json")
+            .env("RUST_LOG", "info")
+            .stdout(std::process::Stdio::piped())
             .spawn()
             .unwrap_or_else(|error| panic!("cannot run kronika: {error}"));
-        let server = RunningServer { process, address };
-        for _ in 0..600 {
-            if server.post_graphql("{ __typename }").contains("Query") {
-                return server;
+        let stdout = process.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+        let (lines, log) = tokio::sync::mpsc::unbounded_channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if lines.send(line).is_err() {
+                    break;
+                }
             }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        panic!("kronika serve did not answer on {}", server.address);
+        });
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
+            .build()
+            .unwrap_or_else(|error| panic!("HTTP client: {error}"));
+        let mut server = RunningServer {
+            process,
+            address: String::new(),
+            log,
+            client,
+        };
+        server.address = loop {
+            let line = server.next_log_line().await;
+            if let Some(address) = line["fields"]["address"].as_str() {
+                break address.to_owned();
+            }
+        };
+        server
     }
 
-    /// The response of a GraphQL POST, headers and body, or "" when nothing answers.
-    fn post_graphql(&self, query: &str) -> String {
-        use std::io::{Read, Write};
-        let Ok(mut stream) = std::net::TcpStream::connect(&self.address) else {
-            return String::new();
-        };
-        let body = serde_json::json!({ "query": query }).to_string();
-        let request = format!(
-            "POST /graphql HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-            self.address,
-            body.len()
-        );
-        let mut response = String::new();
-        if stream.write_all(request.as_bytes()).is_err()
-            || stream.read_to_string(&mut response).is_err()
-        {
-            return String::new();
-        }
-        response
+    /// The next line of the server's log, which must be one JSON object.
+    async fn next_log_line(&mut self) -> serde_json::Value {
+        let line = tokio::time::timeout(std::time::Duration::from_secs(60), self.log.recv())
+            .await
+            .unwrap_or_else(|_| panic!("kronika logged nothing for a minute"))
+            .unwrap_or_else(|| panic!("kronika ended its log"));
+        serde_json::from_str(&line).unwrap_or_else(|error| panic!("not JSON ({error}): {line}"))
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    /// The body of a GraphQL POST, which must be JSON.
+    async fn post_graphql(&self, query: &str) -> serde_json::Value {
+        self.client
+            .post(self.url("/graphql"))
+            .json(&serde_json::json!({ "query": query }))
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("POST /graphql: {error}"))
+            .json()
+            .await
+            .unwrap_or_else(|error| panic!("POST /graphql did not answer JSON: {error}"))
     }
 }
 
@@ -520,23 +525,25 @@ impl Drop for RunningServer {
 
 /// The running server holds the embedded index's writer; `kronika reindex` then asks the
 /// server to rebuild it and waits, and searches keep answering throughout.
-#[test]
-fn reindex_while_the_server_runs_is_done_by_the_server() {
+#[tokio::test]
+async fn reindex_while_the_server_runs_is_done_by_the_server() {
     let (_dir, data_dir) = temp_data_dir();
-    let server = RunningServer::start(&data_dir);
+    let server = RunningServer::start(&data_dir, &[]).await;
     let search = r#"{ search(query: "partnerstwa lokalnego") { totalHits } }"#;
     let mut before = None;
     // The demo content reaches the index through the outbox shortly after the start.
-    for _ in 0..100 {
-        before = total_hits(&server.post_graphql(search)).filter(|&hits| hits > 0);
-        if before.is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    assert!(before.is_some(), "the demo content never became searchable");
+    test_support::wait_until("the demo content becomes searchable", async || {
+        before = total_hits(&server.post_graphql(search).await).filter(|&hits| hits > 0);
+        before.is_some()
+    })
+    .await;
 
-    let output = kronika(&["--data-dir", &data_dir, "reindex"]);
+    // `kronika reindex` waits for the server, so it runs off the test's async thread.
+    let reindex_data_dir = data_dir.clone();
+    let output =
+        tokio::task::spawn_blocking(move || kronika(&["--data-dir", &reindex_data_dir, "reindex"]))
+            .await
+            .unwrap_or_else(|error| panic!("kronika reindex: {error}"));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -548,7 +555,7 @@ fn reindex_while_the_server_runs_is_done_by_the_server() {
         "{stdout}"
     );
     assert_eq!(
-        total_hits(&server.post_graphql(search)),
+        total_hits(&server.post_graphql(search).await),
         before,
         "the rebuilt index does not hold the same articles"
     );
@@ -560,9 +567,29 @@ fn reindex_while_the_server_runs_is_done_by_the_server() {
     assert_eq!(generations.len(), 1, "the old generation was not removed");
 }
 
-/// `totalHits` of a raw search response.
-fn total_hits(response: &str) -> Option<u64> {
-    let (_, rest) = response.split_once(r#""totalHits":"#)?;
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
+/// `totalHits` of a search response.
+fn total_hits(response: &serde_json::Value) -> Option<u64> {
+    response["data"]["search"]["totalHits"].as_u64()
+}
+
+#[test]
+fn a_broken_allow_list_exits_2_naming_the_variable_before_anything_starts() {
+    let (_dir, data_dir) = temp_data_dir();
+    let list = std::path::Path::new(&data_dir).join("queries.json");
+    std::fs::write(&list, "[\"{ sections { name } }\",").unwrap_or_else(|error| panic!("{error}"));
+    let output = Command::new(env!("CARGO_BIN_EXE_kronika"))
+        .args(["--data-dir", &data_dir, "--listen", "127.0.0.1:0"])
+        .env_remove("DATABASE_URL")
+        .env("KRONIKA_QUERY_ALLOW_LIST", &list)
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run kronika: {error}"));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("KRONIKA_QUERY_ALLOW_LIST"), "{stderr}");
+    assert!(
+        !std::path::Path::new(&data_dir)
+            .join("kronika.sqlite3")
+            .exists(),
+        "refused before the database was created"
+    );
 }

@@ -2,6 +2,43 @@
 
 use sea_orm::entity::prelude::*;
 
+/// Where an article is in its life cycle. Only `Published` articles are visible to
+/// readers. A typed column: a value outside these four cannot be read or written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum ArticleStatus {
+    /// Being written; visible to editors only.
+    #[sea_orm(string_value = "DRAFT")]
+    Draft,
+    /// Will be published automatically at its `published_at`.
+    #[sea_orm(string_value = "SCHEDULED")]
+    Scheduled,
+    /// Visible to everyone.
+    #[sea_orm(string_value = "PUBLISHED")]
+    Published,
+    /// Withdrawn ("deleted"), kept so it can be restored.
+    #[sea_orm(string_value = "ARCHIVED")]
+    Archived,
+}
+
+impl ArticleStatus {
+    /// The value stored in the `articles.status` column, as the API also names it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "DRAFT",
+            Self::Scheduled => "SCHEDULED",
+            Self::Published => "PUBLISHED",
+            Self::Archived => "ARCHIVED",
+        }
+    }
+}
+
+impl std::fmt::Display for ArticleStatus {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "articles")]
 pub struct Model {
@@ -26,8 +63,8 @@ pub struct Model {
     pub byline: String,
     pub created_by: i64,
     pub updated_by: Option<i64>,
-    /// `DRAFT`, `SCHEDULED`, `PUBLISHED` or `ARCHIVED`.
-    pub status: String,
+    /// Stored as `DRAFT`, `SCHEDULED`, `PUBLISHED` or `ARCHIVED`.
+    pub status: ArticleStatus,
     pub published_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

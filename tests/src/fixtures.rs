@@ -1,15 +1,52 @@
-//! Builders for test content. Until the editors' mutations exist, fixtures are written
-//! with the same functions the demo loader uses (`kronika_api::content::write`), and
-//! each tells the app that content changed, as every write path must.
+//! Builders for test content. Most fixtures are written with the same functions the demo
+//! loader uses (`kronika_core::content::write`), and each tells the app that content
+//! changed, as every write path must. [`section_id`] and [`create_article`] go through the
+//! GraphQL mutations instead, for tests about what an editor's write sets off (revisions,
+//! the search outbox, the scheduler).
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use entities::{account, article, gallery, section, tag};
-use kronika_api::auth::accounts;
-use kronika_api::content::write::{self, NewArticle, NewPhoto};
-use kronika_api::domain::{ArticleBody, ArticleStatus, Role, Slug};
+use kronika_core::auth::accounts;
+use kronika_core::content::write::{self, NewArticle, NewPhoto};
+use kronika_core::domain::{ArticleBody, ArticleStatus, Role, Slug};
 use serde_json::{Value, json};
 
 use crate::TestApp;
+
+/// The `createArticle` mutation, answering with the fields the life-cycle tests check.
+pub const CREATE_ARTICLE: &str = r#"mutation($input: CreateArticleInput!) {
+  createArticle(input: $input) { article { id slug status version byline createdBy { name } body } }
+}"#;
+
+/// Creates the section "Aktualności" through `createSection` and returns its id.
+pub async fn section_id(app: &TestApp, admin: &Session) -> Value {
+    let data = app
+        .data_as(
+            admin,
+            r#"mutation { createSection(input: {name: "Aktualności"}) { section { id } } }"#,
+            json!({}),
+        )
+        .await;
+    data["createSection"]["section"]["id"].clone()
+}
+
+/// Creates a draft titled `title` in `section` through `createArticle`, as `session`, and
+/// returns the article as [`CREATE_ARTICLE`] answers it.
+pub async fn create_article(
+    app: &TestApp,
+    session: &Session,
+    section: &Value,
+    title: &str,
+) -> Value {
+    let data = app
+        .data_as(
+            session,
+            CREATE_ARTICLE,
+            json!({"input": {"sectionId": section, "title": title, "body": "<p>Treść.</p>"}}),
+        )
+        .await;
+    data["createArticle"]["article"].clone()
+}
 
 /// A fixed instant the fixtures count from, so dates in assertions are predictable.
 pub fn base_time() -> DateTime<Utc> {

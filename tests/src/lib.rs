@@ -2,16 +2,19 @@
 //! ephemeral port against a fresh database, and tests drive it over HTTP like a client.
 //!
 //! SQLite tests always run. PostgreSQL tests run when `TEST_DATABASE_URL` is set; each
-//! gets a database of its own, dropped afterwards. Without the variable they print that
-//! they were skipped: they never pass silently as if they had run.
+//! gets a database of its own, dropped afterwards. Without the variable they say through
+//! [`skip`] that they were skipped, in the normal test output: they never pass silently as
+//! if they had run, and with `KRONIKA_REQUIRE_SERVICES=1` (as in CI) they fail.
 
 pub mod fixtures;
 pub mod load;
 pub mod photos;
 pub mod private_postgres;
 pub mod views;
+pub mod webhook;
 
 pub use fixtures::{PASSWORD, Session};
+pub use test_support::{Service, skip, wait_until};
 
 use std::io;
 use std::net::SocketAddr;
@@ -117,7 +120,7 @@ impl TestApp {
             Backend::Sqlite => None,
             Backend::Postgres => {
                 let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
-                    eprintln!("SKIPPED: PostgreSQL test, TEST_DATABASE_URL is not set");
+                    skip(Service::Postgres, "TEST_DATABASE_URL is not set");
                     return None;
                 };
                 let database = PostgresDatabase::create(&admin_url).await;
@@ -332,11 +335,18 @@ async fn connect(url: &str) -> DatabaseConnection {
 }
 
 /// Runs a scenario `async fn name(app: TestApp)` as two tests, `name::sqlite` and
-/// `name::postgres`; the second says it was skipped when PostgreSQL is not configured.
+/// `name::postgres`; the second says through [`skip`] that it was skipped when
+/// PostgreSQL is not configured.
 ///
 /// `on_both_databases!(configured_by = function; scenario, …)` first passes each app's
-/// `Config` to `fn function(&mut Config)` of the same file, for scenarios that need other
-/// settings.
+/// `Config` to `fn function(&mut Config)`, named in the same file (defined or imported
+/// there), for scenarios that need other settings: [`with_demo_content`] for the first-run
+/// content, for instance.
+///
+/// `on_both_databases!(starts_its_own_server; scenario, …)` is for scenarios that start
+/// their servers themselves (one with a search engine the test holds on to, say): it calls
+/// `async fn scenario(backend: Backend)`, which returns early when `TestApp::spawn_*`
+/// returns `None` (having said why).
 #[macro_export]
 macro_rules! on_both_databases {
     (configured_by = $configure:ident; $($scenario:ident),* $(,)?) => {
@@ -362,6 +372,19 @@ macro_rules! on_both_databases {
             }
         }
     )*};
+    (starts_its_own_server; $($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$scenario($crate::Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$scenario($crate::Backend::Postgres).await;
+            }
+        }
+    )*};
     ($($scenario:ident),* $(,)?) => {
         $crate::on_both_databases!(@configured $crate::keep_defaults; $($scenario),*);
     };
@@ -375,3 +398,9 @@ pub fn search_indexer_asleep(config: &mut Config) {
 
 /// The configuration of `on_both_databases!` without `configured_by`: the defaults.
 pub fn keep_defaults(_config: &mut Config) {}
+
+/// The first-run demo content (the seed article, its gallery, a handful of others), which
+/// test servers otherwise start without.
+pub fn with_demo_content(config: &mut Config) {
+    config.demo_content = true;
+}

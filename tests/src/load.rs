@@ -1,19 +1,15 @@
 //! Helpers for fault tests that keep a server under concurrent load while something it
 //! depends on fails: requests whose failure is an outcome to count rather than a panic,
-//! a tally of outcomes shared by the load tasks, and bounded waiting.
+//! and a tally of outcomes shared by the load tasks. (Bounded waiting is
+//! [`crate::wait_until`].)
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use crate::{Session, TestApp};
-
-/// How many rounds of 100 ms [`wait_until`] polls: a bound on waiting for a fault to
-/// pass, never a timed assertion.
-const POLL_ROUNDS: usize = 600;
 
 impl TestApp {
     /// POSTs a GraphQL request. `Ok(data)` when it succeeded; otherwise what the client
@@ -102,16 +98,4 @@ impl Tally {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
-}
-
-/// Waits until `condition` holds, asking every 100 ms for at most a minute, and fails the
-/// test naming `what` when it never does.
-pub async fn wait_until(what: &str, mut condition: impl AsyncFnMut() -> bool) {
-    for _ in 0..POLL_ROUNDS {
-        if condition().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("gave up waiting: {what}");
 }

@@ -10,6 +10,8 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::{Service, skip};
+
 /// A running private cluster; dropping it stops the server and deletes its files.
 #[derive(Debug)]
 pub struct PrivatePostgres {
@@ -23,29 +25,33 @@ pub struct PrivatePostgres {
 }
 
 impl PrivatePostgres {
-    /// Creates a cluster and starts it, or returns `None` after saying loudly why not
-    /// when this machine has no PostgreSQL programs (or, as root, no `postgres` account).
+    /// Creates a cluster and starts it, or returns `None` after saying through [`skip`]
+    /// why not when this machine has no PostgreSQL programs (or, as root, no `postgres`
+    /// account).
     pub async fn start() -> Option<Self> {
-        tokio::task::spawn_blocking(Self::start_blocking)
+        let started = tokio::task::spawn_blocking(Self::start_blocking)
             .await
-            .unwrap_or_else(|error| panic!("starting the private cluster panicked: {error}"))
+            .unwrap_or_else(|error| panic!("starting the private cluster panicked: {error}"));
+        match started {
+            Ok(cluster) => Some(cluster),
+            Err(reason) => {
+                // Said here, on the test's own thread, so that the line names the test.
+                skip(Service::PrivatePostgresCluster, reason);
+                None
+            }
+        }
     }
 
-    fn start_blocking() -> Option<Self> {
+    /// The running cluster, or why this machine cannot run one.
+    fn start_blocking() -> Result<Self, &'static str> {
         let Some(bin) = find_bin_dir() else {
-            eprintln!(
-                "SKIPPED: private PostgreSQL cluster, no initdb and pg_ctl found \
-                 (pg_config --bindir, /usr/lib/postgresql/*/bin)"
+            return Err(
+                "no initdb and pg_ctl found (pg_config --bindir, /usr/lib/postgresql/*/bin)",
             );
-            return None;
         };
         let as_postgres_account = running_as_root();
         if as_postgres_account && !account_exists("postgres") {
-            eprintln!(
-                "SKIPPED: private PostgreSQL cluster, running as root and there is no \
-                 `postgres` account to run PostgreSQL as"
-            );
-            return None;
+            return Err("running as root and there is no `postgres` account to run PostgreSQL as");
         }
         let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}"));
         if as_postgres_account {
@@ -69,7 +75,7 @@ impl PrivatePostgres {
             .args(["--locale=C", "--no-sync", "--no-instructions"]);
         run_checked(&mut initdb);
         cluster.start_server();
-        Some(cluster)
+        Ok(cluster)
     }
 
     /// The URL of the cluster's `postgres` database.

@@ -16,7 +16,7 @@ pub fn reader_user_agent(reader: usize) -> String {
 
 /// Today in the site's zone, as the server counts it.
 pub fn site_today(app: &TestApp) -> NaiveDate {
-    kronika_api::views::site_today(app.app.config().timezone)
+    kronika_core::views::site_today(app.app.config().timezone)
 }
 
 /// `days` days before `day`.

@@ -15,11 +15,11 @@ use super::section::{Section, Tag};
 use super::time::SiteTimeZone;
 use super::viewer::{uses, viewer};
 use super::views::{DailyViews, fill_series, series_range};
-use crate::content::{self, Audience, article_list};
-use crate::content_changes::CacheTag;
-use crate::domain;
-use crate::editing::revisions as revision_store;
-use crate::views::site_today;
+use kronika_core::changes::CacheTag;
+use kronika_core::content::{self, Audience, article_list};
+use kronika_core::domain;
+use kronika_core::editing::revisions as revision_store;
+use kronika_core::views::site_today;
 
 #[derive(Default)]
 pub struct ArticleQueries;
@@ -197,9 +197,8 @@ impl Article {
         &self.0.byline
     }
 
-    async fn status(&self) -> Result<ArticleStatusValue, ApiError> {
-        let status: domain::ArticleStatus = self.0.status.parse().map_err(ApiError::internal)?;
-        Ok(status.into())
+    async fn status(&self) -> ArticleStatusValue {
+        self.0.status.into()
     }
 
     /// Increases with every change; send it back as `expectedVersion` when updating.

@@ -11,8 +11,8 @@ use super::article::parse_id;
 use super::error::ApiError;
 use super::time::SiteTimeZone;
 use super::viewer::{require_actor, viewer};
-use crate::auth::{self, LoginError, LoginThrottle};
-use crate::domain::Role;
+use kronika_core::auth::{self, LoginError, LoginThrottle};
+use kronika_core::domain::Role;
 
 /// The client's address as the HTTP layer saw it, for login throttling.
 #[derive(Clone, Copy, Debug)]

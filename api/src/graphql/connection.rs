@@ -10,13 +10,13 @@ use super::loaders::{Loaders, SectionPageKey};
 use super::viewer::uses;
 use tokio::sync::OnceCell;
 
-use crate::content::Audience;
-use crate::content::article_list::{
+use kronika_core::changes::CacheTag;
+use kronika_core::content::Audience;
+use kronika_core::content::article_list::{
     self, ArticleFilter, ArticleOrder, ArticlePage, ListError, SortDirection, SortField,
 };
-use crate::content::cursor::ArticleCursor;
-use crate::content_changes::CacheTag;
-use crate::domain::ArticleStatus;
+use kronika_core::content::cursor::ArticleCursor;
+use kronika_core::domain::ArticleStatus;
 
 /// The page size when `first` is absent; the query budget counts pages at it too.
 pub(crate) const DEFAULT_PAGE_SIZE: u64 = 20;

@@ -2,17 +2,16 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use sea_orm::DatabaseConnection;
 use std::future::Future;
 
 use super::article::{Article, parse_id};
 use super::error::ApiError;
-use super::viewer::{content_changed, require_actor};
-use crate::auth::Actor;
-use crate::content_changes::ContentChange;
-use crate::domain::BodyFormat;
-use crate::editing::articles::{self, ArticleChanges};
-use crate::editing::{EditError, lifecycle};
+use super::viewer::require_actor;
+use kronika_core::auth::Actor;
+use kronika_core::domain::BodyFormat;
+use kronika_core::editing::articles::{self, ArticleChanges};
+use kronika_core::editing::{EditError, lifecycle};
+use kronika_core::store::ContentStore;
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
 #[graphql(name = "BodyFormat")]
@@ -130,11 +129,10 @@ impl ArticleMutations {
                 .map(|id| input_id("input.galleryId", id).map(Some))
                 .transpose()?,
         };
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let article = articles::create(db, actor, changes)
+        let store = ctx.data_unchecked::<ContentStore>();
+        let article = articles::create(store, actor, changes)
             .await
             .map_err(in_input)?;
-        content_changed(ctx, &[ContentChange::Article(article.id)]);
         Ok(CreateArticlePayload {
             article: Article(article),
         })
@@ -174,11 +172,10 @@ impl ArticleMutations {
             slug: input.slug,
             gallery_id,
         };
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let article = articles::update(db, actor, article_id(&id)?, changes, expected_version)
+        let store = ctx.data_unchecked::<ContentStore>();
+        let article = articles::update(store, actor, article_id(&id)?, changes, expected_version)
             .await
             .map_err(in_input)?;
-        content_changed(ctx, &[ContentChange::Article(article.id)]);
         Ok(UpdateArticlePayload {
             article: Article(article),
         })
@@ -191,8 +188,8 @@ impl ArticleMutations {
         id: ID,
         at: Option<DateTime<Utc>>,
     ) -> Result<PublishArticlePayload, ApiError> {
-        let article = change_article(ctx, &id, |db, actor, id| async move {
-            lifecycle::publish(&db, &actor, id, at).await
+        let article = change_article(ctx, &id, |store, actor, id| async move {
+            lifecycle::publish(&store, &actor, id, at).await
         })
         .await?;
         Ok(PublishArticlePayload { article })
@@ -204,8 +201,8 @@ impl ArticleMutations {
         ctx: &Context<'_>,
         id: ID,
     ) -> Result<UnpublishArticlePayload, ApiError> {
-        let article = change_article(ctx, &id, |db, actor, id| async move {
-            lifecycle::unpublish(&db, &actor, id).await
+        let article = change_article(ctx, &id, |store, actor, id| async move {
+            lifecycle::unpublish(&store, &actor, id).await
         })
         .await?;
         Ok(UnpublishArticlePayload { article })
@@ -217,8 +214,8 @@ impl ArticleMutations {
         ctx: &Context<'_>,
         id: ID,
     ) -> Result<DeleteArticlePayload, ApiError> {
-        let article = change_article(ctx, &id, |db, actor, id| async move {
-            lifecycle::archive(&db, &actor, id).await
+        let article = change_article(ctx, &id, |store, actor, id| async move {
+            lifecycle::archive(&store, &actor, id).await
         })
         .await?;
         Ok(DeleteArticlePayload { article })
@@ -230,8 +227,8 @@ impl ArticleMutations {
         ctx: &Context<'_>,
         id: ID,
     ) -> Result<RestoreArticlePayload, ApiError> {
-        let article = change_article(ctx, &id, |db, actor, id| async move {
-            lifecycle::restore(&db, &actor, id).await
+        let article = change_article(ctx, &id, |store, actor, id| async move {
+            lifecycle::restore(&store, &actor, id).await
         })
         .await?;
         Ok(RestoreArticlePayload { article })
@@ -244,11 +241,10 @@ impl ArticleMutations {
         revision_id: ID,
     ) -> Result<RestoreRevisionPayload, ApiError> {
         let actor = require_actor(ctx)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let store = ctx.data_unchecked::<ContentStore>();
         let revision_id = parse_id(&revision_id)
             .ok_or_else(|| ApiError::NotFound("revision not found".to_owned()))?;
-        let article = lifecycle::restore_revision(db, actor, revision_id).await?;
-        content_changed(ctx, &[ContentChange::Article(article.id)]);
+        let article = lifecycle::restore_revision(store, actor, revision_id).await?;
         Ok(RestoreRevisionPayload {
             article: Article(article),
         })
@@ -260,15 +256,14 @@ impl ArticleMutations {
 async fn change_article<Change>(
     ctx: &Context<'_>,
     id: &ID,
-    change: impl FnOnce(DatabaseConnection, Actor, i64) -> Change,
+    change: impl FnOnce(ContentStore, Actor, i64) -> Change,
 ) -> Result<Article, ApiError>
 where
     Change: Future<Output = Result<entities::article::Model, EditError>>,
 {
     let actor = require_actor(ctx)?.clone();
-    let db = ctx.data_unchecked::<DatabaseConnection>().clone();
-    let article = change(db, actor, article_id(id)?).await?;
-    content_changed(ctx, &[ContentChange::Article(article.id)]);
+    let store = ctx.data_unchecked::<ContentStore>().clone();
+    let article = change(store, actor, article_id(id)?).await?;
     Ok(Article(article))
 }
 

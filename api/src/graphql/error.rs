@@ -289,9 +289,9 @@ struct MissingRow {
     id: i64,
 }
 
-impl From<crate::editing::EditError> for ApiError {
-    fn from(error: crate::editing::EditError) -> Self {
-        use crate::editing::EditError;
+impl From<kronika_core::editing::EditError> for ApiError {
+    fn from(error: kronika_core::editing::EditError) -> Self {
+        use kronika_core::editing::EditError;
         match error {
             EditError::NotFound(what) => Self::NotFound(format!("{what} not found")),
             EditError::Forbidden(message) => Self::Forbidden(message.to_owned()),
@@ -307,10 +307,10 @@ impl From<crate::editing::EditError> for ApiError {
     }
 }
 
-impl From<crate::images::PhotoError> for ApiError {
-    fn from(error: crate::images::PhotoError) -> Self {
-        use crate::images::PhotoError;
-        use crate::images::decode::DecodeError;
+impl From<kronika_core::images::PhotoError> for ApiError {
+    fn from(error: kronika_core::images::PhotoError) -> Self {
+        use kronika_core::images::PhotoError;
+        use kronika_core::images::decode::DecodeError;
         let message = error.to_string();
         match error {
             PhotoError::Format(_) => Self::UnsupportedMediaType(message),
@@ -334,7 +334,7 @@ impl From<crate::images::PhotoError> for ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(error: sea_orm::DbErr) -> Self {
-        if crate::db::is_unreachable(&error) {
+        if kronika_core::db::is_unreachable(&error) {
             Self::DatabaseUnavailable(Box::new(error))
         } else {
             Self::internal(error)
@@ -344,7 +344,7 @@ impl From<sea_orm::DbErr> for ApiError {
 
 impl From<std::sync::Arc<sea_orm::DbErr>> for ApiError {
     fn from(error: std::sync::Arc<sea_orm::DbErr>) -> Self {
-        let unreachable = crate::db::is_unreachable(&error);
+        let unreachable = kronika_core::db::is_unreachable(&error);
         let cause = Box::new(SharedDbError(error));
         if unreachable {
             Self::DatabaseUnavailable(cause)

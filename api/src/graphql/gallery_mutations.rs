@@ -1,15 +1,14 @@
 //! `createGallery`, `updateGallery`, `deleteGallery`, and adding and removing photos.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
-use sea_orm::DatabaseConnection;
 
 use super::article::parse_id;
 use super::error::ApiError;
 use super::gallery::Gallery;
-use super::viewer::{content_changed, require_actor};
-use crate::content_changes::ContentChange;
-use crate::editing::EditError;
-use crate::editing::galleries::{self, GalleryChanges};
+use super::viewer::require_actor;
+use kronika_core::editing::EditError;
+use kronika_core::editing::galleries::{self, GalleryChanges};
+use kronika_core::store::ContentStore;
 
 /// A new gallery. Its slug is made from the title when left out.
 #[derive(InputObject)]
@@ -78,11 +77,10 @@ impl GalleryMutations {
                     .transpose()?,
             ),
         };
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let gallery = galleries::create(db, actor, changes)
+        let store = ctx.data_unchecked::<ContentStore>();
+        let gallery = galleries::create(store, actor, changes)
             .await
             .map_err(in_input)?;
-        content_changed(ctx, &[ContentChange::Gallery(gallery.id)]);
         Ok(CreateGalleryPayload {
             gallery: Gallery(gallery),
         })
@@ -114,11 +112,10 @@ impl GalleryMutations {
                 MaybeUndefined::Value(id) => Some(Some(input_id("input.coverPhotoId", id)?)),
             },
         };
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let gallery = galleries::update(db, actor, gallery_id(&id)?, changes)
+        let store = ctx.data_unchecked::<ContentStore>();
+        let gallery = galleries::update(store, actor, gallery_id(&id)?, changes)
             .await
             .map_err(in_input)?;
-        content_changed(ctx, &[ContentChange::Gallery(gallery.id)]);
         Ok(UpdateGalleryPayload {
             gallery: Gallery(gallery),
         })
@@ -164,9 +161,8 @@ impl GalleryMutations {
         id: ID,
     ) -> Result<DeleteGalleryPayload, ApiError> {
         let actor = require_actor(ctx)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        galleries::delete(db, actor, gallery_id(&id)?).await?;
-        content_changed(ctx, &[ContentChange::Everything]);
+        let store = ctx.data_unchecked::<ContentStore>();
+        galleries::delete(store, actor, gallery_id(&id)?).await?;
         Ok(DeleteGalleryPayload {
             deleted_gallery_id: id,
         })
@@ -180,16 +176,15 @@ async fn change_photo_list(
     change: impl FnOnce(&mut Vec<i64>),
 ) -> Result<UpdateGalleryPayload, ApiError> {
     let actor = require_actor(ctx)?;
-    let db = ctx.data_unchecked::<DatabaseConnection>();
+    let store = ctx.data_unchecked::<ContentStore>();
     let gallery_id = gallery_id(id)?;
-    let mut photo_ids = galleries::photo_ids(db, gallery_id).await?;
+    let mut photo_ids = galleries::photo_ids(store.db(), gallery_id).await?;
     change(&mut photo_ids);
     let changes = GalleryChanges {
         photo_ids: Some(photo_ids),
         ..GalleryChanges::default()
     };
-    let gallery = galleries::update(db, actor, gallery_id, changes).await?;
-    content_changed(ctx, &[ContentChange::Gallery(gallery.id)]);
+    let gallery = galleries::update(store, actor, gallery_id, changes).await?;
     Ok(UpdateGalleryPayload {
         gallery: Gallery(gallery),
     })

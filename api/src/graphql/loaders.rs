@@ -12,9 +12,9 @@ use chrono::NaiveDate;
 use entities::{account, gallery, photo, section, tag};
 use sea_orm::{DatabaseConnection, DbErr};
 
-use crate::content::article_list::{self, ArticleOrder, ArticlePage};
-use crate::content::relations;
-use crate::content::views as view_statistics;
+use kronika_core::content::article_list::{self, ArticleOrder, ArticlePage};
+use kronika_core::content::relations;
+use kronika_core::content::views as view_statistics;
 
 macro_rules! batch_loader {
     ($(#[$doc:meta])* $name:ident, $value:ty, $query:path) => {

@@ -32,11 +32,11 @@ use sea_orm::DatabaseConnection;
 
 pub use time::SiteTimeZone;
 
-use crate::auth::LoginThrottle;
 use crate::config::GraphqlLimits;
-use crate::content_changes::ContentChanges;
-use crate::editing::photos::PhotoServices;
-use crate::views::ViewCounter;
+use kronika_core::auth::LoginThrottle;
+use kronika_core::editing::photos::PhotoServices;
+use kronika_core::store::ContentStore;
+use kronika_core::views::ViewCounter;
 pub use photo::MediaUrl;
 
 /// All read operations.
@@ -68,7 +68,8 @@ pub type KronikaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 pub struct SharedData {
     pub db: DatabaseConnection,
     pub time_zone: SiteTimeZone,
-    pub content_changes: ContentChanges,
+    /// The database with the change signal, for mutations.
+    pub store: ContentStore,
     pub login_throttle: LoginThrottle,
     pub views: ViewCounter,
     pub login_rate_limit: auth::LoginRateLimit,
@@ -93,7 +94,7 @@ pub fn build_schema(shared: SharedData, options: SchemaOptions) -> KronikaSchema
     builder
         .data(shared.db)
         .data(shared.time_zone)
-        .data(shared.content_changes)
+        .data(shared.store)
         .data(shared.login_throttle)
         .data(shared.views)
         .data(shared.login_rate_limit)

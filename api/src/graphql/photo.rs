@@ -6,9 +6,9 @@ use entities::photo;
 
 use super::time::SiteTimeZone;
 use super::viewer::viewer;
-use crate::editing::photos::stored_widths;
-use crate::images::RenditionFormat;
-use crate::images::resize::scaled_height;
+use kronika_core::editing::photos::stored_widths;
+use kronika_core::images::RenditionFormat;
+use kronika_core::images::resize::scaled_height;
 
 /// The URL prefix media files are served under (`/media`, or a CDN's URL).
 #[derive(Clone, Debug)]

@@ -1,15 +1,14 @@
 //! `uploadPhoto`, `updatePhoto` and `deletePhoto`.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject, Upload};
-use sea_orm::DatabaseConnection;
 
 use super::article::parse_id;
 use super::error::ApiError;
 use super::photo::Photo;
-use super::viewer::{content_changed, require_actor};
-use crate::content_changes::ContentChange;
-use crate::editing::EditError;
-use crate::editing::photos::{self, PhotoServices, PhotoText};
+use super::viewer::require_actor;
+use kronika_core::editing::EditError;
+use kronika_core::editing::photos::{self, PhotoServices, PhotoText};
+use kronika_core::store::ContentStore;
 
 #[derive(SimpleObject)]
 pub struct UploadPhotoPayload {
@@ -55,12 +54,12 @@ impl PhotoMutations {
         let upload = file
             .value(ctx)
             .map_err(|_| ApiError::bad_input("file", "the file part of the request is missing"))?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let store = ctx.data_unchecked::<ContentStore>();
         let services = ctx.data_unchecked::<PhotoServices>();
         let started = std::time::Instant::now();
         let bytes = upload.size().unwrap_or_default();
         let uploaded = photos::upload(
-            db,
+            store,
             services,
             actor,
             upload.content,
@@ -72,7 +71,7 @@ impl PhotoMutations {
         )
         .await;
         let outcome = if uploaded.is_ok() { "ok" } else { "refused" };
-        crate::metrics::upload_finished(outcome, bytes, started.elapsed());
+        kronika_core::metrics::upload_finished(outcome, bytes, started.elapsed());
         // A new photo is in no gallery yet, so no cached response can have used it.
         let photo = uploaded?;
         Ok(UploadPhotoPayload {
@@ -87,9 +86,9 @@ impl PhotoMutations {
         input: UpdatePhotoInput,
     ) -> Result<UpdatePhotoPayload, ApiError> {
         let actor = require_actor(ctx)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let store = ctx.data_unchecked::<ContentStore>();
         let photo = photos::update(
-            db,
+            store,
             actor,
             photo_id(&id)?,
             PhotoText {
@@ -105,7 +104,6 @@ impl PhotoMutations {
             }
             other => other.into(),
         })?;
-        content_changed(ctx, &[ContentChange::Everything]);
         Ok(UpdatePhotoPayload {
             photo: Photo(photo),
         })
@@ -121,10 +119,9 @@ impl PhotoMutations {
         #[graphql(default)] force: bool,
     ) -> Result<DeletePhotoPayload, ApiError> {
         let actor = require_actor(ctx)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let store = ctx.data_unchecked::<ContentStore>();
         let services = ctx.data_unchecked::<PhotoServices>();
-        photos::delete(db, &services.media, actor, photo_id(&id)?, force).await?;
-        content_changed(ctx, &[ContentChange::Everything]);
+        photos::delete(store, &services.media, actor, photo_id(&id)?, force).await?;
         Ok(DeletePhotoPayload {
             deleted_photo_id: id,
         })

@@ -7,7 +7,7 @@ use entities::article_revision;
 use super::error::ApiError;
 use super::loaders::Loaders;
 use super::time::SiteTimeZone;
-use crate::editing::revisions::{self, ChangedField};
+use kronika_core::editing::revisions::{self, ChangedField};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(name = "ArticleField")]

@@ -16,8 +16,8 @@ use super::error::ApiError;
 use super::loaders::Loaders;
 use super::time::SiteTimeZone;
 use super::viewer::require_actor;
-use crate::content::relations;
-use crate::search::outbox;
+use kronika_core::content::relations;
+use kronika_core::search::outbox;
 
 /// Longer queries are refused: nobody types them, and analysing them costs.
 const MAX_QUERY_CHARS: usize = 1_000;
@@ -71,7 +71,7 @@ impl SearchQueries {
         #[graphql(desc = "Page size, 0 to 100; default 10.")] first: Option<i32>,
         after: Option<String>,
     ) -> Result<SearchResults, ApiError> {
-        super::viewer::uses(ctx, crate::content_changes::CacheTag::Search);
+        super::viewer::uses(ctx, kronika_core::changes::CacheTag::Search);
         let started = Instant::now();
         let text = query.unwrap_or_default();
         if text.chars().count() > MAX_QUERY_CHARS {

@@ -1,14 +1,13 @@
 //! Section and tag mutations.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use sea_orm::DatabaseConnection;
 
 use super::article::parse_id;
 use super::error::ApiError;
 use super::section::{Section, Tag};
-use super::viewer::{content_changed, require_actor};
-use crate::content_changes::ContentChange;
-use crate::editing::taxonomy;
+use super::viewer::require_actor;
+use kronika_core::editing::taxonomy;
+use kronika_core::store::ContentStore;
 
 #[derive(InputObject)]
 pub struct CreateSectionInput {
@@ -46,10 +45,9 @@ impl TaxonomyMutations {
         input: CreateSectionInput,
     ) -> Result<SectionPayload, ApiError> {
         let actor = require_actor(ctx)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let store = ctx.data_unchecked::<ContentStore>();
         let section =
-            taxonomy::create_section(db, actor, &input.name, input.slug.as_deref()).await?;
-        content_changed(ctx, &[ContentChange::Taxonomy]);
+            taxonomy::create_section(store, actor, &input.name, input.slug.as_deref()).await?;
         Ok(SectionPayload {
             section: Section(section),
         })
@@ -63,10 +61,9 @@ impl TaxonomyMutations {
         name: String,
     ) -> Result<SectionPayload, ApiError> {
         let actor = require_actor(ctx)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let store = ctx.data_unchecked::<ContentStore>();
         let section =
-            taxonomy::rename_section(db, actor, taxonomy_id(&id, "section")?, &name).await?;
-        content_changed(ctx, &[ContentChange::Taxonomy]);
+            taxonomy::rename_section(store, actor, taxonomy_id(&id, "section")?, &name).await?;
         Ok(SectionPayload {
             section: Section(section),
         })
@@ -75,9 +72,8 @@ impl TaxonomyMutations {
     /// Deletes a section that holds no articles. Admins only.
     async fn delete_section(&self, ctx: &Context<'_>, id: ID) -> Result<bool, ApiError> {
         let actor = require_actor(ctx)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        taxonomy::delete_section(db, actor, taxonomy_id(&id, "section")?).await?;
-        content_changed(ctx, &[ContentChange::Taxonomy]);
+        let store = ctx.data_unchecked::<ContentStore>();
+        taxonomy::delete_section(store, actor, taxonomy_id(&id, "section")?).await?;
         Ok(true)
     }
 
@@ -88,9 +84,8 @@ impl TaxonomyMutations {
         input: CreateTagInput,
     ) -> Result<TagPayload, ApiError> {
         let actor = require_actor(ctx)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let tag = taxonomy::create_tag(db, actor, &input.name, input.slug.as_deref()).await?;
-        content_changed(ctx, &[ContentChange::Taxonomy]);
+        let store = ctx.data_unchecked::<ContentStore>();
+        let tag = taxonomy::create_tag(store, actor, &input.name, input.slug.as_deref()).await?;
         Ok(TagPayload { tag: Tag(tag) })
     }
 
@@ -102,18 +97,16 @@ impl TaxonomyMutations {
         name: String,
     ) -> Result<TagPayload, ApiError> {
         let actor = require_actor(ctx)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let tag = taxonomy::rename_tag(db, actor, taxonomy_id(&id, "tag")?, &name).await?;
-        content_changed(ctx, &[ContentChange::Taxonomy]);
+        let store = ctx.data_unchecked::<ContentStore>();
+        let tag = taxonomy::rename_tag(store, actor, taxonomy_id(&id, "tag")?, &name).await?;
         Ok(TagPayload { tag: Tag(tag) })
     }
 
     /// Deletes a tag no article carries. Editors and admins.
     async fn delete_tag(&self, ctx: &Context<'_>, id: ID) -> Result<bool, ApiError> {
         let actor = require_actor(ctx)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        taxonomy::delete_tag(db, actor, taxonomy_id(&id, "tag")?).await?;
-        content_changed(ctx, &[ContentChange::Taxonomy]);
+        let store = ctx.data_unchecked::<ContentStore>();
+        taxonomy::delete_tag(store, actor, taxonomy_id(&id, "tag")?).await?;
         Ok(true)
     }
 }

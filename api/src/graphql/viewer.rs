@@ -3,8 +3,8 @@
 use async_graphql::Context;
 
 use super::error::ApiError;
-use crate::auth::{Actor, Viewer};
-use crate::content_changes::{CacheTag, ContentChange, ContentChanges, UsedContent};
+use kronika_core::auth::{Actor, Viewer};
+use kronika_core::changes::{CacheTag, UsedContent};
 
 /// The account the request acts for, or `UNAUTHENTICATED`.
 pub fn require_actor<'ctx>(ctx: &Context<'ctx>) -> Result<&'ctx Actor, ApiError> {
@@ -14,13 +14,6 @@ pub fn require_actor<'ctx>(ctx: &Context<'ctx>) -> Result<&'ctx Actor, ApiError>
 /// Who sent the request; anonymous when the HTTP layer attached nobody.
 pub fn viewer<'ctx>(ctx: &Context<'ctx>) -> &'ctx Viewer {
     ctx.data_opt::<Viewer>().unwrap_or(&Viewer::Anonymous)
-}
-
-/// Tells the read path what content changed; every successful content mutation calls it.
-pub fn content_changed(ctx: &Context<'_>, changes: &[ContentChange]) {
-    if let Some(content_changes) = ctx.data_opt::<ContentChanges>() {
-        content_changes.notify(changes);
-    }
 }
 
 /// Notes that the response uses `tag`, so that a change to it drops the cached response.

@@ -8,8 +8,8 @@ use super::article::{Article, parse_id};
 use super::date::Date;
 use super::error::ApiError;
 use super::time::SiteTimeZone;
-use crate::content;
-use crate::views::{Reader, ViewCounter, ViewOutcome, site_today};
+use kronika_core::content;
+use kronika_core::views::{Reader, ViewCounter, ViewOutcome, site_today};
 
 const DEFAULT_MOST_READ_DAYS: i32 = 7;
 const MAX_MOST_READ_DAYS: i32 = 366;

@@ -7,9 +7,9 @@ use poem::web::{Data, Path};
 use poem::{Request, Response, handler};
 
 use super::HttpState;
-use crate::auth;
-use crate::images::{RenditionFormat, SourceFormat};
-use crate::storage::{ContentHash, MediaKey};
+use kronika_core::auth;
+use kronika_core::images::{RenditionFormat, SourceFormat};
+use kronika_core::storage::{ContentHash, MediaKey};
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const NOSNIFF: &str = "nosniff";
@@ -82,7 +82,7 @@ pub async fn original(
     let Some(hash) = ContentHash::parse(&hash) else {
         return not_found();
     };
-    let format = match crate::content::photos::original_format(&state.db, &hash).await {
+    let format = match kronika_core::content::photos::original_format(&state.db, &hash).await {
         Ok(Some(format)) => format,
         Ok(None) => return not_found(),
         Err(error) => {

@@ -11,7 +11,6 @@ mod media;
 mod metrics;
 pub mod persisted_queries;
 mod request_log;
-pub mod response_cache;
 mod views;
 
 use std::sync::Arc;
@@ -25,7 +24,7 @@ use crate::graphql::KronikaSchema;
 use crate::graphql::query_budget::QueryBudget;
 use crate::rate_limit::RateLimiters;
 use crate::readiness::Readiness;
-use crate::views::ViewCounter;
+use kronika_core::views::ViewCounter;
 
 /// Where view beacons are sent; requests under it are logged at `debug` only.
 const VIEW_BEACON_PREFIX: &str = "/api/views/";
@@ -35,7 +34,7 @@ const VIEW_BEACON_PREFIX: &str = "/api/views/";
 pub struct HttpState {
     pub schema: KronikaSchema,
     pub db: DatabaseConnection,
-    pub response_cache: response_cache::ResponseCache,
+    pub response_cache: kronika_core::response_cache::ResponseCache,
     pub views: ViewCounter,
     /// Take readers' addresses from `X-Forwarded-For` (see `client_address`).
     pub trust_proxy: bool,
@@ -50,7 +49,7 @@ pub struct HttpState {
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     /// The largest uploaded file accepted in a multipart request.
     pub upload_max_bytes: usize,
-    pub media: crate::storage::MediaStore,
+    pub media: kronika_core::storage::MediaStore,
 }
 
 /// All routes of the server, with CORS (when origins are configured), request ids and

@@ -12,7 +12,7 @@ use poem::{Request, Response, handler};
 
 use super::HttpState;
 use super::client_address::{client_address, user_agent};
-use crate::views::Reader;
+use kronika_core::views::Reader;
 
 #[handler]
 pub async fn view_beacon(

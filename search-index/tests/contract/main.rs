@@ -1,6 +1,7 @@
 //! One contract suite for every search engine: the embedded tantivy engine always, and
 //! Meilisearch when `MEILISEARCH_URL` is set (optionally `MEILISEARCH_API_KEY`); without
-//! it the Meilisearch half prints SKIPPED and passes, loudly, since no server runs here.
+//! it the Meilisearch half prints SKIPPED and passes, loudly, since no server runs here
+//! (even under `KRONIKA_REQUIRE_SERVICES=1`: CI has no Meilisearch either).
 #![expect(
     clippy::expect_used,
     reason = "a contract test fails loudly on any error"
@@ -9,10 +10,10 @@
 mod behaviours;
 mod fixtures;
 
-use std::io::Write;
 use std::sync::Arc;
 
 use search_index::{AnalysisMode, Analyzer, MeilisearchBackend, SearchBackend, TantivyBackend};
+use test_support::{Service, skip};
 
 /// The analysis the suite runs with: the one production uses.
 const MODE: AnalysisMode = AnalysisMode::Full;
@@ -36,11 +37,9 @@ fn stop_words() -> Vec<String> {
 
 async fn meilisearch(behaviour: &str) -> Option<Box<dyn SearchBackend>> {
     let Ok(url) = std::env::var("MEILISEARCH_URL") else {
-        // Written to the stream itself, not with eprintln!, which the test harness captures
-        // and would show only for a failing test.
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED: Meilisearch contract test `{behaviour}`: set MEILISEARCH_URL (and MEILISEARCH_API_KEY) to run it"
+        skip(
+            Service::Meilisearch,
+            "set MEILISEARCH_URL (and MEILISEARCH_API_KEY) to run it",
         );
         return None;
     };

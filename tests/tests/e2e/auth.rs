@@ -1,7 +1,7 @@
 //! Logging in and out, tokens, and throttled guessing.
 
-use kronika_api::auth::accounts;
-use kronika_api::domain::Role;
+use kronika_core::auth::accounts;
+use kronika_core::domain::Role;
 use kronika_tests::{PASSWORD, TestApp, first_error_code, on_both_databases};
 use serde_json::json;
 

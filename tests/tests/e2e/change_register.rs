@@ -1,10 +1,9 @@
 //! Revisions for editors and the public change register for readers.
 
-use kronika_api::domain::Role;
+use kronika_core::domain::Role;
+use kronika_tests::fixtures::{create_article, section_id};
 use kronika_tests::{TestApp, first_error_code, on_both_databases};
 use serde_json::json;
-
-use crate::lifecycle::{create_article, section_id};
 
 on_both_databases!(
     the_change_register_lists_publication_and_three_later_edits,

@@ -10,13 +10,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use kronika_api::Config;
-use kronika_api::domain::Role;
-use kronika_tests::load::{Tally, wait_until};
+use kronika_core::domain::Role;
+use kronika_tests::fixtures::{create_article, section_id};
+use kronika_tests::load::Tally;
 use kronika_tests::private_postgres::PrivatePostgres;
-use kronika_tests::{Session, TestApp};
+use kronika_tests::{Session, TestApp, wait_until};
 use serde_json::{Value, json};
-
-use super::lifecycle::{create_article, section_id};
 
 const READ_ONE: &str =
     r#"query($slug: String!) { article(slug: $slug) { id title section { name } } }"#;
@@ -140,7 +139,7 @@ async fn the_server_recovers_by_itself_when_postgresql_restarts_under_load() {
     // The background workers lived through it: the search indexer delivers the changes
     // made around the outage.
     wait_until("the search outbox drains after the restart", async || {
-        kronika_api::search::outbox::status(load.app.db())
+        kronika_core::search::outbox::status(load.app.db())
             .await
             .is_ok_and(|status| status.backlog == 0)
     })

@@ -287,11 +287,11 @@ async fn view_beacons_over_the_rate_get_429_with_retry_after() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_attempts_over_the_rate_get_429_with_retry_after() {
     let app = spawn(tight_limits).await;
-    kronika_api::auth::accounts::add(
+    kronika_core::auth::accounts::add(
         app.db(),
         "ewa@example.org",
         "Ewa",
-        kronika_api::domain::Role::Editor,
+        kronika_core::domain::Role::Editor,
         PASSWORD,
     )
     .await

@@ -128,7 +128,7 @@ fn assert_in_our_words(answer: &serde_json::Value, expected_start: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn parser_and_decoder_messages_are_replaced_by_ours() {
-    use kronika_api::domain::Role;
+    use kronika_core::domain::Role;
     use kronika_tests::photos::fixture;
     use reqwest::multipart::{Form, Part};
 

@@ -2,7 +2,7 @@
 //! captions through `updatePhoto`; `deletePhoto` while a published article shows it.
 
 use entities::gallery;
-use kronika_api::domain::{ArticleStatus, Role};
+use kronika_core::domain::{ArticleStatus, Role};
 use kronika_tests::{Session, TestApp, first_error_code, on_both_databases};
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};

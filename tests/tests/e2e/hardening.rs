@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use kronika_api::Config;
-use kronika_api::domain::Role;
+use kronika_core::domain::Role;
 use kronika_tests::{Backend, PASSWORD, TestApp, first_error_code, on_both_databases};
 use serde_json::{Value, json};
 
@@ -226,7 +226,7 @@ async fn a_request_over_the_time_limit_is_stopped_with_timeout() {
     let app = TestApp::spawn_with(Backend::Sqlite, one_millisecond_timeout)
         .await
         .unwrap_or_else(|| panic!("SQLite is always available"));
-    let account = kronika_api::auth::accounts::add(
+    let account = kronika_core::auth::accounts::add(
         app.db(),
         "slow@example.org",
         "Slow",

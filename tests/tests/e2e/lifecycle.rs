@@ -1,8 +1,10 @@
 //! The article life cycle through the GraphQL API: create, edit, publish (now or on a
 //! schedule), unpublish, delete, restore; slugs; conflicts; sanitising.
 
-use kronika_api::domain::Role;
-use kronika_tests::{Backend, Session, TestApp, first_error_code, on_both_databases};
+use kronika_api::Config;
+use kronika_core::domain::Role;
+use kronika_tests::fixtures::{CREATE_ARTICLE as CREATE, create_article, section_id};
+use kronika_tests::{TestApp, first_error_code, on_both_databases, wait_until};
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -18,9 +20,6 @@ on_both_databases!(
     sections_and_tags_are_created_renamed_and_deleted_when_empty,
 );
 
-const CREATE: &str = r#"mutation($input: CreateArticleInput!) {
-  createArticle(input: $input) { article { id slug status version byline createdBy { name } body } }
-}"#;
 const PUBLISH: &str = r#"mutation($id: ID!, $at: DateTime) {
   publishArticle(id: $id, at: $at) { article { status publishedAt version } }
 }"#;
@@ -29,33 +28,6 @@ const UPDATE: &str = r#"mutation($id: ID!, $input: UpdateArticleInput!, $version
 }"#;
 const PUBLIC_READ: &str =
     r#"query($slug: String!) { article(slug: $slug) { id slug title status } }"#;
-
-pub async fn section_id(app: &TestApp, admin: &Session) -> Value {
-    let data = app
-        .data_as(
-            admin,
-            r#"mutation { createSection(input: {name: "Aktualności"}) { section { id } } }"#,
-            json!({}),
-        )
-        .await;
-    data["createSection"]["section"]["id"].clone()
-}
-
-pub async fn create_article(
-    app: &TestApp,
-    session: &Session,
-    section: &Value,
-    title: &str,
-) -> Value {
-    let data = app
-        .data_as(
-            session,
-            CREATE,
-            json!({"input": {"sectionId": section, "title": title, "body": "<p>Treść.</p>"}}),
-        )
-        .await;
-    data["createArticle"]["article"].clone()
-}
 
 async fn a_draft_is_private_until_an_editor_publishes_it(app: TestApp) {
     let admin = app.login_as("Adam Admin", Role::Admin).await;
@@ -406,15 +378,17 @@ async fn sections_and_tags_are_created_renamed_and_deleted_when_empty(app: TestA
     assert_eq!(sections["sections"], json!([{"name": "Wiadomości"}]));
 }
 
+on_both_databases!(
+    configured_by = scheduler_every_tenth_of_a_second;
+    a_scheduled_article_is_published_when_its_time_comes,
+);
+
+fn scheduler_every_tenth_of_a_second(config: &mut Config) {
+    config.scheduler_interval = std::time::Duration::from_millis(100);
+}
+
 /// The scheduler publishes a scheduled article when its time comes.
-async fn a_scheduled_article_is_published_when_its_time_comes(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |config| {
-        config.scheduler_interval = std::time::Duration::from_millis(100);
-    })
-    .await
-    else {
-        return;
-    };
+async fn a_scheduled_article_is_published_when_its_time_comes(app: TestApp) {
     let admin = app.login_as("Adam Admin", Role::Admin).await;
     let section = section_id(&app, &admin).await;
     let article = create_article(&app, &admin, &section, "Na jutro").await;
@@ -436,36 +410,32 @@ async fn a_scheduled_article_is_published_when_its_time_comes(backend: Backend) 
         json!(null)
     );
     // Wait for the scheduler, bounded: the test fails if it never publishes.
-    for _ in 0..100 {
+    let mut first_seen_published = None;
+    wait_until("the scheduler publishes the article", async || {
         if app.data(PUBLIC_READ, slug.clone()).await["article"]["status"] == "PUBLISHED" {
-            assert!(chrono::Utc::now() >= at, "published before its time");
-            return;
+            first_seen_published = Some(chrono::Utc::now());
         }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the scheduler did not publish the article within 10 seconds");
+        first_seen_published.is_some()
+    })
+    .await;
+    assert!(
+        first_seen_published.is_some_and(|seen| seen >= at),
+        "published before its time"
+    );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn scheduled_publication_on_sqlite() {
-    a_scheduled_article_is_published_when_its_time_comes(Backend::Sqlite).await;
-}
+on_both_databases!(
+    configured_by = scheduler_asleep;
+    a_schedule_survives_a_restart,
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn scheduled_publication_on_postgres() {
-    a_scheduled_article_is_published_when_its_time_comes(Backend::Postgres).await;
+fn scheduler_asleep(config: &mut Config) {
+    config.scheduler_interval = std::time::Duration::from_secs(3_600);
 }
 
 /// An article that falls due while no server runs is published when one starts: the
 /// scheduler checks once at start.
-async fn a_schedule_survives_a_restart(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |config| {
-        config.scheduler_interval = std::time::Duration::from_secs(3_600);
-    })
-    .await
-    else {
-        return;
-    };
+async fn a_schedule_survives_a_restart(app: TestApp) {
     let admin = app.login_as("Adam Admin", Role::Admin).await;
     let section = section_id(&app, &admin).await;
     let article = create_article(&app, &admin, &section, "Po restarcie").await;
@@ -487,43 +457,17 @@ async fn a_schedule_survives_a_restart(backend: Backend) {
     );
 
     // A second server on the same database stands in for the restarted one.
-    let mut config = app.app.config().clone();
-    config.database_url = Some(config.effective_database_url());
-    config.scheduler_interval = std::time::Duration::from_secs(3_600);
-    // Its own data directory: the embedded search index admits one writer.
-    let restarted_data_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
-    config.data_dir = restarted_data_dir.path().to_path_buf();
-    let restarted = kronika_api::App::build(config)
-        .await
-        .unwrap_or_else(|error| panic!("{error}"));
-    let listener = restarted
-        .bind()
-        .await
-        .unwrap_or_else(|error| panic!("{error}"));
-    let server = restarted.clone();
-    let running = tokio::spawn(async move { server.serve(listener, std::future::pending()).await });
-    for _ in 0..100 {
-        let now = app
-            .data_as(&admin, status, json!({"id": article["id"]}))
-            .await;
-        if now["article"]["status"] == "PUBLISHED" {
-            running.abort();
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    running.abort();
-    panic!("the restarted server did not publish the due article");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn schedule_survives_restart_on_sqlite() {
-    a_schedule_survives_a_restart(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn schedule_survives_restart_on_postgres() {
-    a_schedule_survives_a_restart(Backend::Postgres).await;
+    let _restarted = app.spawn_sharing_database(scheduler_asleep).await;
+    wait_until(
+        "the restarted server publishes the due article",
+        async || {
+            let now = app
+                .data_as(&admin, status, json!({"id": article["id"]}))
+                .await;
+            now["article"]["status"] == "PUBLISHED"
+        },
+    )
+    .await;
 }
 
 on_both_databases!(a_view_of_a_just_published_article_counts_at_once);

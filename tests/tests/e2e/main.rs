@@ -3,6 +3,7 @@
 
 mod auth;
 mod change_register;
+mod change_signal;
 mod database_restart;
 mod edge;
 mod errors;

@@ -1,7 +1,7 @@
 //! Every mutation against every role: who may do what, and the code everyone else gets.
 //! The table in the README ("Roles") says the same in prose.
 
-use kronika_api::domain::Role;
+use kronika_core::domain::Role;
 use kronika_tests::{Session, TestApp, on_both_databases};
 use serde_json::{Value, json};
 

@@ -1,7 +1,7 @@
 //! Hostile and broken files: each refused with its code and a clear message, nothing
 //! left behind (no row, no file), and the server serving all along.
 
-use kronika_api::domain::Role;
+use kronika_core::domain::Role;
 use kronika_tests::photos::fixture;
 use kronika_tests::{TestApp, on_both_databases};
 use sea_orm::{EntityTrait, PaginatorTrait};

@@ -2,15 +2,15 @@
 //! `.ci/run` starts and names in `TEST_S3_ENDPOINT`): upload, serve, delete.
 
 use kronika_api::config::{S3Config, Secret, StorageConfig};
-use kronika_api::domain::Role;
-use kronika_api::storage::{ContentHash, MediaKey, MediaStore};
-use kronika_tests::{Backend, TestApp};
+use kronika_core::domain::Role;
+use kronika_core::storage::{ContentHash, MediaKey, MediaStore};
+use kronika_tests::{Backend, Service, TestApp, skip};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn photos_live_in_an_s3_bucket() {
     let Ok(endpoint) = std::env::var("TEST_S3_ENDPOINT") else {
-        eprintln!("SKIPPED: S3 test, TEST_S3_ENDPOINT is not set");
+        skip(Service::S3, "TEST_S3_ENDPOINT is not set");
         return;
     };
     let endpoint = endpoint.trim_end_matches('/').to_owned();

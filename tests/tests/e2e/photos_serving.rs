@@ -4,7 +4,7 @@
 use std::io::Cursor;
 
 use kronika_api::Config;
-use kronika_api::domain::Role;
+use kronika_core::domain::Role;
 use kronika_tests::photos::fixture;
 use kronika_tests::{Backend, TestApp, first_error_code};
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! orientation, renditions, placeholders, credits, and no private metadata in any public
 //! file.
 
-use kronika_api::domain::Role;
+use kronika_core::domain::Role;
 use kronika_tests::photos::{fixture, private_metadata_in};
 use kronika_tests::{TestApp, first_error_code, on_both_databases};
 use serde_json::{Value, json};

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use entities::{article, article_revision};
 use kronika_api::Config;
-use kronika_api::domain::ArticleStatus;
-use kronika_api::editing::lifecycle;
-use kronika_tests::{TestApp, on_both_databases};
+use kronika_core::domain::ArticleStatus;
+use kronika_core::editing::lifecycle;
+use kronika_tests::{TestApp, on_both_databases, wait_until};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 on_both_databases!(
@@ -49,8 +49,8 @@ async fn two_replicas_publish_each_due_article_exactly_once(first: TestApp) {
     // Both replicas' schedulers run at the same moment, each on its own pool.
     let now = chrono::Utc::now();
     let (by_first, by_second) = tokio::join!(
-        lifecycle::publish_due(first.db(), now),
-        lifecycle::publish_due(second.db(), now),
+        lifecycle::publish_due(first.app.content_store(), now),
+        lifecycle::publish_due(second.app.content_store(), now),
     );
     let by_first: BTreeSet<i64> = by_first
         .unwrap_or_else(|error| panic!("first replica: {error:?}"))
@@ -82,17 +82,16 @@ async fn two_replicas_publish_each_due_article_exactly_once(first: TestApp) {
     }
     let published_count = || async {
         article::Entity::find()
-            .filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
+            .filter(article::Column::Status.eq(ArticleStatus::Published))
             .count(first.db())
             .await
             .unwrap_or_else(|error| panic!("{error}"))
     };
-    for _ in 0..200 {
-        if published_count().await == due.len() as u64 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_until(
+        "the busy schedulers publish every due article",
+        async || published_count().await == due.len() as u64,
+    )
+    .await;
     drop((third, fourth));
 
     for id in &due {
@@ -101,11 +100,7 @@ async fn two_replicas_publish_each_due_article_exactly_once(first: TestApp) {
             .await
             .unwrap_or_else(|error| panic!("{error}"))
             .unwrap_or_else(|| panic!("article {id} vanished"));
-        assert_eq!(
-            stored.status,
-            ArticleStatus::Published.as_str(),
-            "article {id}"
-        );
+        assert_eq!(stored.status, ArticleStatus::Published, "article {id}");
         assert_eq!(stored.version, 2, "article {id} was changed once");
         let publications = article_revision::Entity::find()
             .filter(article_revision::Column::ArticleId.eq(*id))

@@ -2,12 +2,11 @@
 //! directory: what editors do reaches the index, and only published articles are found.
 
 use kronika_api::config::SearchEngineConfig;
-use kronika_api::domain::{ArticleStatus, Role};
 use kronika_api::{App, Config};
-use kronika_tests::{Backend, TestApp, first_error_code, on_both_databases};
+use kronika_core::domain::{ArticleStatus, Role};
+use kronika_tests::fixtures::{create_article, section_id};
+use kronika_tests::{TestApp, first_error_code, on_both_databases, wait_until, with_demo_content};
 use serde_json::{Value, json};
-
-use super::lifecycle::{create_article, section_id};
 
 on_both_databases!(
     publishing_editing_and_unpublishing_reach_the_index,
@@ -45,19 +44,16 @@ fn titles(results: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Waits (at most ten seconds) until the background indexer has emptied the outbox, as a
-/// reader would wait for a change to become searchable.
+/// Waits until the background indexer has emptied the outbox, as a reader would wait for
+/// a change to become searchable.
 async fn indexed(app: &TestApp) {
-    for _ in 0..200 {
-        let status = kronika_api::search::outbox::status(app.db())
+    wait_until("the search outbox drains", async || {
+        let status = kronika_core::search::outbox::status(app.db())
             .await
             .unwrap_or_else(|error| panic!("{error}"));
-        if status.backlog == 0 {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("the search outbox did not drain");
+        status.backlog == 0
+    })
+    .await;
 }
 
 async fn publish(app: &TestApp, session: &kronika_tests::Session, id: &Value) {
@@ -171,11 +167,13 @@ async fn scheduled_publication_reaches_the_index(app: TestApp) {
     indexed(&app).await;
     assert!(titles(&search(&app, json!({"q": "dożynki"})).await).is_empty());
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
-    let published = kronika_api::editing::lifecycle::publish_due(app.db(), chrono::Utc::now())
-        .await
-        .unwrap_or_else(|error| panic!("{error}"));
+    // Published outside GraphQL, as the scheduler does: the service itself reports the
+    // change, which wakes the indexer.
+    let published =
+        kronika_core::editing::lifecycle::publish_due(app.app.content_store(), chrono::Utc::now())
+            .await
+            .unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(published.len(), 1);
-    app.app.content_changed();
     indexed(&app).await;
     assert_eq!(
         titles(&search(&app, json!({"q": "dożynek"})).await),
@@ -267,12 +265,16 @@ async fn the_index_status_is_for_editors(app: TestApp) {
     );
 }
 
+on_both_databases!(
+    configured_by = with_demo_content;
+    demo_content_is_searchable_in_any_inflected_form,
+    a_rebuild_swaps_in_a_complete_index,
+    a_rebuild_requested_from_outside_is_run_by_the_server,
+);
+
 /// The seed article says "partnerstwa lokalnego" and "partnerstwie lokalnym"; a reader
 /// types another case, or no Polish letters.
-async fn demo_content_is_searchable_in_any_inflected_form(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend, true).await else {
-        return;
-    };
+async fn demo_content_is_searchable_in_any_inflected_form(app: TestApp) {
     indexed(&app).await;
     for query in [
         "partnerstwem lokalnym",
@@ -289,15 +291,10 @@ async fn demo_content_is_searchable_in_any_inflected_form(backend: Backend) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn demo_content_is_searchable_on_sqlite() {
-    demo_content_is_searchable_in_any_inflected_form(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn demo_content_is_searchable_on_postgres() {
-    demo_content_is_searchable_in_any_inflected_form(Backend::Postgres).await;
-}
+on_both_databases!(
+    configured_by = unreachable_engine;
+    an_unreachable_engine_never_fails_a_write_and_the_backlog_drains_later,
+);
 
 /// Meilisearch on a loopback port nobody listens on.
 fn unreachable_engine(config: &mut Config) {
@@ -312,10 +309,7 @@ fn unreachable_engine(config: &mut Config) {
 
 /// Writes succeed while the engine is down; the outbox keeps the changes across a
 /// restart, and a server with a working engine delivers them.
-async fn an_unreachable_engine_never_fails_a_write_and_the_backlog_drains_later(backend: Backend) {
-    let Some(mut app) = TestApp::spawn_with(backend, unreachable_engine).await else {
-        return;
-    };
+async fn an_unreachable_engine_never_fails_a_write_and_the_backlog_drains_later(mut app: TestApp) {
     let admin = app.login_as("Admin", Role::Admin).await;
     let section = section_id(&app, &admin).await;
     let id = create_article(&app, &admin, &section, "Budowa drogi powiatowej").await["id"].clone();
@@ -323,7 +317,7 @@ async fn an_unreachable_engine_never_fails_a_write_and_the_backlog_drains_later(
     let down = app.gql(SEARCH).await;
     assert_eq!(first_error_code(&down), "SEARCH_UNAVAILABLE");
     let mut status = Value::Null;
-    for _ in 0..100 {
+    wait_until("the indexer records the engine's failure", async || {
         status = app
             .data_as(
                 &admin,
@@ -332,11 +326,9 @@ async fn an_unreachable_engine_never_fails_a_write_and_the_backlog_drains_later(
             )
             .await["searchIndexStatus"]
             .clone();
-        if !status["lastError"].is_null() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+        !status["lastError"].is_null()
+    })
+    .await;
     assert_eq!(status["backlog"], 1, "{status:#}");
     assert!(!status["lastError"].is_null(), "{status:#}");
     app.shutdown().await;
@@ -354,25 +346,12 @@ async fn an_unreachable_engine_never_fails_a_write_and_the_backlog_drains_later(
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_unreachable_engine_on_sqlite() {
-    an_unreachable_engine_never_fails_a_write_and_the_backlog_drains_later(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_unreachable_engine_on_postgres() {
-    an_unreachable_engine_never_fails_a_write_and_the_backlog_drains_later(Backend::Postgres).await;
-}
-
 /// `App::deliver_search_outbox` is what `kronika reindex` and the tests share with the
 /// worker; a rebuild leaves exactly the published articles in the index.
-async fn a_rebuild_swaps_in_a_complete_index(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend, true).await else {
-        return;
-    };
+async fn a_rebuild_swaps_in_a_complete_index(app: TestApp) {
     indexed(&app).await;
     let before = search(&app, json!({"q": ""})).await["totalHits"].clone();
-    let report = kronika_api::search::rebuild::rebuild(app.db(), app.app.search_engine().as_ref())
+    let report = kronika_core::search::rebuild::rebuild(app.db(), app.app.search_engine().as_ref())
         .await
         .unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(json!(report.indexed), before);
@@ -388,30 +367,17 @@ async fn a_rebuild_swaps_in_a_complete_index(backend: Backend) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_rebuild_on_sqlite() {
-    a_rebuild_swaps_in_a_complete_index(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_rebuild_on_postgres() {
-    a_rebuild_swaps_in_a_complete_index(Backend::Postgres).await;
-}
-
 /// `kronika reindex` while a server holds the embedded index leaves a rebuild request in
 /// the outbox; the server's indexer rebuilds, and searches answer the same afterwards.
-async fn a_rebuild_requested_from_outside_is_run_by_the_server(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend, true).await else {
-        return;
-    };
+async fn a_rebuild_requested_from_outside_is_run_by_the_server(app: TestApp) {
     indexed(&app).await;
     let before = search(&app, json!({"q": "partnerstwo"})).await;
-    let request = kronika_api::search::outbox::enqueue_rebuild(app.db())
+    let request = kronika_core::search::outbox::enqueue_rebuild(app.db())
         .await
         .unwrap_or_else(|error| panic!("{error}"));
     let outcome = tokio::time::timeout(
         std::time::Duration::from_secs(30),
-        kronika_api::search::rebuild::wait_for_server(
+        kronika_core::search::rebuild::wait_for_server(
             app.db(),
             request,
             std::time::Duration::from_millis(50),
@@ -420,19 +386,9 @@ async fn a_rebuild_requested_from_outside_is_run_by_the_server(backend: Backend)
     .await
     .unwrap_or_else(|_| panic!("the server did not take the rebuild request"))
     .unwrap_or_else(|error| panic!("{error}"));
-    assert_eq!(outcome, kronika_api::search::rebuild::ServerRebuild::Done);
+    assert_eq!(outcome, kronika_core::search::rebuild::ServerRebuild::Done);
     indexed(&app).await;
     let after = search(&app, json!({"q": "partnerstwo"})).await;
     assert_eq!(after["totalHits"], before["totalHits"], "{after:#}");
     assert_eq!(titles(&after), titles(&before));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_requested_rebuild_on_sqlite() {
-    a_rebuild_requested_from_outside_is_run_by_the_server(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_requested_rebuild_on_postgres() {
-    a_rebuild_requested_from_outside_is_run_by_the_server(Backend::Postgres).await;
 }

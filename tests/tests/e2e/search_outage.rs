@@ -10,16 +10,15 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use kronika_api::Config;
-use kronika_api::domain::Role;
-use kronika_tests::load::{Tally, wait_until};
-use kronika_tests::{Backend, Session, TestApp};
+use kronika_core::domain::Role;
+use kronika_tests::fixtures::{create_article, section_id};
+use kronika_tests::load::Tally;
+use kronika_tests::{Backend, Session, TestApp, on_both_databases, wait_until};
 use search_index::{
     Analyzer, IndexRebuild, SearchBackend, SearchDocument, SearchError, SearchQuery, SearchResults,
     TantivyBackend,
 };
 use serde_json::{Value, json};
-
-use super::lifecycle::{create_article, section_id};
 
 /// The embedded engine behind a switch. It stands in for a Meilisearch outage, which
 /// cannot run on the machine these tests run on: while switched off, every call answers
@@ -125,6 +124,9 @@ fn no_cache_quick_retries(config: &mut Config) {
     config.search_retry_max_delay = Duration::from_secs(1);
 }
 
+on_both_databases!(starts_its_own_server; a_search_outage_under_load_loses_nothing);
+
+/// The scenario starts its own server, around an engine it keeps a handle on to switch.
 async fn a_search_outage_under_load_loses_nothing(backend: Backend) {
     let engine = Arc::new(SwitchableEngine::new());
     let shared: Arc<dyn SearchBackend> = engine.clone();
@@ -251,16 +253,6 @@ async fn a_search_outage_under_load_loses_nothing(backend: Backend) {
         load.searches.ok(),
         search_failures
     );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_search_outage_under_load_loses_nothing_on_sqlite() {
-    a_search_outage_under_load_loses_nothing(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_search_outage_under_load_loses_nothing_on_postgres() {
-    a_search_outage_under_load_loses_nothing(Backend::Postgres).await;
 }
 
 fn id_string(id: &Value) -> String {

@@ -1,7 +1,13 @@
 //! The first run: demo content with the seed article exactly as the site published it.
 
-use kronika_tests::{Backend, TestApp};
+use kronika_tests::{TestApp, on_both_databases, with_demo_content};
 use serde_json::json;
+
+on_both_databases!(
+    configured_by = with_demo_content;
+    demo_content_carries_the_seed_article_as_published,
+    demo_content_gives_lists_something_to_show,
+);
 
 const SEED_TEXT: &str = include_str!("../../fixtures/seed/razem-dla-wspolnej-sprawy.txt");
 
@@ -16,10 +22,7 @@ query Seed {
   }
 }"#;
 
-async fn demo_content_carries_the_seed_article_as_published(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend, true).await else {
-        return;
-    };
+async fn demo_content_carries_the_seed_article_as_published(app: TestApp) {
     let data = app.data(SEED_QUERY, json!({})).await;
     let article = &data["article"];
     assert_eq!(article["title"], "Razem dla wspólnej sprawy");
@@ -108,10 +111,7 @@ async fn demo_content_carries_the_seed_article_as_published(backend: Backend) {
     }
 }
 
-async fn demo_content_gives_lists_something_to_show(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend, true).await else {
-        return;
-    };
+async fn demo_content_gives_lists_something_to_show(app: TestApp) {
     let data = app
         .data(
             "{ sections { slug } articles(first: 3) { totalCount pageInfo { hasNextPage } } }",
@@ -121,24 +121,4 @@ async fn demo_content_gives_lists_something_to_show(backend: Backend) {
     assert!(data["articles"]["totalCount"].as_u64() >= Some(5));
     assert_eq!(data["articles"]["pageInfo"]["hasNextPage"], true);
     assert_eq!(data["sections"][0]["slug"], "aktualnosci");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn seed_article_on_sqlite() {
-    demo_content_carries_the_seed_article_as_published(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn seed_article_on_postgres() {
-    demo_content_carries_the_seed_article_as_published(Backend::Postgres).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn demo_lists_on_sqlite() {
-    demo_content_gives_lists_something_to_show(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn demo_lists_on_postgres() {
-    demo_content_gives_lists_something_to_show(Backend::Postgres).await;
 }

@@ -4,14 +4,14 @@
 
 use std::time::{Duration, Instant};
 
-use kronika_api::domain::Role;
+use kronika_core::domain::Role;
 use kronika_tests::{PASSWORD, TestApp};
 use serde_json::{Value, json};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_under_way_is_answered_and_new_ones_are_refused_after_a_stop() {
     let mut app = TestApp::spawn_sqlite().await;
-    let account = kronika_api::auth::accounts::add(
+    let account = kronika_core::auth::accounts::add(
         app.db(),
         "ewa@example.org",
         "Ewa",

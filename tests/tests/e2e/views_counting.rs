@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use kronika_api::Config;
-use kronika_api::domain::ArticleStatus;
+use kronika_core::domain::ArticleStatus;
 use kronika_tests::views::{reader_user_agent, site_today};
 use kronika_tests::{TestApp, first_error_code, on_both_databases};
 use serde_json::json;

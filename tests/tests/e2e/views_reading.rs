@@ -1,6 +1,6 @@
 //! Reading view statistics: `mostRead` and `Article.viewsByDay`.
 
-use kronika_api::domain::ArticleStatus;
+use kronika_core::domain::ArticleStatus;
 use kronika_tests::views::{days_before, site_today};
 use kronika_tests::{TestApp, first_error_code, on_both_databases, search_indexer_asleep};
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! Anonymous readers see only published articles: in lists, by slug, by id and through
 //! every relation.
 
-use kronika_api::domain::ArticleStatus;
+use kronika_core::domain::ArticleStatus;
 use kronika_tests::{TestApp, on_both_databases};
 use serde_json::json;
 

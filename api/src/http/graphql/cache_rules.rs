@@ -11,8 +11,8 @@ use bytes::Bytes;
 use poem::Request;
 use poem::http::header;
 
-use crate::content_changes::{CacheTag, UsedContent};
-use crate::http::response_cache::{CachedResponse, ResponseCache};
+use kronika_core::changes::{CacheTag, UsedContent};
+use kronika_core::response_cache::{CachedResponse, ResponseCache};
 
 /// How deep fragments are followed when deciding whether only `article` is asked for;
 /// deeper documents are treated as depending on lists, the cautious answer.

@@ -14,8 +14,6 @@ use poem::http::header;
 use super::cache_rules::{QueryShape, cache_key};
 use super::rejection::{Rejection, StatusRule};
 use super::response::{Executed, serialise, serialise_errors_only};
-use crate::auth;
-use crate::content_changes::UsedContent;
 use crate::graphql::auth::ClientAddress;
 use crate::graphql::error::ErrorCode;
 use crate::graphql::loaders::Loaders;
@@ -23,7 +21,9 @@ use crate::graphql::query_budget::QueryBudget;
 use crate::http::HttpState;
 use crate::http::client_address::user_agent;
 use crate::metrics::{self, CacheUse, Outcome};
-use crate::views::Reader;
+use kronika_core::auth;
+use kronika_core::changes::UsedContent;
+use kronika_core::views::Reader;
 
 /// Documents up to this size are parsed and measured on the runtime worker (tens of
 /// microseconds); larger ones, up to the body limit, on a blocking thread, so that
@@ -125,7 +125,7 @@ async fn execute_uncached(
         .and_then(|value| value.to_str().ok());
     let viewer = match auth::resolve_bearer(&state.db, authorization).await {
         Ok(viewer) => viewer,
-        Err(error) if crate::db::is_unreachable(&error) => {
+        Err(error) if kronika_core::db::is_unreachable(&error) => {
             tracing::error!(%error, "cannot check a bearer token: the database is unavailable");
             return Executed::rejected(&Rejection::http(
                 ErrorCode::DatabaseUnavailable,

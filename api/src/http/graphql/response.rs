@@ -10,8 +10,8 @@ use poem::{Request, Response};
 use super::negotiation::ResponseFormat;
 use super::rejection::{Rejection, StatusRule};
 use crate::graphql::error::ErrorCode;
-use crate::http::response_cache::CachedResponse;
 use crate::metrics::{CacheUse, Outcome};
+use kronika_core::response_cache::CachedResponse;
 
 /// Says whether a response came from the response cache, for operators and tests.
 const CACHE_HEADER: &str = "x-kronika-cache";

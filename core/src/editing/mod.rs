@@ -1,0 +1,48 @@
+//! The write side of content: the article life cycle, revisions, sections and tags,
+//! photos and galleries.
+//!
+//! Every function here takes the acting account, checks its role (`domain::Role`),
+//! validates the input, and writes in one transaction the row and, for articles, its
+//! revision, and after the commit reports what changed through the `ContentStore`'s
+//! signal, so that no caller can forget it. No GraphQL or HTTP types appear here.
+
+pub mod articles;
+pub mod galleries;
+pub mod lifecycle;
+pub mod photos;
+pub mod revisions;
+pub mod taxonomy;
+
+use sea_orm::DbErr;
+
+/// Why a change was refused. Each case maps to one client error code.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    /// An upload that is not an acceptable photo, or failed to process.
+    #[error(transparent)]
+    Photo(#[from] crate::images::PhotoError),
+    #[error(transparent)]
+    Storage(#[from] crate::storage::StorageError),
+}
+
+impl EditError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+}
