@@ -329,7 +329,6 @@ impl App {
                 search: graphql::search::SearchEngine(self.search_indexer.engine().clone()),
             },
             SchemaOptions {
-                limits: self.config.graphql_limits,
                 introspection: self.config.introspection,
             },
         );

@@ -271,6 +271,9 @@ pub struct ServeArgs {
     /// Most fields a query may select (each list field counted once).
     #[arg(long, env = "KRONIKA_MAX_QUERY_COMPLEXITY", default_value_t = GraphqlLimits::default().max_complexity, global = true)]
     pub max_query_complexity: usize,
+    /// Most values a query's answer could hold, each list counted at its page size.
+    #[arg(long, env = "KRONIKA_MAX_QUERY_COST", default_value_t = GraphqlLimits::default().max_cost, global = true)]
+    pub max_query_cost: u64,
     /// Most aliased fields in one query document.
     #[arg(long, env = "KRONIKA_MAX_QUERY_ALIASES", default_value_t = GraphqlLimits::default().max_aliases, global = true)]
     pub max_query_aliases: usize,
@@ -431,6 +434,7 @@ impl Cli {
         config.graphql_limits = GraphqlLimits {
             max_depth: serve.max_query_depth,
             max_complexity: serve.max_query_complexity,
+            max_cost: serve.max_query_cost,
             max_aliases: serve.max_query_aliases,
             max_batch: serve.max_batch,
             max_body_bytes: serve.max_body_bytes,

@@ -97,8 +97,12 @@ pub struct Config {
 pub struct GraphqlLimits {
     /// Deepest nesting of fields. Default 16.
     pub max_depth: usize,
-    /// Most fields a query may select, counting each list field once. Default 5000.
+    /// Most fields a query may select, counting each list field once and each fragment
+    /// where it is spread. Default 5000.
     pub max_complexity: usize,
+    /// Most values a query's answer could hold, counting each list at its page size
+    /// (`first`, else the default page size). Default 50000.
+    pub max_cost: u64,
     /// Most aliased fields in one document. Default 30.
     pub max_aliases: usize,
     /// Most operations in one batched POST (a JSON array). Default 10.
@@ -114,6 +118,7 @@ impl Default for GraphqlLimits {
         Self {
             max_depth: 16,
             max_complexity: 5_000,
+            max_cost: 50_000,
             max_aliases: 30,
             max_batch: 10,
             max_body_bytes: 1024 * 1024,
@@ -245,6 +250,10 @@ impl Config {
         let at_least_one = [
             ("KRONIKA_MAX_QUERY_DEPTH", limits.max_depth),
             ("KRONIKA_MAX_QUERY_COMPLEXITY", limits.max_complexity),
+            (
+                "KRONIKA_MAX_QUERY_COST",
+                usize::try_from(limits.max_cost).unwrap_or(usize::MAX),
+            ),
             ("KRONIKA_MAX_BATCH", limits.max_batch),
             ("KRONIKA_MAX_BODY_BYTES", limits.max_body_bytes),
         ];

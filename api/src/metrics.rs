@@ -18,6 +18,8 @@ use std::time::Duration;
 use metrics::{counter, gauge, histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
+use crate::graphql::error::{ErrorCode, ErrorKind};
+
 /// Distinct operation names kept as labels; more would let clients grow the metrics
 /// without bound by inventing names.
 const MAX_OPERATION_NAMES: usize = 200;
@@ -57,17 +59,22 @@ pub fn install() -> Option<PrometheusHandle> {
         .clone()
 }
 
-/// How a GraphQL request ended.
+/// How a GraphQL request ended, derived from the codes of its errors (see
+/// `Outcome::of_errors`), never guessed from the HTTP status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Answered without errors.
     Ok,
-    /// Answered, with errors in the response (bad input, not found, …).
+    /// Answered, with errors the client can act on (bad input, not found, …).
     Error,
     /// Refused before it ran: malformed, too large, too complex, rate limited.
     Rejected,
     /// Stopped at the request timeout.
     Timeout,
+    /// The database or the search engine did not answer.
+    Unavailable,
+    /// Failed inside the server.
+    Internal,
 }
 
 impl Outcome {
@@ -77,7 +84,26 @@ impl Outcome {
             Self::Error => "error",
             Self::Rejected => "rejected",
             Self::Timeout => "timeout",
+            Self::Unavailable => "unavailable",
+            Self::Internal => "internal",
         }
+    }
+
+    /// The outcome of a response with errors of these codes: the most severe kind among
+    /// them decides. An error without a code of ours counts as internal, since every error
+    /// should carry one.
+    pub fn of_errors(codes: impl IntoIterator<Item = Option<ErrorCode>>) -> Self {
+        codes
+            .into_iter()
+            .map(|code| code.map_or(ErrorKind::Internal, ErrorCode::kind))
+            .max()
+            .map_or(Self::Ok, |kind| match kind {
+                ErrorKind::Client => Self::Error,
+                ErrorKind::Refused => Self::Rejected,
+                ErrorKind::Timeout => Self::Timeout,
+                ErrorKind::Unavailable => Self::Unavailable,
+                ErrorKind::Internal => Self::Internal,
+            })
     }
 }
 
@@ -181,6 +207,31 @@ fn is_graphql_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_most_severe_error_decides_the_outcome() {
+        assert_eq!(Outcome::of_errors([]), Outcome::Ok);
+        assert_eq!(
+            Outcome::of_errors([Some(ErrorCode::NotFound)]),
+            Outcome::Error
+        );
+        assert_eq!(
+            Outcome::of_errors([Some(ErrorCode::DatabaseUnavailable)]),
+            Outcome::Unavailable
+        );
+        assert_eq!(
+            Outcome::of_errors([
+                Some(ErrorCode::NotFound),
+                Some(ErrorCode::InternalServerError)
+            ]),
+            Outcome::Internal
+        );
+        assert_eq!(
+            Outcome::of_errors([Some(ErrorCode::QueryTooComplex)]),
+            Outcome::Rejected
+        );
+        assert_eq!(Outcome::of_errors([None]), Outcome::Internal);
+    }
 
     #[test]
     fn operation_labels_are_bounded_and_sane() {

@@ -18,8 +18,10 @@ use kronika_core::content::article_list::{
 use kronika_core::content::cursor::ArticleCursor;
 use kronika_core::domain::ArticleStatus;
 
-const DEFAULT_PAGE_SIZE: u64 = 20;
-const MAX_PAGE_SIZE: u64 = 100;
+/// The page size when `first` is absent; the query budget counts pages at it too.
+pub(crate) const DEFAULT_PAGE_SIZE: u64 = 20;
+/// The largest page; larger ones are refused before any work.
+pub(crate) const MAX_PAGE_SIZE: u64 = 100;
 
 /// Which published articles to list. All given conditions must hold.
 #[derive(InputObject, Default)]

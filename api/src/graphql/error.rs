@@ -5,6 +5,7 @@
 //! errors leak. Conversion to a GraphQL error happens only here, on purpose.
 
 use async_graphql::ErrorExtensions;
+use poem::http::StatusCode;
 
 /// Every `extensions.code` a client can receive. Clients may match on these strings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,30 +48,182 @@ pub enum ErrorCode {
     InternalServerError,
 }
 
+/// What kind of failure a code stands for; metrics count requests by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ErrorKind {
+    /// The client asked for something it may not have or that does not fit the current
+    /// state (bad input, no account, not found, conflict); the request itself was fine.
+    Client,
+    /// The request was refused before it ran: malformed, too large, too costly, rate
+    /// limited, not on the allow-list.
+    Refused,
+    /// The request ran out of time and was stopped.
+    Timeout,
+    /// Something the server depends on (the database, the search engine) did not answer.
+    Unavailable,
+    /// A failure inside the server.
+    Internal,
+}
+
+/// One row of the error table: everything the HTTP layer needs to know of a code.
+struct ErrorRow {
+    code: &'static str,
+    /// The HTTP status of a response that this error ends before any data was produced.
+    status: StatusCode,
+    /// Whether sending the same request again later may succeed.
+    retryable: bool,
+    kind: ErrorKind,
+}
+
 impl ErrorCode {
-    pub const fn as_str(self) -> &'static str {
+    /// Every code, for looking one up by its string.
+    pub const ALL: [Self; 21] = [
+        Self::GraphqlParseFailed,
+        Self::GraphqlValidationFailed,
+        Self::BadUserInput,
+        Self::BadRequest,
+        Self::Unauthenticated,
+        Self::Forbidden,
+        Self::NotFound,
+        Self::Conflict,
+        Self::PayloadTooLarge,
+        Self::UnsupportedMediaType,
+        Self::RateLimited,
+        Self::QueryTooDeep,
+        Self::QueryTooComplex,
+        Self::BatchTooLarge,
+        Self::Timeout,
+        Self::PersistedQueryNotFound,
+        Self::PersistedQueryNotSupported,
+        Self::QueryNotAllowed,
+        Self::SearchUnavailable,
+        Self::DatabaseUnavailable,
+        Self::InternalServerError,
+    ];
+
+    /// The error table. The README's table of codes says the same in words.
+    const fn row(self) -> ErrorRow {
+        use ErrorKind::{Client, Internal, Refused, Timeout, Unavailable};
+        const fn row(
+            code: &'static str,
+            status: StatusCode,
+            retryable: bool,
+            kind: ErrorKind,
+        ) -> ErrorRow {
+            ErrorRow {
+                code,
+                status,
+                retryable,
+                kind,
+            }
+        }
         match self {
-            Self::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
-            Self::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
-            Self::BadUserInput => "BAD_USER_INPUT",
-            Self::BadRequest => "BAD_REQUEST",
-            Self::Unauthenticated => "UNAUTHENTICATED",
-            Self::Forbidden => "FORBIDDEN",
-            Self::NotFound => "NOT_FOUND",
-            Self::Conflict => "CONFLICT",
-            Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
-            Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
-            Self::RateLimited => "RATE_LIMITED",
-            Self::QueryTooDeep => "QUERY_TOO_DEEP",
-            Self::QueryTooComplex => "QUERY_TOO_COMPLEX",
-            Self::BatchTooLarge => "BATCH_TOO_LARGE",
-            Self::Timeout => "TIMEOUT",
-            Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
-            Self::PersistedQueryNotSupported => "PERSISTED_QUERY_NOT_SUPPORTED",
-            Self::QueryNotAllowed => "QUERY_NOT_ALLOWED",
-            Self::SearchUnavailable => "SEARCH_UNAVAILABLE",
-            Self::DatabaseUnavailable => "DATABASE_UNAVAILABLE",
-            Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+            Self::GraphqlParseFailed => row(
+                "GRAPHQL_PARSE_FAILED",
+                StatusCode::BAD_REQUEST,
+                false,
+                Refused,
+            ),
+            Self::GraphqlValidationFailed => row(
+                "GRAPHQL_VALIDATION_FAILED",
+                StatusCode::BAD_REQUEST,
+                false,
+                Refused,
+            ),
+            Self::BadUserInput => row("BAD_USER_INPUT", StatusCode::BAD_REQUEST, false, Client),
+            Self::BadRequest => row("BAD_REQUEST", StatusCode::BAD_REQUEST, false, Refused),
+            Self::Unauthenticated => {
+                row("UNAUTHENTICATED", StatusCode::UNAUTHORIZED, false, Client)
+            }
+            Self::Forbidden => row("FORBIDDEN", StatusCode::FORBIDDEN, false, Client),
+            Self::NotFound => row("NOT_FOUND", StatusCode::NOT_FOUND, false, Client),
+            Self::Conflict => row("CONFLICT", StatusCode::CONFLICT, false, Client),
+            Self::PayloadTooLarge => row(
+                "PAYLOAD_TOO_LARGE",
+                StatusCode::PAYLOAD_TOO_LARGE,
+                false,
+                Refused,
+            ),
+            Self::UnsupportedMediaType => row(
+                "UNSUPPORTED_MEDIA_TYPE",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                false,
+                Refused,
+            ),
+            Self::RateLimited => row("RATE_LIMITED", StatusCode::TOO_MANY_REQUESTS, true, Refused),
+            Self::QueryTooDeep => row("QUERY_TOO_DEEP", StatusCode::BAD_REQUEST, false, Refused),
+            Self::QueryTooComplex => {
+                row("QUERY_TOO_COMPLEX", StatusCode::BAD_REQUEST, false, Refused)
+            }
+            Self::BatchTooLarge => row("BATCH_TOO_LARGE", StatusCode::BAD_REQUEST, false, Refused),
+            Self::Timeout => row("TIMEOUT", StatusCode::SERVICE_UNAVAILABLE, true, Timeout),
+            // Apollo clients read a not-found hash from a 200 response and then send the
+            // query text; any other status makes them give up.
+            Self::PersistedQueryNotFound => {
+                row("PERSISTED_QUERY_NOT_FOUND", StatusCode::OK, true, Refused)
+            }
+            Self::PersistedQueryNotSupported => row(
+                "PERSISTED_QUERY_NOT_SUPPORTED",
+                StatusCode::BAD_REQUEST,
+                false,
+                Refused,
+            ),
+            Self::QueryNotAllowed => {
+                row("QUERY_NOT_ALLOWED", StatusCode::FORBIDDEN, false, Refused)
+            }
+            Self::SearchUnavailable => row(
+                "SEARCH_UNAVAILABLE",
+                StatusCode::SERVICE_UNAVAILABLE,
+                true,
+                Unavailable,
+            ),
+            Self::DatabaseUnavailable => row(
+                "DATABASE_UNAVAILABLE",
+                StatusCode::SERVICE_UNAVAILABLE,
+                true,
+                Unavailable,
+            ),
+            Self::InternalServerError => row(
+                "INTERNAL_SERVER_ERROR",
+                StatusCode::INTERNAL_SERVER_ERROR,
+                false,
+                Internal,
+            ),
+        }
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        self.row().code
+    }
+
+    /// The HTTP status of a response that this error ends before any data was produced
+    /// (a refused request, or a request error under `application/graphql-response+json`).
+    /// Errors beside data leave the status at 200.
+    pub const fn http_status(self) -> StatusCode {
+        self.row().status
+    }
+
+    /// Whether the same request may succeed when sent again later, unchanged.
+    pub const fn is_retryable(self) -> bool {
+        self.row().retryable
+    }
+
+    pub const fn kind(self) -> ErrorKind {
+        self.row().kind
+    }
+
+    /// The code a client sees as `extensions.code`, read back.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|candidate| candidate.as_str() == code)
+    }
+
+    /// The code of a GraphQL error, if it carries one of ours.
+    pub fn of_server_error(error: &async_graphql::ServerError) -> Option<Self> {
+        match error.extensions.as_ref()?.get("code")? {
+            async_graphql::Value::String(code) => Self::from_code(code),
+            _ => None,
         }
     }
 }
@@ -164,6 +317,15 @@ impl From<kronika_core::images::PhotoError> for ApiError {
             PhotoError::Decode(
                 DecodeError::TooManyPixels { .. } | DecodeError::OverMemoryLimit,
             ) => Self::PayloadTooLarge(message),
+            // The decoder's own words describe its internals, in its authors' terms; the
+            // client gets ours, and the log keeps theirs.
+            PhotoError::Decode(DecodeError::Corrupt(detail)) => {
+                tracing::info!(%detail, "an uploaded image could not be decoded");
+                Self::bad_input(
+                    "file",
+                    "the image is corrupt or uses a feature that cannot be decoded",
+                )
+            }
             PhotoError::Decode(_) => Self::bad_input("file", message),
             PhotoError::Processing(_) => Self::internal(error),
         }
@@ -255,5 +417,39 @@ impl From<ApiError> for async_graphql::Error {
                 coded_error(ErrorCode::InternalServerError, "internal server error")
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_in_the_table_once_and_reads_back() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            assert!(seen.insert(code.as_str()), "{} twice", code.as_str());
+            assert_eq!(ErrorCode::from_code(code.as_str()), Some(code));
+        }
+        assert_eq!(ErrorCode::from_code("SOMETHING_ELSE"), None);
+    }
+
+    #[test]
+    fn statuses_and_retries_follow_the_table() {
+        assert_eq!(
+            ErrorCode::DatabaseUnavailable.http_status(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        assert!(ErrorCode::DatabaseUnavailable.is_retryable());
+        assert_eq!(
+            ErrorCode::DatabaseUnavailable.kind(),
+            ErrorKind::Unavailable
+        );
+        assert_eq!(ErrorCode::InternalServerError.kind(), ErrorKind::Internal);
+        assert!(!ErrorCode::QueryTooComplex.is_retryable());
+        assert_eq!(
+            ErrorCode::PersistedQueryNotFound.http_status(),
+            StatusCode::OK
+        );
     }
 }

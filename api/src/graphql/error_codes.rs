@@ -30,6 +30,9 @@ impl Extension for ErrorCodesExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        // The HTTP layer parses every document itself (`query_budget`) and hands it on
+        // parsed, so what fails here is async-graphql's own check of the parsed document,
+        // which the budget keeps within bounds, or a caller that did not go through it.
         next.run(ctx, query, variables)
             .await
             .map_err(|error| with_code(error, ErrorCode::GraphqlParseFailed))
@@ -71,14 +74,18 @@ impl Extension for ErrorCodesExtension {
 
 /// A variable or argument of the wrong type is bad input; anything else the validator
 /// finds (unknown fields, types, fragments) means the query does not fit the schema.
+///
+/// This is the one place where a message is read. async-graphql's validation reports
+/// through `RuleError`, which is private to it and carries only a text and positions:
+/// which rule found the error is not exposed, and the positions cannot tell a wrong value
+/// from an unknown argument (both point at the argument's name). Everything else is told
+/// apart by where it happens: the phase (parse, validation, execution) is the extension
+/// hook that sees the error, and the limits on depth and cost are ours, checked before
+/// async-graphql sees the document (`query_budget`).
 fn validation_code(error: &ServerError) -> ErrorCode {
     let message = error.message.as_str();
-    // async-graphql's own wording for `limit_depth` and `limit_complexity`.
-    if message == "Query is nested too deep." {
-        ErrorCode::QueryTooDeep
-    } else if message == "Query is too complex." {
-        ErrorCode::QueryTooComplex
-    } else if message.starts_with("Invalid value for argument")
+    if message.starts_with("Invalid value for argument")
+        || message.starts_with("Invalid default value")
         || message.starts_with("Variable")
         || message.contains("Invalid value")
     {

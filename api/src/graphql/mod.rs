@@ -17,6 +17,7 @@ mod gallery_mutations;
 pub mod loaders;
 pub mod photo;
 mod photo_mutations;
+pub mod query_budget;
 mod query_limits;
 mod revisions;
 pub mod search;
@@ -31,7 +32,6 @@ use sea_orm::DatabaseConnection;
 
 pub use time::SiteTimeZone;
 
-use crate::config::GraphqlLimits;
 use kronika_core::auth::LoginThrottle;
 use kronika_core::editing::photos::PhotoServices;
 use kronika_core::store::ContentStore;
@@ -82,7 +82,6 @@ pub struct SharedData {
 /// What the configuration decides about the schema.
 #[derive(Clone, Copy, Debug)]
 pub struct SchemaOptions {
-    pub limits: GraphqlLimits,
     pub introspection: bool,
 }
 
@@ -109,7 +108,6 @@ pub fn build_schema(shared: SharedData, options: SchemaOptions) -> KronikaSchema
 /// The schema in SDL, as checked in at `api/schema.graphql`.
 pub fn sdl() -> String {
     schema_builder(&SchemaOptions {
-        limits: GraphqlLimits::default(),
         introspection: true,
     })
     .finish()
@@ -125,12 +123,13 @@ fn schema_builder(
         EmptySubscription,
     )
     // The error codes extension is added first so that it sees, and gives a code to,
-    // the errors of the limits extension too.
+    // the errors of the introspection extension too.
     .extension(error_codes::ErrorCodes)
     .extension(query_limits::QueryLimits {
-        max_aliases: options.limits.max_aliases,
         introspection: options.introspection,
     })
-    .limit_depth(options.limits.max_depth)
-    .limit_complexity(options.limits.max_complexity)
+    // Depth, complexity and aliases are not async-graphql's `limit_depth` and
+    // `limit_complexity`: those run inside validation, after the cost is paid. The HTTP
+    // layer measures every document against `query_budget` first and hands on only
+    // documents within it.
 }

@@ -1,10 +1,8 @@
-//! Limits that async-graphql's own `limit_depth` and `limit_complexity` do not cover:
-//! the number of aliases in a document, and refusing introspection when it is switched
-//! off. Both are checked on the parsed document, before validation and execution.
+//! Refuses introspection when it is switched off, on the parsed document before
+//! validation and execution.
 //!
-//! Aliases are capped because each one makes the server resolve a field again under
-//! another name: `a1: article(slug: …) a2: article(slug: …) …` multiplies the work of a
-//! single request while every field stays shallow and simple.
+//! The limits on a document's size and cost (depth, selections, aliases, nested lists)
+//! are `query_budget`'s, measured before async-graphql sees the document at all.
 
 use std::sync::Arc;
 
@@ -19,21 +17,18 @@ use super::error::{ErrorCode, coded_error};
 const MAX_FRAGMENT_NESTING: usize = 32;
 
 pub struct QueryLimits {
-    pub max_aliases: usize,
     pub introspection: bool,
 }
 
 impl ExtensionFactory for QueryLimits {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(QueryLimitsExtension {
-            max_aliases: self.max_aliases,
             introspection: self.introspection,
         })
     }
 }
 
 struct QueryLimitsExtension {
-    max_aliases: usize,
     introspection: bool,
 }
 
@@ -47,15 +42,6 @@ impl Extension for QueryLimitsExtension {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
-        let aliases = count_aliases(&document);
-        if aliases > self.max_aliases {
-            let message = format!(
-                "the query uses {aliases} aliases; this server allows {}",
-                self.max_aliases
-            );
-            return Err(coded_error(ErrorCode::QueryTooComplex, message)
-                .into_server_error(Default::default()));
-        }
         if !self.introspection && asks_for_introspection(&document) {
             return Err(coded_error(
                 ErrorCode::Forbidden,
@@ -66,36 +52,6 @@ impl Extension for QueryLimitsExtension {
         }
         Ok(document)
     }
-}
-
-/// Aliased fields in every operation and fragment definition of the document.
-fn count_aliases(document: &ExecutableDocument) -> usize {
-    let in_operations: usize = document
-        .operations
-        .iter()
-        .map(|(_, operation)| aliases_in(&operation.node.selection_set.node))
-        .sum();
-    let in_fragments: usize = document
-        .fragments
-        .values()
-        .map(|fragment| aliases_in(&fragment.node.selection_set.node))
-        .sum();
-    in_operations + in_fragments
-}
-
-fn aliases_in(selection_set: &SelectionSet) -> usize {
-    selection_set
-        .items
-        .iter()
-        .map(|selection| match &selection.node {
-            Selection::Field(field) => {
-                usize::from(field.node.alias.is_some()) + aliases_in(&field.node.selection_set.node)
-            }
-            Selection::InlineFragment(fragment) => aliases_in(&fragment.node.selection_set.node),
-            // Named fragments are counted once, with their definitions.
-            Selection::FragmentSpread(_) => 0,
-        })
-        .sum()
 }
 
 /// Whether any operation selects `__schema` or `__type` at its root, directly or through
@@ -142,14 +98,6 @@ mod tests {
 
     fn document(query: &str) -> ExecutableDocument {
         parse_query(query).unwrap_or_else(|error| panic!("{error}"))
-    }
-
-    #[test]
-    fn aliases_are_counted_in_operations_and_fragments() {
-        let query = "{ a: sections { slug } b: sections { s: slug } ...F } \
-                     fragment F on QueryRoot { c: sections { slug } }";
-        assert_eq!(count_aliases(&document(query)), 4);
-        assert_eq!(count_aliases(&document("{ sections { slug } }")), 0);
     }
 
     #[test]

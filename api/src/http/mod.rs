@@ -1,8 +1,10 @@
-//! HTTP routes and middleware: GraphQL over HTTP (with multipart uploads), GraphiQL,
+//! HTTP routes and middleware: GraphQL over HTTP (with multipart uploads), GraphiQL (its
+//! assets served from the binary),
 //! health and readiness, metrics, the view beacon and photo files under `/media`; CORS,
 //! request ids and the request log around them.
 
 mod client_address;
+mod graphiql;
 mod graphql;
 mod health;
 mod media;
@@ -11,12 +13,15 @@ pub mod persisted_queries;
 mod request_log;
 mod views;
 
+use std::sync::Arc;
+
 use poem::middleware::Cors;
 use poem::{Endpoint, EndpointExt, Route, get, post};
 use sea_orm::DatabaseConnection;
 
 use crate::config::GraphqlLimits;
 use crate::graphql::KronikaSchema;
+use crate::graphql::query_budget::QueryBudget;
 use crate::rate_limit::RateLimiters;
 use crate::readiness::Readiness;
 use kronika_core::views::ViewCounter;
@@ -51,6 +56,7 @@ pub struct HttpState {
 /// the request log around them.
 pub fn routes(state: HttpState, cors_origins: &[String]) -> impl Endpoint + use<> {
     let serve_metrics = state.metrics.is_some();
+    let budget = Arc::new(QueryBudget::new(&state.schema.sdl(), &state.limits));
     let mut routes = Route::new()
         .at(
             "/graphql",
@@ -64,8 +70,15 @@ pub fn routes(state: HttpState, cors_origins: &[String]) -> impl Endpoint + use<
     if serve_metrics {
         routes = routes.at("/metrics", get(metrics::metrics));
     }
+    if state.graphiql {
+        routes = routes.at(
+            format!("{}:file", graphiql::ASSET_PREFIX),
+            get(graphiql::asset),
+        );
+    }
     routes
         .data(state)
+        .data(budget)
         .with_if(!cors_origins.is_empty(), cors(cors_origins))
         .with(request_log::RequestLog::quiet_under(VIEW_BEACON_PREFIX))
 }

@@ -326,3 +326,98 @@ async fn login_attempts_over_the_rate_get_429_with_retry_after() {
             .is_some_and(|seconds| seconds >= 1)
     );
 }
+
+/// The outcome label comes from the errors' codes: an internal failure is `internal`
+/// and an unreachable database `unavailable`, neither `rejected` nor `timeout`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_the_outcome_that_the_error_codes_say() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn(|_| {}).await;
+    app.db()
+        .execute_unprepared("DROP TABLE sections")
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+    let answer = app
+        .gql("query MetricsOutcomeInternal { sections { slug } }")
+        .await;
+    assert_eq!(
+        first_error_code(&answer),
+        "INTERNAL_SERVER_ERROR",
+        "{answer:#}"
+    );
+    let aliases: String = (0..31).map(|n| format!("a{n}: __typename ")).collect();
+    // Refused before the document is read: counted under the name the request gives.
+    let answer: Value = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({
+            "query": format!("query MetricsOutcomeRefused {{ {aliases} }}"),
+            "operationName": "MetricsOutcomeRefused",
+        }))
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("{error}"))
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(first_error_code(&answer), "QUERY_TOO_COMPLEX", "{answer:#}");
+    app.db()
+        .close_by_ref()
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+    let answer = app
+        .gql("query MetricsOutcomeUnavailable { tags { slug } }")
+        .await;
+    assert_eq!(
+        first_error_code(&answer),
+        "DATABASE_UNAVAILABLE",
+        "{answer:#}"
+    );
+
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("{error}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    let requests = "kronika_graphql_requests_total";
+    assert_eq!(
+        sample(
+            &text,
+            requests,
+            &[
+                "operation=\"MetricsOutcomeInternal\"",
+                "outcome=\"internal\""
+            ]
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(
+            &text,
+            requests,
+            &[
+                "operation=\"MetricsOutcomeUnavailable\"",
+                "outcome=\"unavailable\""
+            ]
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(
+            &text,
+            requests,
+            &[
+                "operation=\"MetricsOutcomeRefused\"",
+                "outcome=\"rejected\""
+            ]
+        ),
+        Some(1.0),
+        "{text}"
+    );
+}

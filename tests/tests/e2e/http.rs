@@ -86,3 +86,78 @@ async fn health_reports_the_database(app: TestApp) {
         })
     );
 }
+
+/// GraphiQL comes from the binary: the page names no other origin, has a CSP, and its
+/// assets are served by this server with their types and immutable caching.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphiql_is_served_from_the_binary_with_a_content_security_policy() {
+    let app = TestApp::spawn_sqlite().await;
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(response.status(), 200);
+    let csp = response
+        .headers()
+        .get("content-security-policy")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_else(|| panic!("no Content-Security-Policy"))
+        .to_owned();
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    assert!(csp.contains("connect-src 'self'"), "{csp}");
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    let page = response.text().await.unwrap_or_default();
+    for origin in ["http://", "https://", "//unpkg", "//cdn"] {
+        assert!(!page.contains(origin), "{origin} in {page}");
+    }
+    assert!(!page.contains("development"), "{page}");
+    let references: Vec<&str> = page
+        .split(['"', '\''])
+        .filter(|part| part.starts_with("/graphiql/"))
+        .collect();
+    let expected_types = [
+        ("graphiql.min-", ".js", "text/javascript"),
+        ("graphiql.min-", ".css", "text/css"),
+        ("react.production.min-", ".js", "text/javascript"),
+        ("react-dom.production.min-", ".js", "text/javascript"),
+        ("graphiql-start-", ".js", "text/javascript"),
+    ];
+    assert_eq!(references.len(), expected_types.len(), "{references:?}");
+    for (stem, extension, content_type) in expected_types {
+        let path = references
+            .iter()
+            .find(|path| {
+                path.trim_start_matches("/graphiql/").starts_with(stem) && path.ends_with(extension)
+            })
+            .unwrap_or_else(|| panic!("{stem}…{extension} not in {references:?}"));
+        let asset = app
+            .client
+            .get(app.url(path))
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(asset.status(), 200, "{path}");
+        let header = |name: &str| {
+            asset
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert!(header("content-type").starts_with(content_type), "{path}");
+        assert!(header("cache-control").contains("immutable"), "{path}");
+        let bytes = asset.bytes().await.unwrap_or_default();
+        assert!(bytes.len() > 500, "{path}");
+    }
+    let unknown = app
+        .client
+        .get(app.url("/graphiql/graphiql.min-0000000000000000.js"))
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(unknown.status(), 404);
+}

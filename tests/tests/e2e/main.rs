@@ -22,6 +22,7 @@ mod photos_hostile;
 mod photos_s3;
 mod photos_serving;
 mod photos_upload;
+mod query_budget;
 mod reads;
 mod replica_lock;
 mod response_cache;
