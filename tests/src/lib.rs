@@ -330,6 +330,39 @@ impl TestApp {
             .unwrap_or_else(|error| panic!("POST /graphql did not answer JSON: {error}"))
     }
 
+    /// POSTs a query, with `authorization` as the header's value when given, and returns
+    /// whether the response cache answered (`x-kronika-cache`: `hit`, `miss` or `bypass`)
+    /// with the body.
+    pub async fn gql_noting_cache(
+        &self,
+        query: &str,
+        variables: Value,
+        authorization: Option<&str>,
+    ) -> (String, Value) {
+        let mut request = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&json!({"query": query, "variables": variables}));
+        if let Some(authorization) = authorization {
+            request = request.header("authorization", authorization);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("POST /graphql failed: {error}"));
+        let cache = response
+            .headers()
+            .get("x-kronika-cache")
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = response
+            .json()
+            .await
+            .unwrap_or_else(|error| panic!("POST /graphql did not answer JSON: {error}"));
+        (cache, body)
+    }
+
     /// POSTs a query that must succeed and returns its `data`.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
         let response = self.gql_with(query, variables).await;

@@ -16,25 +16,9 @@ on_both_databases!(an_edit_made_without_graphql_still_drops_the_cached_responses
 const PAGE: &str = "query Page($slug: String!) { article(slug: $slug) { title } }";
 
 async fn page_title(app: &TestApp, slug: &str) -> (String, String) {
-    let response = reqwest::Client::new()
-        .get(app.url("/graphql"))
-        .query(&[
-            ("query", PAGE),
-            ("variables", &json!({"slug": slug}).to_string()),
-        ])
-        .send()
-        .await
-        .unwrap_or_else(|error| panic!("{error}"));
-    let cache = response
-        .headers()
-        .get("x-kronika-cache")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let body: Value = response
-        .json()
-        .await
-        .unwrap_or_else(|error| panic!("{error}"));
+    let (cache, body) = app
+        .gql_noting_cache(PAGE, json!({"slug": slug}), None)
+        .await;
     let title = body["data"]["article"]["title"]
         .as_str()
         .unwrap_or_else(|| panic!("no title in {body}"))

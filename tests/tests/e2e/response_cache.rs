@@ -10,24 +10,7 @@ on_both_databases!(
 );
 
 async fn post(app: &TestApp, query: &str, authorization: Option<&str>) -> (String, Value) {
-    let mut request = app
-        .client
-        .post(app.url("/graphql"))
-        .json(&json!({"query": query}));
-    if let Some(authorization) = authorization {
-        request = request.header("authorization", authorization);
-    }
-    let response = request
-        .send()
-        .await
-        .unwrap_or_else(|error| panic!("{error}"));
-    let cache = response
-        .headers()
-        .get("x-kronika-cache")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    (cache, response.json().await.unwrap_or_default())
+    app.gql_noting_cache(query, json!({}), authorization).await
 }
 
 const TITLES: &str = "{ articles { nodes { title } } }";
