@@ -38,6 +38,12 @@ use crate::config::GraphqlLimits;
 /// once or more per level; real queries nest about twenty deep, a hostile one a hundred
 /// thousand, which would overflow a worker's stack.
 const MAX_TEXT_NESTING: usize = 64;
+/// How many names (field names, aliases, argument names, keywords) the text may hold per
+/// field selection the server allows: parsing costs about a microsecond per name, so a
+/// document of hundreds of thousands of names would spend a tenth of a second in the
+/// parser before any limit could refuse it. Real documents hold two or three names per
+/// field.
+const MAX_TEXT_NAMES_PER_SELECTION: u64 = 4;
 /// How deep fragments may spread fragments. Real documents nest fragments a few levels;
 /// async-graphql's validation recurses once per level.
 const MAX_FRAGMENT_NESTING: usize = 32;
@@ -98,7 +104,8 @@ impl QueryBudget {
         query: &str,
         variables: &Variables,
     ) -> Result<ExecutableDocument, BudgetRefusal> {
-        let nesting = deepest_bracket_nesting(query);
+        let shape = TextShape::of(query);
+        let nesting = shape.deepest_nesting;
         if nesting > MAX_TEXT_NESTING {
             return Err(BudgetRefusal::new(
                 ErrorCode::QueryTooDeep,
@@ -106,6 +113,19 @@ impl QueryBudget {
                     "the query nests brackets more than {MAX_TEXT_NESTING} deep; this server \
                      allows fields {} deep",
                     self.max_depth
+                ),
+            ));
+        }
+        let most_names = self
+            .max_selections
+            .saturating_mul(MAX_TEXT_NAMES_PER_SELECTION);
+        if shape.names > most_names {
+            return Err(BudgetRefusal::new(
+                ErrorCode::QueryTooComplex,
+                format!(
+                    "the query text holds more than {most_names} names; this server allows {} \
+                     fields",
+                    self.max_selections
                 ),
             ));
         }
@@ -204,12 +224,31 @@ fn parse_refusal(error: ParserError) -> BudgetRefusal {
     BudgetRefusal::new(ErrorCode::GraphqlParseFailed, message)
 }
 
-/// The deepest nesting of `{`, `[` and `(` outside strings and comments, in one pass.
-fn deepest_bracket_nesting(text: &str) -> usize {
-    let bytes = text.as_bytes();
+/// What one pass over the text, before parsing, tells of a document.
+struct TextShape {
+    /// The deepest nesting of `{`, `[` and `(` outside strings and comments.
+    deepest_nesting: usize,
+    /// Names outside strings and comments (a name starts with a letter or `_` that does
+    /// not continue a name or a number).
+    names: u64,
+}
+
+impl TextShape {
+    fn of(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let (deepest_nesting, names) = scan(bytes);
+        Self {
+            deepest_nesting,
+            names,
+        }
+    }
+}
+
+fn scan(bytes: &[u8]) -> (usize, u64) {
     let mut index = 0;
     let mut depth = 0usize;
     let mut deepest = 0usize;
+    let mut names = 0u64;
     while let Some(&byte) = bytes.get(index) {
         match byte {
             b'#' => {
@@ -248,11 +287,20 @@ fn deepest_bracket_nesting(text: &str) -> usize {
                 deepest = deepest.max(depth);
             }
             b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            byte if byte.is_ascii_alphabetic() || byte == b'_' => {
+                let continues = index
+                    .checked_sub(1)
+                    .and_then(|previous| bytes.get(previous))
+                    .is_some_and(|&previous| previous.is_ascii_alphanumeric() || previous == b'_');
+                if !continues {
+                    names += 1;
+                }
+            }
             _ => {}
         }
         index += 1;
     }
-    deepest
+    (deepest, names)
 }
 
 /// What the walk adds up; every sum saturates.
@@ -727,7 +775,22 @@ mod tests {
             "{".repeat(200),
             "[".repeat(200)
         );
-        assert_eq!(deepest_bracket_nesting(&text), 2);
+        assert_eq!(TextShape::of(&text).deepest_nesting, 2);
+    }
+
+    #[test]
+    fn names_are_counted_outside_strings_comments_and_numbers() {
+        let text = "# comment words\nquery Q { first: article(slug: \"a b c\", n: 1e5) { id } }";
+        // query Q first article slug n id
+        assert_eq!(TextShape::of(text).names, 7);
+    }
+
+    #[test]
+    fn a_text_of_too_many_names_is_refused_before_it_is_parsed() {
+        let many: String = (0..30_000).map(|n| format!("a{n}: {n} ")).collect();
+        let refused = refusal(&format!("{{ articles({many}) {{ totalCount }} }}"));
+        assert_eq!(refused.code, ErrorCode::QueryTooComplex);
+        assert!(refused.message.contains("names"), "{}", refused.message);
     }
 
     #[test]
