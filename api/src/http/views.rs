@@ -14,6 +14,8 @@ use super::HttpState;
 use super::client_address::{client_address, user_agent};
 use kronika_core::views::Reader;
 
+use crate::graphql::error::ErrorCode;
+
 #[handler]
 pub async fn view_beacon(
     request: &Request,
@@ -23,8 +25,10 @@ pub async fn view_beacon(
     let address = client_address(request, state.trust_proxy);
     if let Err(retry_after) = state.rate_limits.view_beacons.check(address) {
         crate::metrics::rate_limited("view_beacon");
+        // The beacon answers no body, but its status comes from the error table like
+        // every other refusal's.
         return Response::builder()
-            .status(StatusCode::TOO_MANY_REQUESTS)
+            .status(ErrorCode::RateLimited.http_status())
             .header(header::RETRY_AFTER, retry_after.seconds())
             .header(header::CACHE_CONTROL, "no-store")
             .finish();
