@@ -263,17 +263,12 @@ impl App {
         self.statements.get()
     }
 
-    /// Tells the read path that content changed in ways not known precisely: no cached
-    /// response is served any more, and the view counter asks again which articles are
-    /// published. Code that knows what it changed calls `content_changed_of`. Counting a
-    /// view is not a content change and does not call either.
+    /// Tells every consumer of the change signal that content changed in ways not known
+    /// precisely, for writes made beside the editing services (the tests' fixtures): no
+    /// cached response is served any more, and the view counter asks again which articles
+    /// are published. The editing services report their own changes.
     pub fn content_changed(&self) {
         self.store.changes().notify(&[ContentChange::Everything]);
-    }
-
-    /// Tells the read path (and the change webhook) what content changed.
-    pub fn content_changed_of(&self, changes: &[ContentChange]) {
-        self.store.changes().notify(changes);
     }
 
     /// The database with the change signal, as the editing services take it.

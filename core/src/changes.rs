@@ -55,6 +55,12 @@ pub enum ContentChange {
 }
 
 impl ContentChange {
+    /// Whether any of `changes` is a change of content itself, not only the search index
+    /// catching up with one reported before.
+    pub fn any_of_content(changes: &[Self]) -> bool {
+        changes.iter().any(|change| *change != Self::SearchIndex)
+    }
+
     /// The cache tags this change makes stale; `None` for all of them.
     pub fn tags(self) -> Option<Vec<CacheTag>> {
         match self {

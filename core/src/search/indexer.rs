@@ -318,10 +318,7 @@ struct WakeOnChanges(Arc<Notify>);
 
 impl ChangeListener for WakeOnChanges {
     fn content_changed(&self, changes: &[ContentChange]) {
-        if changes
-            .iter()
-            .any(|change| *change != ContentChange::SearchIndex)
-        {
+        if ContentChange::any_of_content(changes) {
             self.0.notify_one();
         }
     }

@@ -222,10 +222,7 @@ impl ViewCounter {
 impl ChangeListener for ViewCounter {
     /// Any change but the search index catching up may publish or unpublish articles.
     fn content_changed(&self, changes: &[ContentChange]) {
-        if changes
-            .iter()
-            .any(|change| *change != ContentChange::SearchIndex)
-        {
+        if ContentChange::any_of_content(changes) {
             ViewCounter::content_changed(self);
         }
     }
