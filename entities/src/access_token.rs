@@ -11,7 +11,9 @@ pub struct Model {
     #[sea_orm(unique)]
     pub token_hash: String,
     pub account_id: i64,
-    /// `SESSION` (from `login`) or `API` (created by an admin for an integration).
+    /// `SESSION` (from the `login` mutation), `BROWSER` (a cookie session of the editors'
+    /// application), `API` (created by an admin for an integration) or `RESET` (a one-time
+    /// link to set a new password).
     pub kind: String,
     /// What an API token is for, as its creator named it.
     pub name: Option<String>,
@@ -20,6 +22,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
+    /// When a `BROWSER` session last made a request (idle expiry); unused by other kinds.
+    pub last_used_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,7 @@ mod m20261127_000001_content_model;
 mod m20261127_000002_editors;
 mod m20261127_000003_photo_files;
 mod m20261127_000004_search_outbox;
+mod m20261202_000005_browser_sessions;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_editors::Migration),
             Box::new(m20261127_000003_photo_files::Migration),
             Box::new(m20261127_000004_search_outbox::Migration),
+            Box::new(m20261202_000005_browser_sessions::Migration),
         ]
     }
 }

@@ -13,8 +13,12 @@ use crate::domain::secrets::{new_token, token_hash, verify_password};
 /// How long a login session lasts; an editor logs in again after a working day.
 pub const SESSION_LIFETIME: Duration = Duration::hours(12);
 
-const SESSION: &str = "SESSION";
-const API: &str = "API";
+/// The kinds of token rows. Only `SESSION` and `API` tokens are bearer tokens: a
+/// browser session's cookie or a password-reset link never authorises an API request.
+pub(crate) const SESSION: &str = "SESSION";
+pub(crate) const API: &str = "API";
+pub(crate) const BROWSER: &str = "BROWSER";
+pub(crate) const RESET: &str = "RESET";
 
 /// A token as its owner receives it, once.
 #[derive(Clone, Debug)]
@@ -80,7 +84,7 @@ pub async fn create_api_token(
     insert_token(db, owner, API, Some(name), Some(role), expires_at).await
 }
 
-async fn insert_token(
+pub(crate) async fn insert_token(
     db: &impl ConnectionTrait,
     account: &account::Model,
     kind: &str,
@@ -98,6 +102,7 @@ async fn insert_token(
         created_at: Set(Utc::now()),
         expires_at: Set(expires_at),
         revoked_at: Set(None),
+        last_used_at: Set(None),
         ..Default::default()
     }
     .insert(db)
@@ -120,7 +125,7 @@ pub async fn revoke_api_token(db: &impl ConnectionTrait, token_id: i64) -> Resul
     revoke(db, token_id, Some(API)).await
 }
 
-async fn revoke(
+pub(crate) async fn revoke(
     db: &impl ConnectionTrait,
     token_id: i64,
     kind: Option<&str>,
@@ -154,6 +159,7 @@ pub async fn resolve_bearer(
     };
     let found = access_token::Entity::find()
         .filter(access_token::Column::TokenHash.eq(token_hash(token.trim())))
+        .filter(access_token::Column::Kind.is_in([SESSION, API]))
         .find_also_related(account::Entity)
         .one(db)
         .await?;
