@@ -56,6 +56,8 @@ pub enum StartError {
     Migration(DbErr),
     #[error("cannot open the media storage: {0}")]
     Storage(#[from] kronika_core::storage::StorageError),
+    #[error("cannot count the accounts for the first run: {0}")]
+    Accounts(DbErr),
     #[error("cannot load the demo content: {0}")]
     DemoContent(DbErr),
     #[error("cannot open the search index: {0}")]
@@ -85,6 +87,8 @@ pub struct App {
     metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     photos: PhotoServices,
     search_indexer: SearchIndexer,
+    /// While no account exists: the link that creates the first administrator.
+    setup_link: crate::admin::SetupLink,
     /// What this server keeps to itself, which decides whether other servers may serve
     /// on its database beside it (see `replica_lock`).
     private_state: Vec<PrivateState>,
@@ -218,7 +222,16 @@ impl App {
         }
         prepare_search_index(&db, &search_indexer).await;
         let store = ContentStore::new(db.clone(), changes);
+        let setup_link = if kronika_core::auth::accounts::any_exist(&db)
+            .await
+            .map_err(StartError::Accounts)?
+        {
+            crate::admin::SetupLink::none()
+        } else {
+            crate::admin::SetupLink::issue()
+        };
         Ok(Self {
+            setup_link,
             rate_limits: RateLimiters::new(&config.rate_limits),
             readiness: Readiness::for_database(db.clone())
                 .with_check("storage", {
@@ -344,8 +357,24 @@ impl App {
                 upload_max_bytes: self.config.upload_max_bytes,
                 media: self.photos.media.clone(),
             },
+            crate::admin::AdminState {
+                store: self.store.clone(),
+                login_throttle: self.login_throttle.clone(),
+                login_rate_limit: self.rate_limits.logins.clone(),
+                photos: self.photos.clone(),
+                time_zone: self.config.timezone,
+                trust_proxy: self.config.trust_proxy,
+                setup_link: self.setup_link.clone(),
+                search: self.search_indexer.engine().clone(),
+            },
             &self.config.cors_origins,
         )
+    }
+
+    /// The path that creates the first administrator, while no account exists and the
+    /// link is unused (`kronika serve` logs it at start).
+    pub fn setup_path(&self) -> Option<String> {
+        self.setup_link.path()
     }
 
     /// Takes this server's place among the servers of its database (the replica lock,

@@ -17,6 +17,8 @@ pub mod rate_limit;
 pub mod readiness;
 pub mod replica_lock;
 pub mod search_engine;
+pub mod sign_in;
+pub mod admin;
 
 pub use app::App;
 pub use config::Config;

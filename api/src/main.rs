@@ -70,6 +70,14 @@ async fn serve(config: kronika_api::Config) -> Result<(), String> {
         "Kronika listening on http://{}/graphql",
         listener.local_address()
     );
+    if let Some(path) = app.setup_path() {
+        // The first run: the one way in, until it is used or the server restarts.
+        tracing::warn!(
+            "No account exists yet. Open http://{}{path} to create the first administrator \
+             (the link works once, until the server restarts).",
+            reachable_address(listener.local_address())
+        );
+    }
     app.serve(listener, shutdown_signal())
         .await
         .map_err(|error| error.to_string())
@@ -88,15 +96,21 @@ async fn migrate(config: kronika_api::Config) -> Result<sea_orm::DatabaseConnect
     Ok(connection)
 }
 
-/// One `GET /health` over a plain TCP connection, with a short timeout. A server
-/// listening on all addresses (0.0.0.0) is asked on the loopback address.
-fn healthcheck(listen: std::net::SocketAddr) -> Result<(), String> {
-    use std::io::{Read, Write};
-
+/// The address to reach a server on from this machine: one listening on all addresses
+/// (0.0.0.0) is reached on the loopback address.
+fn reachable_address(listen: std::net::SocketAddr) -> std::net::SocketAddr {
     let mut address = listen;
     if address.ip().is_unspecified() {
         address.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
     }
+    address
+}
+
+/// One `GET /health` over a plain TCP connection, with a short timeout.
+fn healthcheck(listen: std::net::SocketAddr) -> Result<(), String> {
+    use std::io::{Read, Write};
+
+    let address = reachable_address(listen);
     let timeout = std::time::Duration::from_secs(3);
     let mut stream = std::net::TcpStream::connect_timeout(&address, timeout)
         .map_err(|error| format!("cannot reach {address}: {error}"))?;

@@ -11,7 +11,8 @@ use super::article::parse_id;
 use super::error::ApiError;
 use super::time::SiteTimeZone;
 use super::viewer::{require_actor, viewer};
-use kronika_core::auth::{self, LoginError, LoginThrottle};
+use crate::sign_in::{SignInError, sign_in};
+use kronika_core::auth::{self, LoginThrottle};
 use kronika_core::domain::Role;
 
 /// The client's address as the HTTP layer saw it, for login throttling.
@@ -146,43 +147,30 @@ impl AuthMutations {
         password: String,
     ) -> Result<LoginPayload, ApiError> {
         let throttle = ctx.data_unchecked::<LoginThrottle>();
+        let LoginRateLimit(rate_limit) = ctx.data_unchecked::<LoginRateLimit>();
         let address = ctx
             .data_opt::<ClientAddress>()
             .and_then(|address| address.0);
-        // The per-address rate comes first: it also bounds attempts at many accounts.
-        if let (Some(LoginRateLimit(limiter)), Some(address)) =
-            (ctx.data_opt::<LoginRateLimit>(), address)
-        {
-            limiter.check(address).map_err(|retry_after| {
-                crate::metrics::rate_limited("login");
-                ApiError::RateLimited {
-                    retry_after_seconds: retry_after.seconds(),
-                }
-            })?;
-        }
-        let delay = throttle
-            .before_attempt(&email, address)
-            .map_err(|throttled| ApiError::RateLimited {
-                retry_after_seconds: throttled.retry_after.as_secs(),
-            })?;
-        tokio::time::sleep(delay).await;
         let db = ctx.data_unchecked::<DatabaseConnection>();
-        match auth::login(db, &email, &password).await {
-            Ok(issued) => {
-                throttle.record_success(&email, address);
-                let zone = ctx.data_unchecked::<SiteTimeZone>();
-                Ok(LoginPayload {
-                    token: issued.token,
-                    expires_at: zone.present(issued.expires_at),
-                    account: Account(issued.account),
-                })
-            }
-            Err(LoginError::InvalidCredentials) => {
-                throttle.record_failure(&email, address);
-                Err(ApiError::InvalidCredentials)
-            }
-            Err(LoginError::Database(error)) => Err(error.into()),
-        }
+        let issued = sign_in(throttle, rate_limit, &email, address, || {
+            auth::login(db, &email, &password)
+        })
+        .await
+        .map_err(|error| match error {
+            SignInError::RateLimited {
+                retry_after_seconds,
+            } => ApiError::RateLimited {
+                retry_after_seconds,
+            },
+            SignInError::InvalidCredentials => ApiError::InvalidCredentials,
+            SignInError::Database(error) => error.into(),
+        })?;
+        let zone = ctx.data_unchecked::<SiteTimeZone>();
+        Ok(LoginPayload {
+            token: issued.token,
+            expires_at: zone.present(issued.expires_at),
+            account: Account(issued.account),
+        })
     }
 
     /// Ends the session of the token this request carries.

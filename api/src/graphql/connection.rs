@@ -53,6 +53,8 @@ impl ArticleFilterInput {
             section_id: None,
             section_slug: self.section,
             tag_slug: self.tag,
+            created_by: None,
+            title_words: None,
             published_after: self.published_after,
             published_before: self.published_before,
         }

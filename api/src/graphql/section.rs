@@ -2,7 +2,8 @@
 
 use async_graphql::{Context, ID, Object};
 use entities::{section, tag};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use kronika_core::content::taxonomy;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::connection::{ArticleConnection, ArticleOrderInput, PageRequest};
 use super::error::ApiError;
@@ -15,11 +16,7 @@ impl SectionQueries {
     /// All sections in navigation order.
     async fn sections(&self, ctx: &Context<'_>) -> Result<Vec<Section>, ApiError> {
         let db = ctx.data_unchecked::<DatabaseConnection>();
-        let sections = section::Entity::find()
-            .order_by_asc(section::Column::Position)
-            .order_by_asc(section::Column::Name)
-            .all(db)
-            .await?;
+        let sections = taxonomy::all_sections(db).await?;
         Ok(sections.into_iter().map(Section).collect())
     }
 
@@ -36,10 +33,7 @@ impl SectionQueries {
     /// All tags by name.
     async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<Tag>, ApiError> {
         let db = ctx.data_unchecked::<DatabaseConnection>();
-        let tags = tag::Entity::find()
-            .order_by_asc(tag::Column::Name)
-            .all(db)
-            .await?;
+        let tags = taxonomy::all_tags(db).await?;
         Ok(tags.into_iter().map(Tag).collect())
     }
 }

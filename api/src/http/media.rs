@@ -10,7 +10,7 @@ use poem::web::{Data, Path};
 use poem::{Request, Response, handler};
 
 use super::HttpState;
-use kronika_core::auth::{self, Viewer};
+use kronika_core::auth::{self, Viewer, browser_sessions};
 use kronika_core::changes::CacheTag;
 use kronika_core::content::Audience;
 use kronika_core::content::photos::{RenditionAccess, rendition_access};
@@ -165,11 +165,23 @@ pub async fn original(
 
 /// Who sent the request, from its bearer token; a request without one is anonymous and
 /// costs no statement.
+/// Who asks for a file: a bearer token, or else an editor's browser session (the
+/// editors' application shows drafts' photos with plain `<img>` tags).
 async fn viewer_of(request: &Request, state: &HttpState) -> Result<Viewer, Response> {
     let authorization = request
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok());
+    if authorization.is_none()
+        && let Some(token) = super::session_cookie::cookie_token(request)
+    {
+        let session = browser_sessions::resolve(&state.db, token)
+            .await
+            .map_err(|error| database_failure(&error, "cannot check a browser session"))?;
+        return Ok(session.map_or(Viewer::Anonymous, |session| {
+            Viewer::Authenticated(session.actor)
+        }));
+    }
     auth::resolve_bearer(&state.db, authorization)
         .await
         .map_err(|error| database_failure(&error, "cannot check a bearer token"))

@@ -4,12 +4,14 @@
 //! request ids and the request log around them.
 
 mod client_address;
+pub(crate) use client_address::client_address;
 mod graphiql;
 mod graphql;
 mod health;
 mod media;
 mod metrics;
 pub mod persisted_queries;
+pub mod session_cookie;
 mod request_log;
 mod views;
 
@@ -54,7 +56,11 @@ pub struct HttpState {
 
 /// All routes of the server, with CORS (when origins are configured), request ids and
 /// the request log around them.
-pub fn routes(state: HttpState, cors_origins: &[String]) -> impl Endpoint + use<> {
+pub fn routes(
+    state: HttpState,
+    admin: crate::admin::AdminState,
+    cors_origins: &[String],
+) -> impl Endpoint + use<> {
     let serve_metrics = state.metrics.is_some();
     let budget = Arc::new(QueryBudget::new(&state.schema.sdl(), &state.limits));
     let mut routes = Route::new()
@@ -66,7 +72,14 @@ pub fn routes(state: HttpState, cors_origins: &[String]) -> impl Endpoint + use<
         .at("/media/:hash/:file", get(media::rendition))
         .at("/health", get(health::health))
         .at("/ready", get(health::ready))
-        .at("/api/views/:article_id", post(views::view_beacon));
+        .at("/api/views/:article_id", post(views::view_beacon))
+        .at(
+            "/admin",
+            get(poem::endpoint::make_sync(|_| {
+                poem::web::Redirect::permanent("/admin/")
+            })),
+        )
+        .nest("/admin/", crate::admin::routes(admin));
     if serve_metrics {
         routes = routes.at("/metrics", get(metrics::metrics));
     }

@@ -4,6 +4,7 @@
 //! client address, and gets back a [`Viewer`] that the rest of the server trusts.
 
 pub mod accounts;
+pub mod browser_sessions;
 mod throttle;
 mod tokens;
 

@@ -44,6 +44,26 @@ pub async fn login(
     email: &str,
     password: &str,
 ) -> Result<IssuedToken, LoginError> {
+    let account = check_credentials(db, email, password).await?;
+    let issued = insert_token(
+        db,
+        &account,
+        SESSION,
+        None,
+        None,
+        Utc::now() + SESSION_LIFETIME,
+    )
+    .await?;
+    Ok(issued)
+}
+
+/// The enabled account with this e-mail address and password. An unknown address takes
+/// as long as a wrong password, so the answer does not tell which was wrong.
+pub(crate) async fn check_credentials(
+    db: &impl ConnectionTrait,
+    email: &str,
+    password: &str,
+) -> Result<account::Model, LoginError> {
     let account = account::Entity::find()
         .filter(account::Column::Email.eq(email.trim().to_lowercase()))
         .one(db)
@@ -57,20 +77,10 @@ pub async fn login(
         tokio::task::spawn_blocking(move || verify_password(&password, stored_hash.as_deref()))
             .await
             .unwrap_or(false);
-    let account = match account {
-        Some(account) if verified && account.disabled_at.is_none() => account,
-        _ => return Err(LoginError::InvalidCredentials),
-    };
-    let issued = insert_token(
-        db,
-        &account,
-        SESSION,
-        None,
-        None,
-        Utc::now() + SESSION_LIFETIME,
-    )
-    .await?;
-    Ok(issued)
+    match account {
+        Some(account) if verified && account.disabled_at.is_none() => Ok(account),
+        _ => Err(LoginError::InvalidCredentials),
+    }
 }
 
 /// Creates a long-lived token for an integration, acting with `role`.
@@ -93,6 +103,8 @@ pub(crate) async fn insert_token(
     expires_at: DateTime<Utc>,
 ) -> Result<IssuedToken, DbErr> {
     let token = new_token();
+    // A browser session's idle expiry counts from its opening.
+    let last_used_at = (kind == BROWSER).then(Utc::now);
     let row = access_token::ActiveModel {
         token_hash: Set(token_hash(&token)),
         account_id: Set(account.id),
@@ -102,7 +114,7 @@ pub(crate) async fn insert_token(
         created_at: Set(Utc::now()),
         expires_at: Set(expires_at),
         revoked_at: Set(None),
-        last_used_at: Set(None),
+        last_used_at: Set(last_used_at),
         ..Default::default()
     }
     .insert(db)

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entities::{article, article_tag, section, tag};
-use sea_orm::sea_query::{Expr, ExprTrait, Query, WindowStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, WindowStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Iterable, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Value,
@@ -24,6 +24,10 @@ pub struct ArticleFilter {
     pub section_id: Option<i64>,
     pub section_slug: Option<String>,
     pub tag_slug: Option<String>,
+    /// Articles entered by this account (the editors' "my drafts", the author filter).
+    pub created_by: Option<i64>,
+    /// Words the title must contain (the editors' finder).
+    pub title_words: Option<String>,
     /// Inclusive lower bound on the publication time.
     pub published_after: Option<DateTime<Utc>>,
     /// Exclusive upper bound on the publication time.
@@ -162,6 +166,17 @@ impl ArticleFilter {
                         .to_owned(),
                 ),
             );
+        }
+        if let Some(account_id) = self.created_by {
+            condition = condition.add(article::Column::CreatedBy.eq(account_id));
+        }
+        if let Some(words) = &self.title_words {
+            for word in words.split_whitespace() {
+                condition = condition.add(
+                    Expr::expr(Func::lower(Expr::col(article::Column::Title)))
+                        .like(format!("%{}%", word.to_lowercase())),
+                );
+            }
         }
         if let Some(after) = self.published_after {
             condition = condition.add(article::Column::PublishedAt.gte(after));

@@ -8,7 +8,10 @@
 
 use entities::{article, gallery, gallery_photo, photo};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
 use super::{Audience, published_only};
 
@@ -105,5 +108,21 @@ pub async fn photo_by_id(
         .filter(audience.photo_condition())
         .filter(photo::Column::Id.eq(id))
         .one(db)
+        .await
+}
+
+/// The galleries `audience` may see, most recently changed first, at most `limit`: what an
+/// editor chooses from for an article.
+pub async fn recent_galleries(
+    db: &impl ConnectionTrait,
+    audience: Audience,
+    limit: u64,
+) -> Result<Vec<gallery::Model>, DbErr> {
+    gallery::Entity::find()
+        .filter(audience.gallery_condition())
+        .order_by_desc(gallery::Column::UpdatedAt)
+        .order_by_desc(gallery::Column::Id)
+        .limit(limit)
+        .all(db)
         .await
 }

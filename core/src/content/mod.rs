@@ -9,6 +9,7 @@ pub mod cursor;
 pub mod galleries;
 pub mod photos;
 pub mod relations;
+pub mod taxonomy;
 pub mod views;
 pub mod write;
 

@@ -105,3 +105,15 @@ mod tests {
         assert!(!token_hash(&first).contains(&first));
     }
 }
+
+/// Whether two secrets are equal, in a time that does not depend on where they differ,
+/// so that the answer's timing cannot be used to guess a secret byte by byte.
+pub fn same_secret(expected: &str, offered: &str) -> bool {
+    let (expected, offered) = (expected.as_bytes(), offered.as_bytes());
+    expected.len() == offered.len()
+        && expected
+            .iter()
+            .zip(offered)
+            .fold(0u8, |difference, (a, b)| difference | (a ^ b))
+            == 0
+}

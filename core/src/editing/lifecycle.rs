@@ -34,6 +34,7 @@ pub async fn publish(
             "a publication time must be in the future; leave it out to publish now",
         ));
     }
+    require_alternative_texts(store, article_id).await?;
     transition(store, actor, article_id, |current| {
         if current.status == ArticleStatus::Archived {
             return Err(EditError::Conflict(
@@ -65,6 +66,37 @@ pub async fn publish(
         Ok(Transition::new(columns, kind))
     })
     .await
+}
+
+/// Refuses to publish an article whose gallery has a photo without alternative text: a
+/// screen reader user would meet an image described by nothing (WCAG 1.1.1).
+async fn require_alternative_texts(store: &ContentStore, article_id: i64) -> Result<(), EditError> {
+    let db = store.db();
+    let Some(gallery_id) = article::Entity::find_by_id(article_id)
+        .one(db)
+        .await?
+        .and_then(|article| article.gallery_id)
+    else {
+        return Ok(());
+    };
+    let photos = crate::content::relations::photos_by_gallery(db, &[gallery_id]).await?;
+    let missing: Vec<String> = photos
+        .get(&gallery_id)
+        .into_iter()
+        .flatten()
+        .filter(|photo| photo.alt.trim().is_empty())
+        .map(|photo| photo.id.to_string())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(EditError::invalid(
+        "alt",
+        format!(
+            "every photo of a published article needs alternative text; missing on photo {}",
+            missing.join(", ")
+        ),
+    ))
 }
 
 /// Takes a published or scheduled article back to draft.

@@ -1,6 +1,7 @@
 //! One end-to-end test binary: every test starts the real server on an ephemeral port
 //! and talks to it over HTTP. One binary links once and runs its tests in parallel.
 
+mod admin;
 mod auth;
 mod change_register;
 mod change_signal;

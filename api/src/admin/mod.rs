@@ -1,0 +1,71 @@
+//! Redakcja, the editors' web application under `/admin/`: server-rendered HTML (maud)
+//! with small JavaScript modules that enhance working forms.
+//!
+//! It is an edge beside GraphQL: it reads and changes content only through the core's
+//! services, which check the role themselves, so that what a role cannot do is refused
+//! here exactly as in the API. A browser session is a cookie; every change carries the
+//! session's CSRF token and must come from our own pages (`session`).
+
+pub mod assets;
+pub mod format;
+pub mod forms;
+pub mod images;
+pub mod layout;
+pub mod page;
+mod screens;
+pub mod session;
+pub mod setup_link;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use poem::{EndpointExt, Route, get, post};
+
+use crate::rate_limit::RateLimiter;
+use kronika_core::auth::LoginThrottle;
+use kronika_core::editing::photos::PhotoServices;
+use kronika_core::store::ContentStore;
+use search_index::SearchBackend;
+pub use setup_link::SetupLink;
+
+/// What the application's handlers share.
+#[derive(Clone)]
+pub struct AdminState {
+    pub store: ContentStore,
+    pub login_throttle: LoginThrottle,
+    pub login_rate_limit: RateLimiter,
+    pub photos: PhotoServices,
+    /// Dates and times are shown in this zone.
+    pub time_zone: chrono_tz::Tz,
+    /// Believe `X-Forwarded-For` and `X-Forwarded-Proto` (see `http::client_address`).
+    pub trust_proxy: bool,
+    /// The first run's link to create the first administrator.
+    pub setup_link: SetupLink,
+    /// The search engine, whose health and lag the dashboard reports.
+    pub search: Arc<dyn SearchBackend>,
+}
+
+impl AdminState {
+    pub fn client_address(&self, request: &poem::Request) -> IpAddr {
+        crate::http::client_address(request, self.trust_proxy)
+    }
+}
+
+/// The routes under `/admin`.
+pub fn routes(state: AdminState) -> impl poem::Endpoint + use<> {
+    use screens::{articles, dashboard, editor, history, login, preview, setup};
+    Route::new()
+        .at("/", get(dashboard::show))
+        .at("/articles", get(articles::list))
+        .at("/articles/new", get(editor::new_form).post(editor::create))
+        .at("/articles/:id", get(editor::edit_form).post(editor::update))
+        .at("/articles/:id/preview", get(preview::show))
+        .at("/articles/:id/history", get(history::show))
+        .at("/articles/:id/history/:revision/restore", post(history::restore))
+        .at("/api/sanitize", post(editor::sanitize))
+        .at("/login", get(login::form).post(login::submit))
+        .at("/logout", post(login::logout))
+        .at("/setup/:token", get(setup::form).post(setup::submit))
+        .at("/assets/:file", get(assets::serve))
+        .data(state)
+}

@@ -1,0 +1,11 @@
+//! One module per screen of the application.
+
+pub mod articles;
+mod conflict;
+pub mod dashboard;
+pub mod editor;
+mod editor_form;
+pub mod history;
+pub mod login;
+pub mod preview;
+pub mod setup;
