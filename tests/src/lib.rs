@@ -6,6 +6,7 @@
 //! [`skip`] that they were skipped, in the normal test output: they never pass silently as
 //! if they had run, and with `KRONIKA_REQUIRE_SERVICES=1` (as in CI) they fail.
 
+pub mod browser;
 pub mod fixtures;
 pub mod load;
 pub mod photos;
