@@ -7,6 +7,7 @@
 //! if they had run, and with `KRONIKA_REQUIRE_SERVICES=1` (as in CI) they fail.
 
 pub mod admin;
+pub mod browser;
 pub mod fixtures;
 pub mod load;
 pub mod photos;

@@ -27,16 +27,27 @@ pub enum Service {
     PrivatePostgresCluster,
     /// A Meilisearch server named by `MEILISEARCH_URL`.
     Meilisearch,
+    /// Chromium and chromedriver (Debian's `chromium` and `chromium-driver`), for the
+    /// browser tests of the editors' application.
+    Chromium,
+    /// axe-core's `axe.min.js` (npm, in `tests/browser`), for the browser tests'
+    /// accessibility audit.
+    AxeCore,
 }
 
 impl Service {
     /// Whether `KRONIKA_REQUIRE_SERVICES=1` makes this service's absence a failure. CI
     /// provides PostgreSQL (and with it the programs of a private cluster) and moto for
-    /// S3. It has no Meilisearch: no binary is installed and none can be fetched, so the
+    /// S3, and Chromium, chromedriver and axe-core for the browser tests. It has no
+    /// Meilisearch: no binary is installed and none can be fetched, so the
     /// Meilisearch half of the search contract suite stays skipped there, loudly.
     pub fn required_in_ci(self) -> bool {
         match self {
-            Self::Postgres | Self::S3 | Self::PrivatePostgresCluster => true,
+            Self::Postgres
+            | Self::S3
+            | Self::PrivatePostgresCluster
+            | Self::Chromium
+            | Self::AxeCore => true,
             Self::Meilisearch => false,
         }
     }
@@ -49,6 +60,8 @@ impl fmt::Display for Service {
             Self::S3 => "an S3 server",
             Self::PrivatePostgresCluster => "a private PostgreSQL cluster",
             Self::Meilisearch => "Meilisearch",
+            Self::Chromium => "Chromium and chromedriver",
+            Self::AxeCore => "axe-core",
         })
     }
 }
@@ -135,6 +148,8 @@ mod tests {
         assert!(Service::Postgres.required_in_ci());
         assert!(Service::S3.required_in_ci());
         assert!(Service::PrivatePostgresCluster.required_in_ci());
+        assert!(Service::Chromium.required_in_ci());
+        assert!(Service::AxeCore.required_in_ci());
         assert!(!Service::Meilisearch.required_in_ci());
     }
 }
