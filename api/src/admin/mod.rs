@@ -1,0 +1,2 @@
+pub mod chart;
+pub mod format;
