@@ -6,6 +6,7 @@
 //! `main` and the end-to-end tests use, so the tests run the same server a user runs.
 //! Rules about content live in the core and never see HTTP or GraphQL types.
 
+pub mod admin;
 pub mod app;
 pub mod change_webhook;
 pub mod cli;
@@ -18,7 +19,6 @@ pub mod readiness;
 pub mod replica_lock;
 pub mod search_engine;
 pub mod sign_in;
-pub mod admin;
 
 pub use app::App;
 pub use config::Config;

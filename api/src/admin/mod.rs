@@ -7,6 +7,7 @@
 //! session's CSRF token and must come from our own pages (`session`).
 
 pub mod assets;
+pub mod chart;
 pub mod format;
 pub mod forms;
 pub mod images;

@@ -3,6 +3,7 @@
 //! Types here are parsed once at the edge ("parse, don't validate"): a `Slug` is always
 //! well-formed, an `ArticleBody` is always sanitised, and code past the edge trusts them.
 
+pub mod accessibility;
 pub mod article_status;
 pub mod body;
 pub mod role;

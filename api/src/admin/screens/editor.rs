@@ -53,7 +53,7 @@ pub struct EditorQuery {
 }
 
 fn notice_for(code: Option<&str>, article: &article::Model, state: &AdminState) -> Option<String> {
-    let at = format::time_of_day(article.updated_at, state.time_zone);
+    let at = format::time(article.updated_at, state.time_zone);
     Some(match code? {
         "utworzono" => format!("Utworzono szkic o {at}."),
         "zapisano" => format!("Zapisano o {at}."),
@@ -311,9 +311,9 @@ async fn after_save(
         Action::Save | Action::Resolve => return respond::see_other(&format!("/admin/articles/{id}?ok=zapisano")),
         Action::Preview => return respond::see_other(&format!("/admin/articles/{id}/preview")),
         Action::PublishNow => lifecycle::publish(&state.store, actor, id, None).await.map(|_| "opublikowano"),
-        Action::Schedule => match format::parse_local_date_time(&form.publish_at, state.time_zone) {
-            Some(at) => lifecycle::publish(&state.store, actor, id, Some(at)).await.map(|_| "zaplanowano"),
-            None => Err(EditError::invalid("at", "podaj datę i godzinę publikacji")),
+        Action::Schedule => match format::parse_datetime_local(&form.publish_at, state.time_zone) {
+            Ok(at) => lifecycle::publish(&state.store, actor, id, Some(at)).await.map(|_| "zaplanowano"),
+            Err(error) => Err(EditError::invalid("at", error.to_string())),
         },
         Action::Unpublish => lifecycle::unpublish(&state.store, actor, id).await.map(|_| "wycofano"),
         Action::Archive => lifecycle::archive(&state.store, actor, id).await.map(|_| "zarchiwizowano"),

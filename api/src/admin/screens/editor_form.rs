@@ -216,7 +216,8 @@ pub fn polish_error(field: &str, message: &str) -> FieldError {
             "termin",
             "Termin publikacji musi być w przyszłości; aby opublikować od razu, użyj „Opublikuj teraz”",
         ),
-        "at" => FieldError::new("termin", "Podaj datę i godzinę publikacji"),
+        // The form's own reading of the date and time, already in Polish.
+        "at" => FieldError::new("termin", message.to_owned()),
         "alt" => FieldError::new(
             "galeria",
             format!(
