@@ -73,13 +73,7 @@ pub fn routes(
         .at("/health", get(health::health))
         .at("/ready", get(health::ready))
         .at("/api/views/:article_id", post(views::view_beacon))
-        .at(
-            "/admin",
-            get(poem::endpoint::make_sync(|_| {
-                poem::web::Redirect::permanent("/admin/")
-            })),
-        )
-        .nest("/admin/", crate::admin::routes(admin));
+        .nest("/admin", crate::admin::routes(admin));
     if serve_metrics {
         routes = routes.at("/metrics", get(metrics::metrics));
     }

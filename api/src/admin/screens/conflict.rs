@@ -58,6 +58,8 @@ fn compared_fields(mine: &ArticleForm, theirs: &ArticleForm, panels: &Panels) ->
     let sections = || panels.sections.iter().map(|section| (section.id.to_string(), section.name.as_str()));
     let tags = || panels.tags.iter().map(|tag| (tag.id.to_string(), tag.name.as_str()));
     let galleries = || panels.galleries.iter().map(|gallery| (gallery.id.to_string(), gallery.title.as_str()));
+    // An empty address means "keep it" (or "make it from the title"), not a change.
+    let mine_slug = if mine.slug.trim().is_empty() { theirs.slug.clone() } else { mine.slug.clone() };
     let mut mine_tags = mine.tag_ids.clone();
     let mut theirs_tags = theirs.tag_ids.clone();
     mine_tags.sort();
@@ -85,8 +87,8 @@ fn compared_fields(mine: &ArticleForm, theirs: &ArticleForm, panels: &Panels) ->
         },
         Compared {
             name: "slug", label: "Adres",
-            mine: single(&mine.slug), theirs: single(&theirs.slug),
-            shown_mine: plain(&single(&mine.slug)), shown_theirs: plain(&single(&theirs.slug)),
+            mine: single(&mine_slug), theirs: single(&theirs.slug),
+            shown_mine: plain(&single(&mine_slug)), shown_theirs: plain(&single(&theirs.slug)),
         },
         Compared {
             name: "section", label: "Dział",
