@@ -1,6 +1,7 @@
 //! One end-to-end test binary: every test starts the real server on an ephemeral port
 //! and talks to it over HTTP. One binary links once and runs its tests in parallel.
 
+mod accounts;
 mod auth;
 mod change_register;
 mod change_signal;
@@ -18,6 +19,7 @@ mod migrations;
 mod n_plus_one;
 mod permissions;
 mod persisted_queries;
+mod photo_library;
 mod photos_hostile;
 mod photos_s3;
 mod photos_serving;
