@@ -129,6 +129,9 @@ mod tests {
 
     #[test]
     fn polish_letters_fold_to_ascii_words() {
-        assert_eq!(fold("Łódź, plac Wolności", "fot. Żaneta"), "lodz-plac-wolnosci fot-zaneta");
+        assert_eq!(
+            fold("Łódź, plac Wolności", "fot. Żaneta"),
+            "lodz-plac-wolnosci fot-zaneta"
+        );
     }
 }

@@ -90,7 +90,9 @@ impl Account {
 
     async fn disabled_at(&self, ctx: &Context<'_>) -> Option<DateTime<FixedOffset>> {
         let zone = ctx.data_unchecked::<SiteTimeZone>();
-        self.0.disabled_at.map(|disabled_at| zone.present(disabled_at))
+        self.0
+            .disabled_at
+            .map(|disabled_at| zone.present(disabled_at))
     }
 
     /// Whether the account has a password to log in with; one made without waits for
@@ -160,7 +162,9 @@ impl ApiToken {
             role: summary.role.into(),
             created_at: zone.present(summary.created_at),
             expires_at: zone.present(summary.expires_at),
-            revoked_at: summary.revoked_at.map(|revoked_at| zone.present(revoked_at)),
+            revoked_at: summary
+                .revoked_at
+                .map(|revoked_at| zone.present(revoked_at)),
             owner: Account(summary.owner),
         }
     }

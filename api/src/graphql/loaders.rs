@@ -13,8 +13,8 @@ use entities::{account, gallery, photo, section, tag};
 use sea_orm::{DatabaseConnection, DbErr};
 
 use kronika_core::content::article_list::{self, ArticleOrder, ArticlePage};
-use kronika_core::content::{Audience, photo_library, relations};
 use kronika_core::content::views as view_statistics;
+use kronika_core::content::{Audience, photo_library, relations};
 
 macro_rules! batch_loader {
     ($(#[$doc:meta])* $name:ident, $value:ty, $query:path) => {
@@ -185,10 +185,9 @@ impl Loader<PhotoGalleriesKey> for PhotoGalleriesLoader {
         }
         let mut galleries = HashMap::new();
         for (audience, photo_ids) in photos_by_audience {
-            let mut by_photo =
-                photo_library::galleries_using_photos(&self.0, &photo_ids, audience)
-                    .await
-                    .map_err(Arc::new)?;
+            let mut by_photo = photo_library::galleries_using_photos(&self.0, &photo_ids, audience)
+                .await
+                .map_err(Arc::new)?;
             for photo_id in photo_ids {
                 let key = PhotoGalleriesKey { photo_id, audience };
                 galleries.insert(key, by_photo.remove(&photo_id).unwrap_or_default());

@@ -207,7 +207,11 @@ impl Photo {
         };
         let loaders = ctx.data_unchecked::<Loaders>();
         let galleries = loaders.photo_galleries.load_one(key).await?;
-        Ok(galleries.unwrap_or_default().into_iter().map(Gallery).collect())
+        Ok(galleries
+            .unwrap_or_default()
+            .into_iter()
+            .map(Gallery)
+            .collect())
     }
 
     /// The untouched original as uploaded, metadata (GPS included) and all. Editors and

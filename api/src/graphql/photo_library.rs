@@ -8,7 +8,9 @@ use super::connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageInfo};
 use super::error::ApiError;
 use super::photo::Photo;
 use super::viewer::require_actor;
-use kronika_core::content::photo_library::{self, PhotoCursor, PhotoLibraryPage, PhotoLibraryQuery};
+use kronika_core::content::photo_library::{
+    self, PhotoCursor, PhotoLibraryPage, PhotoLibraryQuery,
+};
 
 #[derive(Default)]
 pub struct PhotoLibraryQueries;

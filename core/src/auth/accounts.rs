@@ -113,9 +113,11 @@ fn valid_name(name: &str) -> Result<String, AccountError> {
 /// design. Too short a password is refused here, before anything is written.
 async fn hash_off_runtime(password: &str) -> Result<String, AccountError> {
     let password = password.to_owned();
-    Ok(tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|error| PasswordError::Hashing(error.to_string()))??)
+    Ok(
+        tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|error| PasswordError::Hashing(error.to_string()))??,
+    )
 }
 
 /// Keeps other writers of the accounts table out until the transaction ends, so a rule

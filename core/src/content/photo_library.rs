@@ -178,7 +178,10 @@ mod tests {
         let stored = photo_search_text("Łódź, plac Wolności", "fot. Żaneta Kowalska");
         for search in ["lodz", "ŁÓDŹ", "plac wolnosci", "Żaneta", "kowal"] {
             let folded = folded_search(search).unwrap_or_default();
-            assert!(stored.contains(&folded), "{search:?} → {folded:?} in {stored:?}");
+            assert!(
+                stored.contains(&folded),
+                "{search:?} → {folded:?} in {stored:?}"
+            );
         }
         assert!(!stored.contains(&folded_search("wolnosci fot").unwrap_or_default()));
         assert_eq!(folded_search(" ,. "), None);

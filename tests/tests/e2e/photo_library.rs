@@ -14,9 +14,19 @@ on_both_databases!(
 
 const LIBRARY: &str = "query($search: String, $first: Int, $after: String) { photos(search: $search, first: $first, after: $after) { totalCount edges { cursor node { id caption } } pageInfo { hasNextPage hasPreviousPage endCursor } } }";
 
-async fn library(app: &TestApp, session: &Session, search: Option<&str>, first: i64, after: Option<&str>) -> Value {
+async fn library(
+    app: &TestApp,
+    session: &Session,
+    search: Option<&str>,
+    first: i64,
+    after: Option<&str>,
+) -> Value {
     let data = app
-        .data_as(session, LIBRARY, json!({"search": search, "first": first, "after": after}))
+        .data_as(
+            session,
+            LIBRARY,
+            json!({"search": search, "first": first, "after": after}),
+        )
         .await;
     data["photos"].clone()
 }
@@ -27,7 +37,12 @@ fn captions(page: &Value) -> Vec<String> {
         .map(|edges| {
             edges
                 .iter()
-                .map(|edge| edge["node"]["caption"].as_str().unwrap_or_default().to_owned())
+                .map(|edge| {
+                    edge["node"]["caption"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned()
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -60,7 +75,9 @@ async fn the_library_pages_through_every_photo_newest_first(app: TestApp) {
         if page["pageInfo"]["hasNextPage"] == false {
             break;
         }
-        after = page["pageInfo"]["endCursor"].as_str().map(ToOwned::to_owned);
+        after = page["pageInfo"]["endCursor"]
+            .as_str()
+            .map(ToOwned::to_owned);
         assert!(pages < 5, "the pages do not end");
     }
     assert_eq!(pages, 3);
@@ -96,9 +113,18 @@ async fn a_search_ignores_case_and_polish_letters(app: TestApp) {
         assert_eq!(page["totalCount"], expected.len(), "{search}");
     }
     // The credit is searched too; punctuation alone searches nothing and lists all.
-    assert_eq!(library(&app, &editor, Some("fot. test"), 20, None).await["totalCount"], 5);
-    assert_eq!(library(&app, &editor, Some(" ,. "), 20, None).await["totalCount"], 5);
-    assert_eq!(library(&app, &editor, Some("gdansk"), 20, None).await["totalCount"], 0);
+    assert_eq!(
+        library(&app, &editor, Some("fot. test"), 20, None).await["totalCount"],
+        5
+    );
+    assert_eq!(
+        library(&app, &editor, Some(" ,. "), 20, None).await["totalCount"],
+        5
+    );
+    assert_eq!(
+        library(&app, &editor, Some("gdansk"), 20, None).await["totalCount"],
+        0
+    );
 
     // A new caption is searchable at once.
     let krakow = library(&app, &editor, Some("krakow 1"), 20, None).await;
@@ -113,7 +139,10 @@ async fn a_search_ignores_case_and_polish_letters(app: TestApp) {
     assert_eq!(captions(&found), ["Plac Wolności w Łodzi"]);
     let by_credit = library(&app, &editor, Some("zaneta"), 20, None).await;
     assert_eq!(by_credit["edges"][0]["node"]["id"], photo_id);
-    assert_eq!(library(&app, &editor, Some("krakow"), 20, None).await["totalCount"], 2);
+    assert_eq!(
+        library(&app, &editor, Some("krakow"), 20, None).await["totalCount"],
+        2
+    );
 }
 
 async fn the_library_needs_a_login_and_shows_authors_what_they_may_see(app: TestApp) {
@@ -122,7 +151,10 @@ async fn the_library_needs_a_login_and_shows_authors_what_they_may_see(app: Test
     assert_eq!(first_error_code(&anonymous), "UNAUTHENTICATED");
     let author = app.login_as("Adam Autor", Role::Author).await;
     // Photos no published article shows, uploaded by nobody: work in progress of others.
-    assert_eq!(library(&app, &author, None, 20, None).await["totalCount"], 0);
+    assert_eq!(
+        library(&app, &author, None, 20, None).await["totalCount"],
+        0
+    );
     let published = app.gallery("Opublikowane", 1).await;
     let section = app.section("Miasto").await;
     let writer = app.editor("Ewa Redaktor").await;
@@ -133,7 +165,10 @@ async fn the_library_needs_a_login_and_shows_authors_what_they_may_see(app: Test
     let page = library(&app, &author, None, 20, None).await;
     assert_eq!(captions(&page), ["Opublikowane 1"]);
     let editor = app.login_as("Edward Redaktor", Role::Editor).await;
-    assert_eq!(library(&app, &editor, None, 20, None).await["totalCount"], 3);
+    assert_eq!(
+        library(&app, &editor, None, 20, None).await["totalCount"],
+        3
+    );
 }
 
 async fn a_photo_says_which_galleries_use_it(app: TestApp) {
@@ -165,10 +200,17 @@ async fn a_photo_says_which_galleries_use_it(app: TestApp) {
             json!({}),
         )
         .await;
-    let nodes = in_library["photos"]["nodes"].as_array().cloned().unwrap_or_default();
+    let nodes = in_library["photos"]["nodes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(nodes.len(), 2);
     for node in nodes {
         let expected = if node["caption"] == "Łódź 1" { 2 } else { 1 };
-        assert_eq!(node["usedInGalleries"].as_array().map(Vec::len), Some(expected), "{node}");
+        assert_eq!(
+            node["usedInGalleries"].as_array().map(Vec::len),
+            Some(expected),
+            "{node}"
+        );
     }
 }
