@@ -32,6 +32,9 @@ pub struct Model {
     pub rendition_widths: Option<String>,
     pub uploaded_by: Option<i64>,
     pub updated_at: Option<DateTimeUtc>,
+    /// Caption and credit folded for the photo library's search: lowercase ASCII words
+    /// (Polish letters transliterated), written with every change of either.
+    pub search_text: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,7 @@ use super::error::ApiError;
 use super::time::SiteTimeZone;
 use super::viewer::{require_actor, viewer};
 use crate::sign_in::{SignInError, sign_in};
+use kronika_core::auth::accounts::ApiTokenSummary;
 use kronika_core::auth::{self, LoginThrottle};
 use kronika_core::domain::Role;
 
@@ -54,7 +55,7 @@ impl From<RoleValue> for Role {
     }
 }
 
-/// An editor account, as its owner sees it.
+/// An editor account.
 pub struct Account(pub account::Model);
 
 #[Object]
@@ -71,10 +72,34 @@ impl Account {
         &self.0.display_name
     }
 
-    /// For `viewer`: the role this request acts with (an API token's own role).
+    /// The account's role; for `viewer`, the role this request acts with (an API
+    /// token's own role).
     async fn role(&self) -> Result<RoleValue, ApiError> {
         let role: Role = self.0.role.parse().map_err(ApiError::internal)?;
         Ok(role.into())
+    }
+
+    async fn created_at(&self, ctx: &Context<'_>) -> DateTime<FixedOffset> {
+        ctx.data_unchecked::<SiteTimeZone>()
+            .present(self.0.created_at)
+    }
+
+    /// A disabled account can neither log in nor use any token.
+    async fn disabled(&self) -> bool {
+        self.0.disabled_at.is_some()
+    }
+
+    async fn disabled_at(&self, ctx: &Context<'_>) -> Option<DateTime<FixedOffset>> {
+        let zone = ctx.data_unchecked::<SiteTimeZone>();
+        self.0
+            .disabled_at
+            .map(|disabled_at| zone.present(disabled_at))
+    }
+
+    /// Whether the account has a password to log in with; one made without waits for
+    /// its owner to set one through a reset link.
+    async fn has_password(&self) -> bool {
+        self.0.password_hash.is_some()
     }
 }
 
@@ -116,12 +141,34 @@ pub struct CreateApiTokenInput {
     expires_at: DateTime<Utc>,
 }
 
+/// An API token as admins see it; the token itself is shown only when it is created.
 #[derive(SimpleObject)]
 pub struct ApiToken {
     id: ID,
     name: String,
     role: RoleValue,
+    created_at: DateTime<FixedOffset>,
     expires_at: DateTime<FixedOffset>,
+    /// When it was revoked, or null while it works (until it expires).
+    revoked_at: Option<DateTime<FixedOffset>>,
+    /// The account that created it.
+    owner: Account,
+}
+
+impl ApiToken {
+    pub fn from_summary(summary: ApiTokenSummary, zone: &SiteTimeZone) -> Self {
+        Self {
+            id: ID(summary.id.to_string()),
+            name: summary.name,
+            role: summary.role.into(),
+            created_at: zone.present(summary.created_at),
+            expires_at: zone.present(summary.expires_at),
+            revoked_at: summary
+                .revoked_at
+                .map(|revoked_at| zone.present(revoked_at)),
+            owner: Account(summary.owner),
+        }
+    }
 }
 
 #[derive(SimpleObject)]
@@ -208,17 +255,23 @@ impl AuthMutations {
             .one(db)
             .await?
             .ok_or(ApiError::Unauthenticated)?;
+        // The row's own time is taken a moment later, inside the insert.
+        let created_at = Utc::now();
         let issued =
             auth::create_api_token(db, &owner, name, input.role.into(), input.expires_at).await?;
         let zone = ctx.data_unchecked::<SiteTimeZone>();
+        let summary = ApiTokenSummary {
+            id: issued.id,
+            name: name.to_owned(),
+            role: input.role.into(),
+            owner: issued.account,
+            created_at,
+            expires_at: issued.expires_at,
+            revoked_at: None,
+        };
         Ok(CreateApiTokenPayload {
             token: issued.token,
-            api_token: ApiToken {
-                id: ID(issued.id.to_string()),
-                name: name.to_owned(),
-                role: input.role,
-                expires_at: zone.present(issued.expires_at),
-            },
+            api_token: ApiToken::from_summary(summary, zone),
         })
     }
 

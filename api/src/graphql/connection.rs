@@ -261,9 +261,9 @@ pub struct ArticleEdge {
 
 #[derive(SimpleObject)]
 pub struct PageInfo {
-    has_next_page: bool,
+    pub(crate) has_next_page: bool,
     /// True when this page was asked for with `after`.
-    has_previous_page: bool,
-    start_cursor: Option<String>,
-    end_cursor: Option<String>,
+    pub(crate) has_previous_page: bool,
+    pub(crate) start_cursor: Option<String>,
+    pub(crate) end_cursor: Option<String>,
 }

@@ -13,8 +13,8 @@ use entities::{account, gallery, photo, section, tag};
 use sea_orm::{DatabaseConnection, DbErr};
 
 use kronika_core::content::article_list::{self, ArticleOrder, ArticlePage};
-use kronika_core::content::relations;
 use kronika_core::content::views as view_statistics;
+use kronika_core::content::{Audience, photo_library, relations};
 
 macro_rules! batch_loader {
     ($(#[$doc:meta])* $name:ident, $value:ty, $query:path) => {
@@ -157,6 +157,46 @@ impl Loader<DailyViewsKey> for DailyViewsLoader {
     }
 }
 
+/// Which photo's galleries a field asks for, and for whose eyes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PhotoGalleriesKey {
+    pub photo_id: i64,
+    pub audience: Audience,
+}
+
+/// The galleries holding each photo, as the audience may see them. One statement per
+/// audience, however many photos (a request has one audience).
+pub struct PhotoGalleriesLoader(DatabaseConnection);
+
+impl Loader<PhotoGalleriesKey> for PhotoGalleriesLoader {
+    type Value = Vec<gallery::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(
+        &self,
+        keys: &[PhotoGalleriesKey],
+    ) -> Result<HashMap<PhotoGalleriesKey, Self::Value>, Self::Error> {
+        let mut photos_by_audience: HashMap<Audience, Vec<i64>> = HashMap::new();
+        for key in keys {
+            photos_by_audience
+                .entry(key.audience)
+                .or_default()
+                .push(key.photo_id);
+        }
+        let mut galleries = HashMap::new();
+        for (audience, photo_ids) in photos_by_audience {
+            let mut by_photo = photo_library::galleries_using_photos(&self.0, &photo_ids, audience)
+                .await
+                .map_err(Arc::new)?;
+            for photo_id in photo_ids {
+                let key = PhotoGalleriesKey { photo_id, audience };
+                galleries.insert(key, by_photo.remove(&photo_id).unwrap_or_default());
+            }
+        }
+        Ok(galleries)
+    }
+}
+
 /// All loaders of one request.
 pub struct Loaders {
     pub sections: DataLoader<SectionLoader>,
@@ -168,6 +208,7 @@ pub struct Loaders {
     pub gallery_photos: DataLoader<GalleryPhotosLoader>,
     pub daily_views: DataLoader<DailyViewsLoader>,
     pub published_articles: DataLoader<PublishedArticleLoader>,
+    pub photo_galleries: DataLoader<PhotoGalleriesLoader>,
 }
 
 impl Loaders {
@@ -185,6 +226,7 @@ impl Loaders {
             gallery_photos: DataLoader::new(GalleryPhotosLoader(db.clone()), tokio::spawn),
             daily_views: DataLoader::new(DailyViewsLoader(db.clone()), tokio::spawn),
             published_articles: DataLoader::new(PublishedArticleLoader(db.clone()), tokio::spawn),
+            photo_galleries: DataLoader::new(PhotoGalleriesLoader(db.clone()), tokio::spawn),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! field resolves through a DataLoader (see `loaders`), and every error leaves through
 //! `ApiError` with a code from the closed set in `error`.
 
+mod accounts;
 mod article;
 pub mod auth;
 mod connection;
@@ -16,6 +17,7 @@ mod gallery;
 mod gallery_mutations;
 pub mod loaders;
 pub mod photo;
+mod photo_library;
 mod photo_mutations;
 pub mod query_budget;
 mod query_limits;
@@ -48,6 +50,8 @@ pub struct QueryRoot(
     auth::AuthQueries,
     views::ViewQueries,
     search::SearchQueries,
+    accounts::AccountQueries,
+    photo_library::PhotoLibraryQueries,
 );
 
 /// All operations that change something.
@@ -59,6 +63,7 @@ pub struct MutationRoot(
     views::ViewMutations,
     photo_mutations::PhotoMutations,
     gallery_mutations::GalleryMutations,
+    accounts::AccountMutations,
 );
 
 pub type KronikaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

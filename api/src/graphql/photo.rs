@@ -4,8 +4,12 @@
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entities::photo;
 
+use super::error::ApiError;
+use super::gallery::Gallery;
+use super::loaders::{Loaders, PhotoGalleriesKey};
 use super::time::SiteTimeZone;
-use super::viewer::viewer;
+use super::viewer::{require_actor, viewer};
+use kronika_core::content::Audience;
 use kronika_core::editing::photos::stored_widths;
 use kronika_core::images::RenditionFormat;
 use kronika_core::images::resize::scaled_height;
@@ -190,6 +194,24 @@ impl Photo {
             }
         }
         renditions
+    }
+
+    /// The galleries that hold this photo, by title: what deleting it would change.
+    /// Needs a login (`UNAUTHENTICATED` for readers); authors see the galleries published
+    /// articles show and their own.
+    async fn used_in_galleries(&self, ctx: &Context<'_>) -> Result<Vec<Gallery>, ApiError> {
+        let actor = require_actor(ctx)?;
+        let key = PhotoGalleriesKey {
+            photo_id: self.0.id,
+            audience: Audience::of(Some((actor.account_id, actor.role))),
+        };
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let galleries = loaders.photo_galleries.load_one(key).await?;
+        Ok(galleries
+            .unwrap_or_default()
+            .into_iter()
+            .map(Gallery)
+            .collect())
     }
 
     /// The untouched original as uploaded, metadata (GPS included) and all. Editors and

@@ -7,6 +7,7 @@
 pub mod article_list;
 pub mod cursor;
 pub mod galleries;
+pub mod photo_library;
 pub mod photos;
 pub mod relations;
 pub mod taxonomy;
@@ -24,7 +25,7 @@ pub fn published_only() -> Condition {
 }
 
 /// Whose eyes a read is for.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Audience {
     /// Readers: published articles only.
     #[default]

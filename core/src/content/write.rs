@@ -124,6 +124,10 @@ pub async fn insert_gallery(
             caption: Set(new_photo.caption.clone()),
             credit: Set(new_photo.credit.clone()),
             alt: Set(new_photo.alt.clone()),
+            search_text: Set(super::photo_library::photo_search_text(
+                &new_photo.caption,
+                &new_photo.credit,
+            )),
             width: Set(new_photo.width),
             height: Set(new_photo.height),
             created_at: Set(now),

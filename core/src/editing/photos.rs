@@ -20,6 +20,7 @@ use sea_orm::{
 use super::EditError;
 use crate::auth::Actor;
 use crate::changes::ContentChange;
+use crate::content::photo_library::photo_search_text;
 use crate::content::write::PhotoFiles;
 use crate::domain::ArticleStatus;
 use crate::images::{ImagePipeline, RenditionFormat, metadata};
@@ -231,8 +232,10 @@ pub async fn upload(
         .filter(|credit| !credit.is_empty())
         .or_else(|| stored.suggested_credit.clone())
         .unwrap_or_default();
+    let caption = text.caption.unwrap_or_default();
     let mut row = photo::ActiveModel {
-        caption: Set(text.caption.unwrap_or_default()),
+        search_text: Set(photo_search_text(&caption, &credit)),
+        caption: Set(caption),
         credit: Set(credit),
         alt: Set(text.alt.unwrap_or_default()),
         width: Set(stored.width),
@@ -282,7 +285,12 @@ pub async fn update(
         "authors change only photos they uploaded",
     )
     .await?;
+    let search_text = photo_search_text(
+        text.caption.as_deref().unwrap_or(&found.caption),
+        text.credit.as_deref().unwrap_or(&found.credit),
+    );
     let mut changed: photo::ActiveModel = found.into();
+    changed.search_text = Set(search_text);
     if let Some(caption) = text.caption {
         changed.caption = Set(caption);
     }

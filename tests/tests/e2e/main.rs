@@ -1,6 +1,7 @@
 //! One end-to-end test binary: every test starts the real server on an ephemeral port
 //! and talks to it over HTTP. One binary links once and runs its tests in parallel.
 
+mod accounts;
 mod admin;
 mod auth;
 mod change_register;
@@ -19,6 +20,7 @@ mod migrations;
 mod n_plus_one;
 mod permissions;
 mod persisted_queries;
+mod photo_library;
 mod photos_hostile;
 mod photos_s3;
 mod photos_serving;
