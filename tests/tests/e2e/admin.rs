@@ -148,7 +148,7 @@ async fn a_change_without_the_session_token_or_from_another_site_is_refused(app:
     let listed = app
         .data_as(
             &app.login_as("Szef", Role::Admin).await,
-            "{ articles(filter: {status: [DRAFT]}, order: {field: UPDATED_AT}) { totalCount } }",
+            "{ articles(filter: {status: [DRAFT]}, orderBy: {field: UPDATED_AT}) { totalCount } }",
             serde_json::json!({}),
         )
         .await;
