@@ -229,3 +229,25 @@ if (form) {
   addressFollowsTitle();
   autosave(area);
 }
+
+// A finding of the accessibility check points at the n-th element of the body (counted
+// with the server's selector): select it in the editor so the editor sees the place.
+const findings = document.getElementById('dostepnosc');
+if (findings) {
+  findings.addEventListener('click', (event) => {
+    const link = event.target.closest('a[data-place]');
+    const area = document.getElementById('tresc-edytor');
+    if (!link || !area) return;
+    event.preventDefault();
+    const place = area.querySelectorAll(findings.dataset.placeSelector)[Number(link.dataset.place)];
+    area.focus();
+    if (place) {
+      place.scrollIntoView({ block: 'center' });
+      const range = document.createRange();
+      range.selectNodeContents(place);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
+  });
+}

@@ -84,6 +84,32 @@ pub enum FindingKind {
     TableWithoutHeaders,
 }
 
+/// What the check reads of a saved article: its texts and its gallery's photos.
+pub async fn of_article(
+    db: &impl sea_orm::ConnectionTrait,
+    article: &entities::article::Model,
+) -> Result<ArticleUnderCheck, sea_orm::DbErr> {
+    let gallery_ids: Vec<i64> = article.gallery_id.into_iter().collect();
+    let mut photos = crate::content::relations::photos_by_gallery(db, &gallery_ids).await?;
+    let photos = article
+        .gallery_id
+        .and_then(|id| photos.remove(&id))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|photo| PhotoUnderCheck {
+            id: photo.id,
+            caption: photo.caption,
+            alt: Some(photo.alt),
+        })
+        .collect();
+    Ok(ArticleUnderCheck {
+        title: article.title.clone(),
+        lead: article.lead.clone(),
+        body_html: article.body_html.clone(),
+        photos,
+    })
+}
+
 /// Where a finding is, for a link from the list of findings to the place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Target {

@@ -11,7 +11,7 @@ use super::articles::{load_editable, replace_tags, save_new_version};
 use super::revisions::{self, ArticleSnapshot, RevisionKind};
 use crate::auth::Actor;
 use crate::changes::ContentChange;
-use crate::domain::ArticleStatus;
+use crate::domain::{ArticleStatus, accessibility};
 use crate::store::ContentStore;
 
 /// Publishes now (`at` is `None`), or schedules for a future `at`: the scheduler
@@ -68,35 +68,24 @@ pub async fn publish(
     .await
 }
 
-/// Refuses to publish an article whose gallery has a photo without alternative text: a
-/// screen reader user would meet an image described by nothing (WCAG 1.1.1).
+/// Refuses to publish an article the accessibility check blocks: a photo of its gallery
+/// or an image of its body described by nothing a screen reader could read (WCAG 1.1.1).
+/// The check's other findings are warnings the editor sees, not refusals.
 async fn require_alternative_texts(store: &ContentStore, article_id: i64) -> Result<(), EditError> {
     let db = store.db();
-    let Some(gallery_id) = article::Entity::find_by_id(article_id)
-        .one(db)
-        .await?
-        .and_then(|article| article.gallery_id)
-    else {
+    let Some(article) = article::Entity::find_by_id(article_id).one(db).await? else {
         return Ok(());
     };
-    let photos = crate::content::relations::photos_by_gallery(db, &[gallery_id]).await?;
-    let missing: Vec<String> = photos
-        .get(&gallery_id)
-        .into_iter()
-        .flatten()
-        .filter(|photo| photo.alt.trim().is_empty())
-        .map(|photo| photo.id.to_string())
+    let findings = accessibility::check(&accessibility::of_article(db, &article).await?);
+    let blocking: Vec<&str> = findings
+        .iter()
+        .filter(|finding| finding.is_blocking())
+        .map(|finding| finding.message.as_str())
         .collect();
-    if missing.is_empty() {
+    if blocking.is_empty() {
         return Ok(());
     }
-    Err(EditError::invalid(
-        "alt",
-        format!(
-            "every photo of a published article needs alternative text; missing on photo {}",
-            missing.join(", ")
-        ),
-    ))
+    Err(EditError::invalid("alt", blocking.join(" ")))
 }
 
 /// Takes a published or scheduled article back to draft.

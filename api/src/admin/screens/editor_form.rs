@@ -15,6 +15,7 @@ use crate::admin::layout::{notice, status_badge};
 use entities::{account, article, gallery, section, tag};
 use kronika_core::auth::browser_sessions::BrowserSession;
 use kronika_core::content::{Audience, galleries, relations, taxonomy};
+use kronika_core::domain::accessibility::{self, Finding, Target};
 use kronika_core::domain::{ArticleStatus, BodyFormat};
 use kronika_core::editing::articles::ArticleChanges;
 use sea_orm::DbErr;
@@ -130,6 +131,8 @@ pub struct Panels {
     /// Who entered and who last changed the article.
     pub people: HashMap<i64, account::Model>,
     pub time_zone: chrono_tz::Tz,
+    /// What a screen reader user would stumble on in the saved article.
+    pub findings: Vec<Finding>,
 }
 
 impl Panels {
@@ -153,6 +156,10 @@ impl Panels {
             relations::tags_by_article(db, &article_ids),
             relations::accounts_by_id(db, &people_ids),
         )?;
+        let findings = match article {
+            Some(article) => accessibility::check(&accessibility::of_article(db, article).await?),
+            None => Vec::new(),
+        };
         let tag_ids = article
             .and_then(|article| article_tags.get(&article.id))
             .map(|tags| tags.iter().map(|tag| tag.id).collect())
@@ -164,6 +171,7 @@ impl Panels {
             tag_ids,
             people,
             time_zone: state.time_zone,
+            findings,
         })
     }
 }
@@ -218,13 +226,8 @@ pub fn polish_error(field: &str, message: &str) -> FieldError {
         ),
         // The form's own reading of the date and time, already in Polish.
         "at" => FieldError::new("termin", message.to_owned()),
-        "alt" => FieldError::new(
-            "galeria",
-            format!(
-                "Nie można opublikować: zdjęcia galerii (nr {}) nie mają tekstu alternatywnego. Uzupełnij go w galerii.",
-                message.rsplit("photo ").next().unwrap_or_default()
-            ),
-        ),
+        // The accessibility check's own words, already in Polish.
+        "alt" => FieldError::new("dostepnosc", format!("Nie można opublikować: {message}")),
         _ => FieldError::new("tytul", message.to_owned()),
     }
 }
@@ -331,6 +334,9 @@ pub fn render(session: &BrowserSession, view: &EditorView<'_>, panels: &Panels) 
                             }
                         }
                     }
+                }
+                @if view.article.is_some() {
+                    (accessibility_panel(view, panels))
                 }
                 section class="panel" aria-labelledby="panel-galeria" {
                     h2 id="panel-galeria" { "Zdjęcia" }
@@ -485,5 +491,54 @@ fn metryczka_panel(view: &EditorView<'_>, panels: &Panels) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// The accessibility check of the saved article: what blocks publishing, what to improve,
+/// each with a link to the place.
+fn accessibility_panel(view: &EditorView<'_>, panels: &Panels) -> Markup {
+    let error = error_for(view.errors, "dostepnosc");
+    html! {
+        section class="panel" aria-labelledby="panel-dostepnosc" id="dostepnosc" tabindex="-1"
+            data-place-selector=(accessibility::PLACE_SELECTOR) {
+            h2 id="panel-dostepnosc" { "Dostępność" }
+            @if let Some(error) = error {
+                p class="field-error" { span class="visually-hidden" { "Błąd: " } (error) }
+            }
+            @if panels.findings.is_empty() {
+                p { "Sprawdzono zapisaną wersję: nie widać przeszkód dla osób korzystających z czytników ekranu." }
+            } @else {
+                p class="hint" { "Sprawdzono zapisaną wersję. Czerwone uwagi blokują publikację, pozostałe warto poprawić." }
+                ul class="findings" {
+                    @for finding in &panels.findings {
+                        li class=[finding.is_blocking().then_some("blocking")] {
+                            strong { @if finding.is_blocking() { "Blokuje publikację: " } @else { "Uwaga: " } }
+                            (finding.message) " "
+                            a href=(finding_link(finding)) data-place=[finding_place(finding)] { "Przejdź do miejsca" }
+                            @if !finding.excerpt.is_empty() {
+                                span class="excerpt" { "„" (finding.excerpt) "”" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn finding_link(finding: &Finding) -> String {
+    match finding.target {
+        Target::Title => "#tytul".to_owned(),
+        Target::Lead => "#wstep".to_owned(),
+        Target::Body { .. } => "#tresc".to_owned(),
+        Target::Photo(id) => format!("/admin/photos/{id}"),
+    }
+}
+
+/// The body element a finding points at, which the editor's script selects.
+fn finding_place(finding: &Finding) -> Option<usize> {
+    match finding.target {
+        Target::Body { element_index } => Some(element_index),
+        _ => None,
     }
 }
