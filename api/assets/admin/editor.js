@@ -63,7 +63,8 @@ function richText(textarea) {
     const button = document.createElement('button');
     button.type = 'button';
     button.textContent = text;
-    button.setAttribute('aria-label', name);
+    // The visible text is part of the name (WCAG 2.5.3), the full name follows it.
+    button.setAttribute('aria-label', text === name ? name : `${text} ${name}`);
     button.title = name;
     button.tabIndex = index === 0 ? 0 : -1;
     button.addEventListener('mousedown', (event) => event.preventDefault());

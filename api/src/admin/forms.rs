@@ -129,10 +129,9 @@ fn described_by(id: &str, options: &FieldOptions<'_>) -> Option<String> {
 
 fn label_hint_error(id: &str, label: &str, options: &FieldOptions<'_>) -> Markup {
     html! {
-        label class="label" for=(id) {
-            (label)
-            @if !options.required { " " span class="optional" { "(opcjonalnie)" } }
-        }
+        // The label is exactly the field's name, as the interface documents it; required
+        // fields say so with `required`, which screen readers announce.
+        label class="label" for=(id) { (label) }
         @if let Some(hint) = options.hint {
             p class="hint" id={ (id) "-podpowiedz" } { (hint) }
         }

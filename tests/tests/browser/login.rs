@@ -21,7 +21,6 @@ async fn app_with_an_editor() -> TestApp {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "waiting for /admin/"]
 async fn a_wrong_password_is_summarised_and_the_right_one_opens_the_dashboard() {
     let Some(browser) = Browser::start().await else {
         return;

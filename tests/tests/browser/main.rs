@@ -7,3 +7,4 @@
 mod graphiql;
 mod harness;
 mod login;
+mod writing;
