@@ -11,6 +11,7 @@ mod m20261127_000002_editors;
 mod m20261127_000003_photo_files;
 mod m20261127_000004_search_outbox;
 mod m20261202_000005_browser_sessions;
+mod m20261202_000007_article_title_terms;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_photo_files::Migration),
             Box::new(m20261127_000004_search_outbox::Migration),
             Box::new(m20261202_000005_browser_sessions::Migration),
+            Box::new(m20261202_000007_article_title_terms::Migration),
         ]
     }
 }

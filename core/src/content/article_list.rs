@@ -11,6 +11,7 @@ use sea_orm::{
 };
 
 use super::cursor::{ArticleCursor, SortKey};
+use super::title_terms::{self, TitleQueryError};
 use super::{Audience, published_only};
 use crate::domain::ArticleStatus;
 
@@ -24,6 +25,10 @@ pub struct ArticleFilter {
     pub section_id: Option<i64>,
     pub section_slug: Option<String>,
     pub tag_slug: Option<String>,
+    /// Articles entered by this account (the editors' "my drafts", the author filter).
+    pub created_by: Option<i64>,
+    /// Words the title must contain (the editors' finder).
+    pub title_words: Option<String>,
     /// Inclusive lower bound on the publication time.
     pub published_after: Option<DateTime<Utc>>,
     /// Exclusive upper bound on the publication time.
@@ -62,6 +67,8 @@ pub enum ListError {
         "drafts and deleted articles may have no publication date: order them by UPDATED_AT or TITLE"
     )]
     NoPublicationDateToOrderBy,
+    #[error(transparent)]
+    TitleWords(#[from] TitleQueryError),
     #[error(transparent)]
     Database(#[from] DbErr),
 }
@@ -163,6 +170,12 @@ impl ArticleFilter {
                 ),
             );
         }
+        if let Some(account_id) = self.created_by {
+            condition = condition.add(article::Column::CreatedBy.eq(account_id));
+        }
+        if let Some(words) = &self.title_words {
+            condition = condition.add(title_terms::title_has_words(words));
+        }
         if let Some(after) = self.published_after {
             condition = condition.add(article::Column::PublishedAt.gte(after));
         }
@@ -186,6 +199,14 @@ pub fn check_order(filter: &ArticleFilter, order: ArticleOrder) -> Result<(), Li
     Ok(())
 }
 
+/// Refuses a filter no lookup can serve: more title words than [`title_terms`] takes.
+pub fn check_filter(filter: &ArticleFilter) -> Result<(), ListError> {
+    if let Some(words) = &filter.title_words {
+        title_terms::check_query(words)?;
+    }
+    Ok(())
+}
+
 /// One page of a list: up to `first` articles after `after`, and whether more follow.
 #[derive(Clone, Debug)]
 pub struct ArticlePage {
@@ -203,6 +224,7 @@ pub async fn find_page(
     after: Option<&ArticleCursor>,
 ) -> Result<ArticlePage, ListError> {
     check_order(filter, order)?;
+    check_filter(filter)?;
     let mut condition = filter.condition();
     if let Some(cursor) = after {
         condition = condition.add(order.after(cursor)?);

@@ -9,6 +9,7 @@ pub mod cursor;
 pub mod galleries;
 pub mod photos;
 pub mod relations;
+pub mod title_terms;
 pub mod views;
 pub mod write;
 
