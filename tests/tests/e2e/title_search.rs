@@ -91,8 +91,8 @@ async fn titles_are_found_by_inflected_words_with_or_without_polish_letters(app:
         ("Łódź ", vec![PARTNERSHIP, EXCHANGE]),
         ("lodz ", vec![PARTNERSHIP, EXCHANGE]),
         ("ŁODZI ", vec![PARTNERSHIP, EXCHANGE]),
-        ("Mińsk ", vec![WORKSHOPS]),
-        ("minsk mazowiecki ", vec![WORKSHOPS]),
+        ("mazowieckiego ", vec![WORKSHOPS]),
+        ("minsku mazowiecki ", vec![WORKSHOPS]),
         ("warsztat ", vec![WORKSHOPS]),
         ("doświadczenie ", vec![EXCHANGE]),
         ("doswiadczenie ", vec![EXCHANGE]),
@@ -278,7 +278,7 @@ async fn articles_written_before_the_finder_get_their_terms_at_start(mut app: Te
         sorted(&[PARTNERSHIP, EXCHANGE])
     );
     assert_eq!(
-        found_by(&restarted, &editor, "minsk warsztaty").await,
+        found_by(&restarted, &editor, "mazowieckie warsztat").await,
         [WORKSHOPS]
     );
     let filled = kronika_core::content::title_terms::backfill(restarted.db())
