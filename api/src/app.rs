@@ -471,7 +471,10 @@ async fn fill_in_title_terms(db: &DatabaseConnection) -> Result<(), StartError> 
         .await
         .map_err(StartError::TitleTerms)?;
     if filled > 0 {
-        tracing::info!(filled, "gave older articles their title terms for the editors' finder");
+        tracing::info!(
+            filled,
+            "gave older articles their title terms for the editors' finder"
+        );
     }
     Ok(())
 }

@@ -87,8 +87,8 @@ pub fn query_words(text: &str) -> Vec<QueryWord> {
         .map(|(index, token)| {
             let folded = term_key(&token.folded);
             let still_typed = index == last && token.end == text.len();
-            let prefix = (still_typed && folded.chars().count() >= MIN_PREFIX_CHARS)
-                .then(|| folded.clone());
+            let prefix =
+                (still_typed && folded.chars().count() >= MIN_PREFIX_CHARS).then(|| folded.clone());
             let mut terms: BTreeSet<String> =
                 token.lemmas.iter().map(|lemma| lemma_key(lemma)).collect();
             terms.insert(folded);
@@ -283,7 +283,10 @@ mod tests {
             "lodz",
             "w",
         ] {
-            assert!(terms.contains(&expected.to_owned()), "{expected} in {terms:?}");
+            assert!(
+                terms.contains(&expected.to_owned()),
+                "{expected} in {terms:?}"
+            );
         }
         assert!(
             terms.iter().all(|term| term.is_ascii()),
@@ -350,7 +353,11 @@ mod tests {
         let word = "ą".repeat(MAX_TERM_CHARS * 3);
         let title = terms_of_title(&word);
         let query = query_words(&format!("{word} "));
-        assert!(title.iter().all(|term| term.chars().count() <= MAX_TERM_CHARS));
+        assert!(
+            title
+                .iter()
+                .all(|term| term.chars().count() <= MAX_TERM_CHARS)
+        );
         assert!(query[0].terms.iter().any(|term| title.contains(term)));
     }
 

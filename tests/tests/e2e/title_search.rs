@@ -169,7 +169,10 @@ async fn a_renamed_title_is_found_by_its_new_words_and_not_its_old_ones(app: Tes
         json!({"id": id, "version": 1, "input": {"title": "Konkurs grantowy dla organizacji"}}),
     )
     .await;
-    assert_eq!(found_by(&app, &admin, "wniosek").await, Vec::<String>::new());
+    assert_eq!(
+        found_by(&app, &admin, "wniosek").await,
+        Vec::<String>::new()
+    );
     assert_eq!(found_by(&app, &admin, "nabor").await, Vec::<String>::new());
     assert_eq!(
         found_by(&app, &admin, "organizacja grant").await,
@@ -207,7 +210,10 @@ async fn a_renamed_title_is_found_by_its_new_words_and_not_its_old_ones(app: Tes
         found_by(&app, &admin, "wnioski").await,
         ["Nabór wniosków o dotacje"]
     );
-    assert_eq!(found_by(&app, &admin, "konkurs").await, Vec::<String>::new());
+    assert_eq!(
+        found_by(&app, &admin, "konkurs").await,
+        Vec::<String>::new()
+    );
 }
 
 async fn drafts_are_found_by_those_who_may_see_them_and_never_by_readers(app: TestApp) {
