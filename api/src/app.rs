@@ -25,6 +25,7 @@ use crate::replica_lock::{PrivateState, ReplicaLock, ReplicaLockError};
 use kronika_core::auth::LoginThrottle;
 use kronika_core::change_signal::ContentChanges;
 use kronika_core::changes::ContentChange;
+use kronika_core::content::title_terms;
 use kronika_core::db::{self, StatementCounter};
 use kronika_core::demo;
 use kronika_core::editing::lifecycle;
@@ -60,6 +61,8 @@ pub enum StartError {
     Accounts(DbErr),
     #[error("cannot load the demo content: {0}")]
     DemoContent(DbErr),
+    #[error("cannot fill in the title terms of older articles: {0}")]
+    TitleTerms(DbErr),
     #[error("cannot open the search index: {0}")]
     SearchIndex(SearchError),
     #[error("{0}")]
@@ -194,6 +197,7 @@ impl App {
                 .await
                 .map_err(StartError::DemoContent)?;
         }
+        fill_in_title_terms(&db).await?;
         let response_cache = ResponseCache::new(config.response_cache_ttl);
         let views = ViewCounter::new(db.clone(), config.timezone);
         let webhook = config
@@ -489,6 +493,21 @@ fn create_data_dir(config: &Config) -> Result<(), StartError> {
 /// published articles (a new engine, a wiped data directory), queues them all. An engine
 /// that does not answer is not a reason to refuse starting: content keeps working, and
 /// the indexer tries again until it answers.
+/// Gives articles written before the editors' finder had its table their title terms;
+/// a database where none is missing costs one statement.
+async fn fill_in_title_terms(db: &DatabaseConnection) -> Result<(), StartError> {
+    let filled = title_terms::backfill(db)
+        .await
+        .map_err(StartError::TitleTerms)?;
+    if filled > 0 {
+        tracing::info!(
+            filled,
+            "gave older articles their title terms for the editors' finder"
+        );
+    }
+    Ok(())
+}
+
 async fn prepare_search_index(db: &DatabaseConnection, indexer: &SearchIndexer) {
     if let Err(error) = indexer.ensure_settings().await {
         tracing::error!(%error, "the search engine is unavailable at start; search fails until it answers");

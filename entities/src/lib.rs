@@ -11,6 +11,7 @@ pub mod article;
 pub mod article_revision;
 pub mod article_slug;
 pub mod article_tag;
+pub mod article_title_term;
 pub mod article_view_daily;
 pub mod gallery;
 pub mod gallery_photo;

@@ -12,6 +12,7 @@ mod m20261127_000003_photo_files;
 mod m20261127_000004_search_outbox;
 mod m20261202_000005_browser_sessions;
 mod m20261202_000006_photo_library;
+mod m20261202_000007_article_title_terms;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_search_outbox::Migration),
             Box::new(m20261202_000005_browser_sessions::Migration),
             Box::new(m20261202_000006_photo_library::Migration),
+            Box::new(m20261202_000007_article_title_terms::Migration),
         ]
     }
 }

@@ -84,6 +84,8 @@ impl ArticleQueries {
         let order = order_by.unwrap_or_default().into();
         article_list::check_order(&filter, order)
             .map_err(|error| ApiError::bad_input("orderBy", error.to_string()))?;
+        article_list::check_filter(&filter)
+            .map_err(|error| ApiError::bad_input("filter.titleWords", error.to_string()))?;
         Ok(ArticleConnection::new(filter, order, page))
     }
 }

@@ -38,6 +38,11 @@ pub struct ArticleFilterInput {
     /// Statuses to list (default: published only). Editors see every article of these
     /// statuses, authors their own; readers only ever see published ones.
     status: Option<Vec<ArticleStatusValue>>,
+    /// Words the title has, in any inflected form and with or without Polish letters
+    /// ("partnerstwo lodz" finds "Partnerstwa w Łodzi"); every word must match, the last
+    /// one also as the beginning of a word. Drafts are found too, by those who may see
+    /// them.
+    title_words: Option<String>,
 }
 
 impl ArticleFilterInput {
@@ -54,7 +59,7 @@ impl ArticleFilterInput {
             section_slug: self.section,
             tag_slug: self.tag,
             created_by: None,
-            title_words: None,
+            title_words: self.title_words,
             published_after: self.published_after,
             published_before: self.published_before,
         }
@@ -198,6 +203,9 @@ impl ArticleConnection {
                     }
                     ListError::NoPublicationDateToOrderBy => {
                         ApiError::bad_input("orderBy", error.to_string())
+                    }
+                    ListError::TitleWords(error) => {
+                        ApiError::bad_input("filter.titleWords", error.to_string())
                     }
                     ListError::Database(error) => ApiError::from(error),
                 })

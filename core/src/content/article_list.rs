@@ -4,13 +4,14 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entities::{article, article_tag, section, tag};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, WindowStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, WindowStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Iterable, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Value,
 };
 
 use super::cursor::{ArticleCursor, SortKey};
+use super::title_terms::{self, TitleQueryError};
 use super::{Audience, published_only};
 use crate::domain::ArticleStatus;
 
@@ -66,6 +67,8 @@ pub enum ListError {
         "drafts and deleted articles may have no publication date: order them by UPDATED_AT or TITLE"
     )]
     NoPublicationDateToOrderBy,
+    #[error(transparent)]
+    TitleWords(#[from] TitleQueryError),
     #[error(transparent)]
     Database(#[from] DbErr),
 }
@@ -171,12 +174,7 @@ impl ArticleFilter {
             condition = condition.add(article::Column::CreatedBy.eq(account_id));
         }
         if let Some(words) = &self.title_words {
-            for word in words.split_whitespace() {
-                condition = condition.add(
-                    Expr::expr(Func::lower(Expr::col(article::Column::Title)))
-                        .like(format!("%{}%", word.to_lowercase())),
-                );
-            }
+            condition = condition.add(title_terms::title_has_words(words));
         }
         if let Some(after) = self.published_after {
             condition = condition.add(article::Column::PublishedAt.gte(after));
@@ -201,6 +199,14 @@ pub fn check_order(filter: &ArticleFilter, order: ArticleOrder) -> Result<(), Li
     Ok(())
 }
 
+/// Refuses a filter no lookup can serve: more title words than [`title_terms`] takes.
+pub fn check_filter(filter: &ArticleFilter) -> Result<(), ListError> {
+    if let Some(words) = &filter.title_words {
+        title_terms::check_query(words)?;
+    }
+    Ok(())
+}
+
 /// One page of a list: up to `first` articles after `after`, and whether more follow.
 #[derive(Clone, Debug)]
 pub struct ArticlePage {
@@ -218,6 +224,7 @@ pub async fn find_page(
     after: Option<&ArticleCursor>,
 ) -> Result<ArticlePage, ListError> {
     check_order(filter, order)?;
+    check_filter(filter)?;
     let mut condition = filter.condition();
     if let Some(cursor) = after {
         condition = condition.add(order.after(cursor)?);

@@ -11,6 +11,7 @@ pub mod photo_library;
 pub mod photos;
 pub mod relations;
 pub mod taxonomy;
+pub mod title_terms;
 pub mod views;
 pub mod write;
 

@@ -168,7 +168,7 @@ pub struct NewArticle {
     pub view_count: i64,
 }
 
-/// Stores an article with its tags, and queues a published one for the search index.
+/// Stores an article with its tags and title terms, and queues a published one for the search index.
 /// Run it inside a transaction so all of it lands together.
 pub async fn insert_article(
     db: &impl ConnectionTrait,
@@ -197,6 +197,7 @@ pub async fn insert_article(
     }
     .insert(db)
     .await?;
+    super::title_terms::replace(db, article.id, &article.title).await?;
     for tag_id in new.tag_ids {
         article_tag::ActiveModel {
             article_id: Set(article.id),

@@ -10,6 +10,7 @@ use super::EditError;
 use super::revisions::{self, ArticleSnapshot, RevisionKind};
 use crate::auth::Actor;
 use crate::changes::ContentChange;
+use crate::content::title_terms;
 use crate::domain::{ArticleBody, ArticleStatus, BodyFormat, Slug};
 use crate::store::ContentStore;
 
@@ -95,6 +96,7 @@ pub async fn create(
     }
     .insert(&transaction)
     .await?;
+    title_terms::replace(&transaction, created.id, &created.title).await?;
     replace_tags(
         &transaction,
         created.id,
@@ -236,6 +238,7 @@ pub(super) async fn save_new_version(
         sea_orm::ActiveValue::NotSet => return Err(EditError::NotFound("article")),
     };
     update.id = sea_orm::ActiveValue::NotSet;
+    let title_changes = update.title.is_set();
     update.version = Set(expected_version + 1);
     update.updated_by = Set(Some(actor.account_id));
     update.updated_at = Set(Utc::now());
@@ -250,10 +253,16 @@ pub(super) async fn save_new_version(
             "the article was changed meanwhile; reload it and try again".to_owned(),
         ));
     }
-    article::Entity::find_by_id(article_id)
+    let saved = article::Entity::find_by_id(article_id)
         .one(db)
         .await?
-        .ok_or(EditError::NotFound("article"))
+        .ok_or(EditError::NotFound("article"))?;
+    // Every title change goes through here (editing, restoring a revision), so the
+    // editors' finder always looks at the title as saved.
+    if title_changes {
+        title_terms::replace(db, saved.id, &saved.title).await?;
+    }
+    Ok(saved)
 }
 
 fn valid_title(title: Option<&str>) -> Result<String, EditError> {

@@ -34,6 +34,7 @@ mod search;
 mod search_outage;
 mod seed;
 mod shutdown;
+mod title_search;
 mod views_counting;
 mod views_reading;
 mod views_replicas;

@@ -19,7 +19,7 @@ use kronika_core::content::article_list::{
     self, ArticleFilter, ArticleOrder, SortDirection, SortField, find_page,
 };
 use kronika_core::content::cursor::ArticleCursor;
-use kronika_core::content::{relations, taxonomy};
+use kronika_core::content::{relations, taxonomy, title_terms};
 use kronika_core::domain::ArticleStatus;
 
 const PAGE_SIZE: u64 = 25;
@@ -233,7 +233,12 @@ pub async fn list(
     };
     let db = state.store.db();
     let audience = Audience::of(Some((session.actor.account_id, session.actor.role)));
-    let filter = query.filter(audience);
+    let mut filter = query.filter(audience);
+    // A finder query longer than a lookup takes is said beside the list, not refused.
+    let too_many_words = title_terms::check_query(&query.q).is_err();
+    if too_many_words {
+        filter.title_words = None;
+    }
     let order = ArticleOrder {
         field: SortField::UpdatedAt,
         direction: SortDirection::Desc,
@@ -280,6 +285,9 @@ pub async fn list(
             a class="button button-primary" href="/admin/articles/new" { "Nowy artykuł" }
         }
         (filters(&query, &choices))
+        @if too_many_words {
+            p class="warning" role="alert" { "Szukaj najwyżej 12 słowami tytułu. Pokazano listę bez tego warunku." }
+        }
         p class="result-count" role="status" {
             "Znaleziono " (format::number(total)) " " (format::plural(total, "artykuł", "artykuły", "artykułów"))
         }
