@@ -52,6 +52,7 @@ function richText(textarea) {
     label.id = label.id || `${textarea.id}-etykieta`;
     label.setAttribute('for', area.id);
     area.setAttribute('aria-labelledby', label.id);
+    textarea.setAttribute('aria-labelledby', label.id);
     label.addEventListener('click', () => area.focus());
   }
   const describedBy = textarea.getAttribute('aria-describedby');
