@@ -321,7 +321,7 @@ pub fn render(session: &BrowserSession, view: &EditorView<'_>, panels: &Panels) 
                     (tags_field(form, errors, &panels.tags))
                 }
                 section class="panel" aria-labelledby="panel-adres" {
-                    h2 id="panel-adres" { "Adres" }
+                    h2 id="panel-adres" { "Adres w serwisie" }
                     (text_field("adres", "slug", "Adres", &form.slug, FieldOptions {
                         hint: Some("Adres tworzy się z tytułu; zmień go tylko, gdy musisz."),
                         error: error_for(errors, "adres"), ..Default::default()
