@@ -156,7 +156,13 @@ fn group_class(options: &FieldOptions<'_>) -> String {
 }
 
 /// A one-line text field.
-pub fn text_field(id: &str, name: &str, label: &str, value: &str, options: FieldOptions<'_>) -> Markup {
+pub fn text_field(
+    id: &str,
+    name: &str,
+    label: &str,
+    value: &str,
+    options: FieldOptions<'_>,
+) -> Markup {
     html! {
         div class=(group_class(&options)) {
             (label_hint_error(id, label, &options))
@@ -170,7 +176,14 @@ pub fn text_field(id: &str, name: &str, label: &str, value: &str, options: Field
 }
 
 /// A text area of `rows` lines.
-pub fn text_area(id: &str, name: &str, label: &str, value: &str, rows: u32, options: FieldOptions<'_>) -> Markup {
+pub fn text_area(
+    id: &str,
+    name: &str,
+    label: &str,
+    value: &str,
+    rows: u32,
+    options: FieldOptions<'_>,
+) -> Markup {
     html! {
         div class=(group_class(&options)) {
             (label_hint_error(id, label, &options))

@@ -62,7 +62,10 @@ pub fn routes(state: AdminState) -> impl poem::Endpoint + use<> {
         .at("/articles/:id", get(editor::edit_form).post(editor::update))
         .at("/articles/:id/preview", get(preview::show))
         .at("/articles/:id/history", get(history::show))
-        .at("/articles/:id/history/:revision/restore", post(history::restore))
+        .at(
+            "/articles/:id/history/:revision/restore",
+            post(history::restore),
+        )
         .at("/api/sanitize", post(editor::sanitize))
         .at("/login", get(login::form).post(login::submit))
         .at("/logout", post(login::logout))

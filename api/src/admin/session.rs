@@ -6,8 +6,8 @@ use poem::http::{StatusCode, header};
 
 use super::AdminState;
 use super::page;
-use kronika_core::auth::browser_sessions::{self, BrowserSession};
 pub use crate::http::session_cookie::{cookie_token, end_cookie, start_cookie};
+use kronika_core::auth::browser_sessions::{self, BrowserSession};
 
 /// Whether the browser is talking HTTPS to us (or to the proxy in front of us).
 pub fn is_https(request: &Request, trust_proxy: bool) -> bool {
@@ -37,7 +37,10 @@ pub async fn current(request: &Request, state: &AdminState) -> Option<BrowserSes
 
 /// The live session, or the answer that sends the browser to the login page (and back
 /// here afterwards).
-pub async fn require(request: &Request, state: &AdminState) -> Result<BrowserSession, poem::Response> {
+pub async fn require(
+    request: &Request,
+    state: &AdminState,
+) -> Result<BrowserSession, poem::Response> {
     match current(request, state).await {
         Some(session) => Ok(session),
         None => {
@@ -56,12 +59,17 @@ pub async fn require(request: &Request, state: &AdminState) -> Result<BrowserSes
 /// send says so there. A client that sends neither is let through to the CSRF token.
 pub fn from_same_origin(request: &Request) -> bool {
     let headers = request.headers();
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|value| value.to_str().ok())
+    if let Some(site) = headers
+        .get("sec-fetch-site")
+        .and_then(|value| value.to_str().ok())
         && !matches!(site, "same-origin" | "none")
     {
         return false;
     }
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|value| value.to_str().ok()) else {
+    let Some(origin) = headers
+        .get(header::ORIGIN)
+        .and_then(|value| value.to_str().ok())
+    else {
         return true;
     };
     let host = headers
@@ -87,8 +95,8 @@ pub async fn require_for_change(
             .get("x-csrf-token")
             .and_then(|value| value.to_str().ok())
     });
-    let genuine = from_same_origin(request)
-        && offered.is_some_and(|token| session.accepts_csrf_token(token));
+    let genuine =
+        from_same_origin(request) && offered.is_some_and(|token| session.accepts_csrf_token(token));
     if genuine {
         Ok(session)
     } else {

@@ -11,8 +11,8 @@ mod health;
 mod media;
 mod metrics;
 pub mod persisted_queries;
-pub mod session_cookie;
 mod request_log;
+pub mod session_cookie;
 mod views;
 
 use std::sync::Arc;

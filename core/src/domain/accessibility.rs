@@ -353,10 +353,11 @@ fn check_body(body_html: &str, findings: &mut Vec<Finding>) {
                     });
                 }
             }
-            "table" => {
+            "table"
                 if !element
                     .descendants()
-                    .any(|node| node.value().as_element().is_some_and(|e| e.name() == "th"))
+                    .any(|node| node.value().as_element().is_some_and(|e| e.name() == "th")) =>
+            {
                 {
                     finding(
                         FindingKind::TableWithoutHeaders,

@@ -45,7 +45,9 @@ async fn an_editor_writes_pastes_from_word_and_publishes_with_the_keyboard() {
 
     browser.goto(&app.url("/admin/articles/new")).await;
     browser.wait_for("#tresc-edytor").await;
-    browser.fill("Tytuł", "Partnerstwo lokalne podsumowało rok").await;
+    browser
+        .fill("Tytuł", "Partnerstwo lokalne podsumowało rok")
+        .await;
     // The address follows the title as it is typed.
     let slug: String = browser
         .client()
@@ -80,14 +82,20 @@ async fn an_editor_writes_pastes_from_word_and_publishes_with_the_keyboard() {
     assert_eq!(heading.trim(), "Wyniki naboru");
     let pasted: String = browser
         .client()
-        .execute("return document.getElementById('tresc-edytor').innerHTML", vec![])
+        .execute(
+            "return document.getElementById('tresc-edytor').innerHTML",
+            vec![],
+        )
         .await
         .ok()
         .and_then(|value| value.as_str().map(ToOwned::to_owned))
         .unwrap_or_default();
     assert!(pasted.contains("dwanaście"), "{pasted}");
     for residue in ["mso", "MsoNormal", "o:p", "style=", "Calibri"] {
-        assert!(!pasted.contains(residue), "{residue} survived the paste: {pasted}");
+        assert!(
+            !pasted.contains(residue),
+            "{residue} survived the paste: {pasted}"
+        );
     }
     audit_and_photograph(&browser, "edytor-nowy-artykul").await;
 
@@ -112,7 +120,9 @@ async fn an_editor_writes_pastes_from_word_and_publishes_with_the_keyboard() {
         }
     }
     assert!(reached, "Opublikuj teraz cannot be reached with Tab");
-    browser.press_keys(&char::from(Key::Enter).to_string()).await;
+    browser
+        .press_keys(&char::from(Key::Enter).to_string())
+        .await;
     let notice = browser.text_of(".notice").await;
     assert!(notice.starts_with("Opublikowano"), "{notice}");
     let read = app
@@ -123,7 +133,11 @@ async fn an_editor_writes_pastes_from_word_and_publishes_with_the_keyboard() {
     assert!(body.contains("<h2") && body.contains("dwanaście"), "{body}");
 
     let article_path = browser.current_url().await;
-    let article_path = article_path.split('?').next().unwrap_or_default().to_owned();
+    let article_path = article_path
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     browser.goto(&format!("{article_path}/preview")).await;
     browser.wait_for(".metryczka").await;
     audit_and_photograph(&browser, "podglad").await;

@@ -262,13 +262,19 @@ pub async fn list(
             (_, _, _, Err(error), _) => return unavailable(&error),
             (.., Err(error)) => return unavailable(&error),
         };
-    let ids: Vec<i64> = found.articles.iter().map(|article| article.created_by).collect();
+    let ids: Vec<i64> = found
+        .articles
+        .iter()
+        .map(|article| article.created_by)
+        .collect();
     let entered_by = match relations::accounts_by_id(db, &ids).await {
         Ok(accounts) => accounts,
         Err(error) => return unavailable(&error),
     };
-    let sections_by_id: HashMap<i64, section::Model> =
-        sections.iter().map(|section| (section.id, section.clone())).collect();
+    let sections_by_id: HashMap<i64, section::Model> = sections
+        .iter()
+        .map(|section| (section.id, section.clone()))
+        .collect();
     let next = found
         .has_next_page
         .then(|| found.articles.last())

@@ -55,56 +55,96 @@ fn name_in<'a>(pairs: impl Iterator<Item = (String, &'a str)>, ids: &[String]) -
 
 fn compared_fields(mine: &ArticleForm, theirs: &ArticleForm, panels: &Panels) -> Vec<Compared> {
     let single = |value: &str| vec![value.to_owned()];
-    let sections = || panels.sections.iter().map(|section| (section.id.to_string(), section.name.as_str()));
-    let tags = || panels.tags.iter().map(|tag| (tag.id.to_string(), tag.name.as_str()));
-    let galleries = || panels.galleries.iter().map(|gallery| (gallery.id.to_string(), gallery.title.as_str()));
+    let sections = || {
+        panels
+            .sections
+            .iter()
+            .map(|section| (section.id.to_string(), section.name.as_str()))
+    };
+    let tags = || {
+        panels
+            .tags
+            .iter()
+            .map(|tag| (tag.id.to_string(), tag.name.as_str()))
+    };
+    let galleries = || {
+        panels
+            .galleries
+            .iter()
+            .map(|gallery| (gallery.id.to_string(), gallery.title.as_str()))
+    };
     // An empty address means "keep it" (or "make it from the title"), not a change.
-    let mine_slug = if mine.slug.trim().is_empty() { theirs.slug.clone() } else { mine.slug.clone() };
+    let mine_slug = if mine.slug.trim().is_empty() {
+        theirs.slug.clone()
+    } else {
+        mine.slug.clone()
+    };
     let mut mine_tags = mine.tag_ids.clone();
     let mut theirs_tags = theirs.tag_ids.clone();
     mine_tags.sort();
     theirs_tags.sort();
     vec![
         Compared {
-            name: "title", label: "Tytuł",
-            mine: single(&mine.title), theirs: single(&theirs.title),
-            shown_mine: plain(&single(&mine.title)), shown_theirs: plain(&single(&theirs.title)),
+            name: "title",
+            label: "Tytuł",
+            mine: single(&mine.title),
+            theirs: single(&theirs.title),
+            shown_mine: plain(&single(&mine.title)),
+            shown_theirs: plain(&single(&theirs.title)),
         },
         Compared {
-            name: "lead", label: "Wstęp",
-            mine: single(&mine.lead), theirs: single(&theirs.lead),
-            shown_mine: plain(&single(&mine.lead)), shown_theirs: plain(&single(&theirs.lead)),
+            name: "lead",
+            label: "Wstęp",
+            mine: single(&mine.lead),
+            theirs: single(&theirs.lead),
+            shown_mine: plain(&single(&mine.lead)),
+            shown_theirs: plain(&single(&theirs.lead)),
         },
         Compared {
-            name: "body", label: "Treść",
-            mine: single(&mine.body), theirs: single(&theirs.body),
-            shown_mine: body_shown(&mine.body), shown_theirs: body_shown(&theirs.body),
+            name: "body",
+            label: "Treść",
+            mine: single(&mine.body),
+            theirs: single(&theirs.body),
+            shown_mine: body_shown(&mine.body),
+            shown_theirs: body_shown(&theirs.body),
         },
         Compared {
-            name: "byline", label: "Autor",
-            mine: single(&mine.byline), theirs: single(&theirs.byline),
-            shown_mine: plain(&single(&mine.byline)), shown_theirs: plain(&single(&theirs.byline)),
+            name: "byline",
+            label: "Autor",
+            mine: single(&mine.byline),
+            theirs: single(&theirs.byline),
+            shown_mine: plain(&single(&mine.byline)),
+            shown_theirs: plain(&single(&theirs.byline)),
         },
         Compared {
-            name: "slug", label: "Adres",
-            mine: single(&mine_slug), theirs: single(&theirs.slug),
-            shown_mine: plain(&single(&mine_slug)), shown_theirs: plain(&single(&theirs.slug)),
+            name: "slug",
+            label: "Adres",
+            mine: single(&mine_slug),
+            theirs: single(&theirs.slug),
+            shown_mine: plain(&single(&mine_slug)),
+            shown_theirs: plain(&single(&theirs.slug)),
         },
         Compared {
-            name: "section", label: "Dział",
-            mine: single(&mine.section_id), theirs: single(&theirs.section_id),
+            name: "section",
+            label: "Dział",
+            mine: single(&mine.section_id),
+            theirs: single(&theirs.section_id),
             shown_mine: plain(&name_in(sections(), &single(&mine.section_id))),
             shown_theirs: plain(&name_in(sections(), &single(&theirs.section_id))),
         },
         Compared {
-            name: "tag", label: "Tagi",
+            name: "tag",
+            label: "Tagi",
             shown_mine: plain(&name_in(tags(), &mine_tags)),
             shown_theirs: plain(&name_in(tags(), &theirs_tags)),
-            mine: mine_tags, theirs: theirs_tags,
+            mine: mine_tags,
+            theirs: theirs_tags,
         },
         Compared {
-            name: "gallery", label: "Galeria",
-            mine: single(&mine.gallery_id), theirs: single(&theirs.gallery_id),
+            name: "gallery",
+            label: "Galeria",
+            mine: single(&mine.gallery_id),
+            theirs: single(&theirs.gallery_id),
             shown_mine: plain(&name_in(galleries(), &single(&mine.gallery_id))),
             shown_theirs: plain(&name_in(galleries(), &single(&theirs.gallery_id))),
         },

@@ -118,5 +118,8 @@ pub async fn show(request: &Request, Data(state): Data<&AdminState>) -> Response
             (article_list(state, "opublikowane", "Ostatnio opublikowane", "Nic jeszcze nie opublikowano.", &published, |article| article.published_at))
         }
     };
-    respond::html(StatusCode::OK, page("Pulpit", &session, Place::Dashboard, &[], content))
+    respond::html(
+        StatusCode::OK,
+        page("Pulpit", &session, Place::Dashboard, &[], content),
+    )
 }

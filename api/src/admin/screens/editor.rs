@@ -8,10 +8,10 @@ use poem::web::{Data, Path, Query};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
-use super::editor_form::{ArticleForm, EditorView, Panels};
 use super::conflict;
-use crate::admin::forms::{FieldError, FormData};
+use super::editor_form::{ArticleForm, EditorView, Panels};
 use crate::admin::format;
+use crate::admin::forms::{FieldError, FormData};
 use crate::admin::layout::{Place, page};
 use crate::admin::{AdminState, page as respond, session};
 use entities::article;
@@ -160,8 +160,11 @@ pub async fn new_form(request: &Request, Data(state): Data<&AdminState>) -> Resp
 
 /// `POST /admin/articles/new`: creates a draft.
 #[handler]
-pub async fn create(request: &Request,
-    body: poem::Body, Data(state): Data<&AdminState>) -> Response {
+pub async fn create(
+    request: &Request,
+    body: poem::Body,
+    Data(state): Data<&AdminState>,
+) -> Response {
     let form_data = FormData::read(body).await;
     let session = match session::require_for_change(request, state, form_data.csrf()).await {
         Ok(session) => session,
@@ -174,7 +177,9 @@ pub async fn create(request: &Request,
     };
     match created {
         Ok(created) => match Action::parse(form_data.get("action")) {
-            Action::Save => respond::see_other(&format!("/admin/articles/{}?ok=utworzono", created.id)),
+            Action::Save => {
+                respond::see_other(&format!("/admin/articles/{}?ok=utworzono", created.id))
+            }
             action => after_save(state, &session, &created, action, &form).await,
         },
         Err(error) => match field_errors_or_response(&session, error) {
@@ -308,15 +313,25 @@ async fn after_save(
     let id = saved.id;
     let actor = &session.actor;
     let outcome = match action {
-        Action::Save | Action::Resolve => return respond::see_other(&format!("/admin/articles/{id}?ok=zapisano")),
+        Action::Save | Action::Resolve => {
+            return respond::see_other(&format!("/admin/articles/{id}?ok=zapisano"));
+        }
         Action::Preview => return respond::see_other(&format!("/admin/articles/{id}/preview")),
-        Action::PublishNow => lifecycle::publish(&state.store, actor, id, None).await.map(|_| "opublikowano"),
+        Action::PublishNow => lifecycle::publish(&state.store, actor, id, None)
+            .await
+            .map(|_| "opublikowano"),
         Action::Schedule => match format::parse_datetime_local(&form.publish_at, state.time_zone) {
-            Ok(at) => lifecycle::publish(&state.store, actor, id, Some(at)).await.map(|_| "zaplanowano"),
+            Ok(at) => lifecycle::publish(&state.store, actor, id, Some(at))
+                .await
+                .map(|_| "zaplanowano"),
             Err(error) => Err(EditError::invalid("at", error.to_string())),
         },
-        Action::Unpublish => lifecycle::unpublish(&state.store, actor, id).await.map(|_| "wycofano"),
-        Action::Archive => lifecycle::archive(&state.store, actor, id).await.map(|_| "zarchiwizowano"),
+        Action::Unpublish => lifecycle::unpublish(&state.store, actor, id)
+            .await
+            .map(|_| "wycofano"),
+        Action::Archive => lifecycle::archive(&state.store, actor, id)
+            .await
+            .map(|_| "zarchiwizowano"),
     };
     match outcome {
         Ok(code) => respond::see_other(&format!("/admin/articles/{id}?ok={code}")),
@@ -324,7 +339,9 @@ async fn after_save(
             // The content was saved; the step after it was refused: say why, keep the
             // editor's input (now saved) on screen.
             Ok(errors) => {
-                let Ok(Some(current)) = content::article_by_id(state.store.db(), id, Audience::Staff).await else {
+                let Ok(Some(current)) =
+                    content::article_by_id(state.store.db(), id, Audience::Staff).await
+                else {
                     return respond::see_other(&format!("/admin/articles/{id}"));
                 };
                 let panels = match Panels::load(state, session, Some(&current)).await {
@@ -350,7 +367,9 @@ fn field_errors_or_response(
     error: EditError,
 ) -> Result<Vec<FieldError>, Response> {
     match error {
-        EditError::Invalid { field, message } => Ok(vec![super::editor_form::polish_error(field, &message)]),
+        EditError::Invalid { field, message } => {
+            Ok(vec![super::editor_form::polish_error(field, &message)])
+        }
         EditError::Conflict(message) => Ok(vec![FieldError::new(
             "publikacja",
             super::editor_form::polish_conflict(&message),
@@ -370,8 +389,11 @@ const MAX_PASTED_BYTES: usize = 2 * 1024 * 1024;
 /// `POST /admin/api/sanitize`: pasted HTML (from Word, LibreOffice or a web page) as the
 /// body sanitiser keeps it, so the editor shows exactly the structure that will be saved.
 #[handler]
-pub async fn sanitize(request: &Request,
-    body: poem::Body, Data(state): Data<&AdminState>) -> Response {
+pub async fn sanitize(
+    request: &Request,
+    body: poem::Body,
+    Data(state): Data<&AdminState>,
+) -> Response {
     if let Err(response) = session::require_for_change(request, state, None).await {
         return response;
     }
@@ -379,14 +401,20 @@ pub async fn sanitize(request: &Request,
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into(),
     };
-    match kronika_core::domain::ArticleBody::from_untrusted(&pasted, kronika_core::domain::BodyFormat::Html) {
+    match kronika_core::domain::ArticleBody::from_untrusted(
+        &pasted,
+        kronika_core::domain::BodyFormat::Html,
+    ) {
         Ok(body) => Response::builder()
             .header(poem::http::header::CONTENT_TYPE, "text/html; charset=utf-8")
             .header(poem::http::header::CACHE_CONTROL, "no-store")
             .body(body.html),
         Err(error) => Response::builder()
             .status(StatusCode::UNPROCESSABLE_ENTITY)
-            .header(poem::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")
+            .header(
+                poem::http::header::CONTENT_TYPE,
+                "text/plain; charset=utf-8",
+            )
             .body(error.to_string()),
     }
 }

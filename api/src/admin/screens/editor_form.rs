@@ -57,7 +57,10 @@ impl ArticleForm {
             tag_ids: tag_ids.iter().map(ToString::to_string).collect(),
             byline: article.byline.clone(),
             slug: article.slug.clone(),
-            gallery_id: article.gallery_id.map(|id| id.to_string()).unwrap_or_default(),
+            gallery_id: article
+                .gallery_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
             publish_at: String::new(),
         }
     }
@@ -204,11 +207,16 @@ impl<'a> EditorView<'a> {
 pub fn polish_error(field: &str, message: &str) -> FieldError {
     let too_long = message.starts_with("at most");
     match field {
-        "title" if too_long => FieldError::new("tytul", "Tytuł jest za długi: skróć go do 300 znaków"),
+        "title" if too_long => {
+            FieldError::new("tytul", "Tytuł jest za długi: skróć go do 300 znaków")
+        }
         "title" => FieldError::new("tytul", "Wpisz tytuł artykułu"),
         "lead" => FieldError::new("wstep", "Wstęp jest za długi: skróć go do 2000 znaków"),
         "body" => FieldError::new("tresc", format!("Treści nie da się zapisać: {message}")),
-        "byline" => FieldError::new("autor", "Podpis autora jest za długi: skróć go do 200 znaków"),
+        "byline" => FieldError::new(
+            "autor",
+            "Podpis autora jest za długi: skróć go do 200 znaków",
+        ),
         "slug" if message.contains("another article") => FieldError::new(
             "adres",
             "Inny artykuł ma już ten adres: zmień go albo wyczyść pole, a adres powstanie z tytułu",

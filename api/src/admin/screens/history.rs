@@ -33,17 +33,31 @@ fn snapshot_before(revision: &article_revision::Model) -> Option<ArticleSnapshot
 }
 
 /// One row of the comparison: a field's name and its value in both states.
-fn compared(a: &ArticleSnapshot, b: &ArticleSnapshot, names: &Names) -> Vec<(&'static str, String, String)> {
+fn compared(
+    a: &ArticleSnapshot,
+    b: &ArticleSnapshot,
+    names: &Names,
+) -> Vec<(&'static str, String, String)> {
     let tags = |ids: &[i64]| {
         ids.iter()
-            .map(|id| names.tags.get(id).cloned().unwrap_or_else(|| format!("(usunięty tag {id})")))
+            .map(|id| {
+                names
+                    .tags
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| format!("(usunięty tag {id})"))
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };
     let section = |id: i64| names.sections.get(&id).cloned().unwrap_or_default();
-    let gallery = |id: Option<i64>| id.map(|id| format!("galeria nr {id}")).unwrap_or_else(|| "bez galerii".to_owned());
+    let gallery = |id: Option<i64>| {
+        id.map(|id| format!("galeria nr {id}"))
+            .unwrap_or_else(|| "bez galerii".to_owned())
+    };
     let published = |at: Option<chrono::DateTime<chrono::Utc>>| {
-        at.map(|at| format::date_time(at, names.zone)).unwrap_or_else(|| "—".to_owned())
+        at.map(|at| format::date_time(at, names.zone))
+            .unwrap_or_else(|| "—".to_owned())
     };
     let rows = vec![
         ("Tytuł", a.title.clone(), b.title.clone()),
@@ -55,9 +69,15 @@ fn compared(a: &ArticleSnapshot, b: &ArticleSnapshot, names: &Names) -> Vec<(&'s
         ("Tagi", tags(&a.tag_ids), tags(&b.tag_ids)),
         ("Galeria", gallery(a.gallery_id), gallery(b.gallery_id)),
         ("Status", a.status.clone(), b.status.clone()),
-        ("Data publikacji", published(a.published_at), published(b.published_at)),
+        (
+            "Data publikacji",
+            published(a.published_at),
+            published(b.published_at),
+        ),
     ];
-    rows.into_iter().filter(|(_, old, new)| old != new).collect()
+    rows.into_iter()
+        .filter(|(_, old, new)| old != new)
+        .collect()
 }
 
 struct Names {
@@ -72,11 +92,13 @@ fn state_label(choice: &str, revisions: &[article_revision::Model], zone: chrono
         .find(|revision| revision.id.to_string() == choice)
         .map_or_else(
             || "Obecna wersja".to_owned(),
-            |revision| format!(
-                "Stan sprzed zmiany z {} ({})",
-                format::date_time(revision.created_at, zone),
-                revisions::describe(revision).to_lowercase()
-            ),
+            |revision| {
+                format!(
+                    "Stan sprzed zmiany z {} ({})",
+                    format::date_time(revision.created_at, zone),
+                    revisions::describe(revision).to_lowercase()
+                )
+            },
         )
 }
 
@@ -87,8 +109,10 @@ fn comparison(
     current: &ArticleSnapshot,
     names: &Names,
 ) -> Markup {
-    let restorable: Vec<&article_revision::Model> =
-        list.iter().filter(|revision| revision.previous_state.is_some()).collect();
+    let restorable: Vec<&article_revision::Model> = list
+        .iter()
+        .filter(|revision| revision.previous_state.is_some())
+        .collect();
     let from = query.z.as_deref().unwrap_or_default();
     let to = query.to.as_deref().unwrap_or(CURRENT);
     let state_of = |choice: &str| -> Option<ArticleSnapshot> {
@@ -99,11 +123,13 @@ fn comparison(
             .find(|revision| revision.id.to_string() == choice)
             .and_then(snapshot_before)
     };
-    let options = |selected: &str| html! {
-        option value=(CURRENT) selected[selected == CURRENT] { "Obecna wersja" }
-        @for revision in restorable.iter().rev() {
-            option value=(revision.id) selected[selected == revision.id.to_string()] {
-                (state_label(&revision.id.to_string(), list, names.zone))
+    let options = |selected: &str| {
+        html! {
+            option value=(CURRENT) selected[selected == CURRENT] { "Obecna wersja" }
+            @for revision in restorable.iter().rev() {
+                option value=(revision.id) selected[selected == revision.id.to_string()] {
+                    (state_label(&revision.id.to_string(), list, names.zone))
+                }
             }
         }
     };
@@ -179,7 +205,10 @@ pub async fn show(
         Ok(list) => list,
         Err(error) => return unavailable(&error),
     };
-    let people: Vec<i64> = list.iter().filter_map(|revision| revision.account_id).collect();
+    let people: Vec<i64> = list
+        .iter()
+        .filter_map(|revision| revision.account_id)
+        .collect();
     let loaded = tokio::try_join!(
         ArticleSnapshot::of(db, &article),
         relations::accounts_by_id(db, &people),
@@ -191,7 +220,10 @@ pub async fn show(
         Err(error) => return unavailable(&error),
     };
     let names = Names {
-        sections: sections.into_iter().map(|section| (section.id, section.name)).collect(),
+        sections: sections
+            .into_iter()
+            .map(|section| (section.id, section.name))
+            .collect(),
         tags: tags.into_iter().map(|tag| (tag.id, tag.name)).collect(),
         zone: state.time_zone,
     };
@@ -258,11 +290,17 @@ pub async fn show(
 fn refused(session: &BrowserSession, message: &str) -> Response {
     respond::html(
         StatusCode::FORBIDDEN,
-        page("Nie przywrócono", session, Place::Articles, &[], html! {
-            h1 { "Nie przywrócono wersji" }
-            p { (message) }
-            p { a href="/admin/articles" { "Wróć do listy artykułów" } }
-        }),
+        page(
+            "Nie przywrócono",
+            session,
+            Place::Articles,
+            &[],
+            html! {
+                h1 { "Nie przywrócono wersji" }
+                p { (message) }
+                p { a href="/admin/articles" { "Wróć do listy artykułów" } }
+            },
+        ),
     )
 }
 
@@ -280,11 +318,20 @@ pub async fn restore(
         Err(response) => return response,
     };
     match lifecycle::restore_revision(&state.store, &session.actor, revision_id).await {
-        Ok(article) if article.id == id => respond::see_other(&format!("/admin/articles/{id}?ok=przywrocono")),
-        Ok(article) => respond::see_other(&format!("/admin/articles/{}?ok=przywrocono", article.id)),
-        Err(EditError::Forbidden(_)) => refused(&session, "Twoja rola nie pozwala zmieniać tego artykułu."),
+        Ok(article) if article.id == id => {
+            respond::see_other(&format!("/admin/articles/{id}?ok=przywrocono"))
+        }
+        Ok(article) => {
+            respond::see_other(&format!("/admin/articles/{}?ok=przywrocono", article.id))
+        }
+        Err(EditError::Forbidden(_)) => {
+            refused(&session, "Twoja rola nie pozwala zmieniać tego artykułu.")
+        }
         Err(EditError::NotFound(_)) => StatusCode::NOT_FOUND.into(),
-        Err(EditError::Invalid { .. }) => refused(&session, "Ta zmiana to utworzenie artykułu: nie ma wcześniejszego stanu."),
+        Err(EditError::Invalid { .. }) => refused(
+            &session,
+            "Ta zmiana to utworzenie artykułu: nie ma wcześniejszego stanu.",
+        ),
         Err(error) => unavailable(&error),
     }
 }

@@ -23,7 +23,13 @@ pub struct LoginQuery {
 /// Only a path inside the application is followed after login, never another site.
 fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(path) if path.starts_with("/admin/") && !path.starts_with("/admin//") && !path.contains('\\') => path,
+        Some(path)
+            if path.starts_with("/admin/")
+                && !path.starts_with("/admin//")
+                && !path.contains('\\') =>
+        {
+            path
+        }
         _ => "/admin/",
     }
 }
@@ -70,14 +76,20 @@ pub async fn form(
     if session::current(request, state).await.is_some() {
         return page::see_other(next);
     }
-    let notice = query.wylogowano.is_some().then_some("Wylogowano. Do zobaczenia!");
+    let notice = query
+        .wylogowano
+        .is_some()
+        .then_some("Wylogowano. Do zobaczenia!");
     page::html(StatusCode::OK, login_form("", next, &[], notice))
 }
 
 /// `POST /admin/login`.
 #[handler]
-pub async fn submit(request: &Request,
-    body: poem::Body, Data(state): Data<&AdminState>) -> Response {
+pub async fn submit(
+    request: &Request,
+    body: poem::Body,
+    Data(state): Data<&AdminState>,
+) -> Response {
     // No session yet, so no CSRF token: a login form posted from another site is refused
     // by its origin (a forged login would sign the victim into the attacker's account).
     if !session::from_same_origin(request) {
@@ -95,13 +107,20 @@ pub async fn submit(request: &Request,
         errors.push(FieldError::new("haslo", "Wpisz hasło"));
     }
     if !errors.is_empty() {
-        return page::html(StatusCode::UNPROCESSABLE_ENTITY, login_form(&email, &next, &errors, None));
+        return page::html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            login_form(&email, &next, &errors, None),
+        );
     }
     let address = Some(state.client_address(request));
     let db = state.store.db();
-    let result = sign_in(&state.login_throttle, &state.login_rate_limit, &email, address, || {
-        browser_sessions::open(db, &email, &password)
-    })
+    let result = sign_in(
+        &state.login_throttle,
+        &state.login_rate_limit,
+        &email,
+        address,
+        || browser_sessions::open(db, &email, &password),
+    )
     .await;
     match result {
         Ok(issued) => {
@@ -117,11 +136,16 @@ pub async fn submit(request: &Request,
             login_form(
                 &email,
                 &next,
-                &[FieldError::new("email", "Nieprawidłowy adres e-mail lub hasło")],
+                &[FieldError::new(
+                    "email",
+                    "Nieprawidłowy adres e-mail lub hasło",
+                )],
                 None,
             ),
         ),
-        Err(SignInError::RateLimited { retry_after_seconds }) => {
+        Err(SignInError::RateLimited {
+            retry_after_seconds,
+        }) => {
             let minutes = retry_after_seconds.div_ceil(60).max(1);
             let mut response = page::html(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -130,7 +154,9 @@ pub async fn submit(request: &Request,
                     &next,
                     &[FieldError::new(
                         "email",
-                        format!("Zbyt wiele nieudanych prób logowania. Spróbuj ponownie za {minutes} min."),
+                        format!(
+                            "Zbyt wiele nieudanych prób logowania. Spróbuj ponownie za {minutes} min."
+                        ),
                     )],
                     None,
                 ),
@@ -147,7 +173,10 @@ pub async fn submit(request: &Request,
                 login_form(
                     &email,
                     &next,
-                    &[FieldError::new("email", "Logowanie jest chwilowo niedostępne. Spróbuj za chwilę.")],
+                    &[FieldError::new(
+                        "email",
+                        "Logowanie jest chwilowo niedostępne. Spróbuj za chwilę.",
+                    )],
                     None,
                 ),
             )
@@ -157,8 +186,11 @@ pub async fn submit(request: &Request,
 
 /// `POST /admin/logout`: ends the session at once, not only in this browser.
 #[handler]
-pub async fn logout(request: &Request,
-    body: poem::Body, Data(state): Data<&AdminState>) -> Response {
+pub async fn logout(
+    request: &Request,
+    body: poem::Body,
+    Data(state): Data<&AdminState>,
+) -> Response {
     let submitted = FormData::read(body).await;
     let session = match session::require_for_change(request, state, submitted.csrf()).await {
         Ok(session) => session,
@@ -182,7 +214,10 @@ mod tests {
 
     #[test]
     fn only_a_path_of_the_application_is_followed_after_login() {
-        assert_eq!(safe_next(Some("/admin/articles?status=DRAFT")), "/admin/articles?status=DRAFT");
+        assert_eq!(
+            safe_next(Some("/admin/articles?status=DRAFT")),
+            "/admin/articles?status=DRAFT"
+        );
         assert_eq!(safe_next(Some("https://evil.example/")), "/admin/");
         assert_eq!(safe_next(Some("//evil.example/admin/")), "/admin/");
         assert_eq!(safe_next(Some("/admin//evil.example")), "/admin/");

@@ -47,7 +47,9 @@ pub async fn show(
             return StatusCode::SERVICE_UNAVAILABLE.into();
         }
     };
-    let section = sections.get(&article.section_id).map(|section| section.name.as_str());
+    let section = sections
+        .get(&article.section_id)
+        .map(|section| section.name.as_str());
     let entered_by = accounts
         .get(&article.created_by)
         .map_or("—", |account| account.display_name.as_str());

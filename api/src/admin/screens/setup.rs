@@ -5,7 +5,9 @@ use poem::http::{StatusCode, header};
 use poem::web::{Data, Path};
 use poem::{Request, Response, handler};
 
-use crate::admin::forms::{FieldError, FieldOptions, FormData, error_for, error_summary, text_field};
+use crate::admin::forms::{
+    FieldError, FieldOptions, FormData, error_for, error_summary, text_field,
+};
 use crate::admin::layout::bare_page;
 use crate::admin::{AdminState, page, session};
 use kronika_core::auth::accounts::{self, AccountError};
@@ -80,7 +82,11 @@ pub async fn submit(
         return link_spent();
     }
     let submitted = FormData::read(body).await;
-    let (name, email, password) = (submitted.text("name").trim(), submitted.text("email").trim(), submitted.text("password"));
+    let (name, email, password) = (
+        submitted.text("name").trim(),
+        submitted.text("email").trim(),
+        submitted.text("password"),
+    );
     let mut errors = Vec::new();
     if name.is_empty() {
         errors.push(FieldError::new("imie", "Wpisz imię i nazwisko"));
@@ -89,9 +95,15 @@ pub async fn submit(
         errors.push(FieldError::new("email", "Wpisz adres e-mail"));
     }
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        errors.push(FieldError::new("haslo", format!("Hasło musi mieć co najmniej {MIN_PASSWORD_CHARS} znaków")));
+        errors.push(FieldError::new(
+            "haslo",
+            format!("Hasło musi mieć co najmniej {MIN_PASSWORD_CHARS} znaków"),
+        ));
     } else if password != submitted.text("password_again") {
-        errors.push(FieldError::new("haslo2", "Hasła się różnią: wpisz to samo hasło dwa razy"));
+        errors.push(FieldError::new(
+            "haslo2",
+            "Hasła się różnią: wpisz to samo hasło dwa razy",
+        ));
     }
     if errors.is_empty() {
         match accounts::create_first_administrator(state.store.db(), email, name, password).await {
@@ -118,13 +130,22 @@ pub async fn submit(
                 return link_spent();
             }
             Err(AccountError::InvalidEmail(_)) => {
-                errors.push(FieldError::new("email", "To nie jest adres e-mail (np. jan.kowalski@urzad.gov.pl)"));
+                errors.push(FieldError::new(
+                    "email",
+                    "To nie jest adres e-mail (np. jan.kowalski@urzad.gov.pl)",
+                ));
             }
             Err(error) => {
                 tracing::error!(%error, "cannot create the first administrator");
-                errors.push(FieldError::new("email", "Nie udało się utworzyć konta. Spróbuj ponownie za chwilę."));
+                errors.push(FieldError::new(
+                    "email",
+                    "Nie udało się utworzyć konta. Spróbuj ponownie za chwilę.",
+                ));
             }
         }
     }
-    page::html(StatusCode::UNPROCESSABLE_ENTITY, setup_form(&token, name, email, &errors))
+    page::html(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        setup_form(&token, name, email, &errors),
+    )
 }
