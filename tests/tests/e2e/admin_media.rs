@@ -227,8 +227,9 @@ async fn a_gallery_is_created_filled_reordered_and_given_a_cover(app: TestApp) {
     let covered = editor.post(&format!("{path}/cover"), &[("photo_id", cover.as_str())]).await;
     assert_eq!(covered.status, StatusCode::SEE_OTHER, "{}", covered.body);
     assert_eq!(gallery_of(&app, id).await.cover_photo_id, Some(stock_ids[1]));
-    let page = editor.get(&path).await;
+    let page = editor.get(covered.location()).await;
     assert_eq!(page.texts(".notice"), ["Ustawiono okładkę galerii."]);
+    assert_eq!(page.texts("ul.sortable .status"), ["Okładka"]);
 
     let removed = editor.post(&format!("{path}/remove"), &[("photo_id", cover.as_str())]).await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
