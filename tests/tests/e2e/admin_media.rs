@@ -5,6 +5,7 @@
 use entities::{gallery, photo};
 use kronika_core::domain::Role;
 use kronika_core::editing::galleries::photo_ids;
+use kronika_api::Config;
 use kronika_tests::admin::EditorBrowser;
 use kronika_tests::photos::fixture;
 use kronika_tests::{TestApp, on_both_databases};
@@ -19,7 +20,17 @@ on_both_databases!(
     a_gallery_is_created_filled_reordered_and_given_a_cover,
     deleting_a_photo_names_the_galleries_it_leaves,
     a_photo_a_published_article_shows_is_not_deleted_without_force,
+    photos_uploaded_from_a_gallery_page_join_that_gallery,
 );
+
+on_both_databases!(
+    configured_by = uploads_of_at_most_4_kb;
+    a_file_over_the_upload_limit_is_refused_while_the_next_one_is_added,
+);
+
+fn uploads_of_at_most_4_kb(config: &mut Config) {
+    config.upload_max_bytes = 4 * 1024;
+}
 
 fn file(path: &str) -> (String, Vec<u8>) {
     let name = path.rsplit('/').next().unwrap_or(path).to_owned();
@@ -289,4 +300,43 @@ async fn a_photo_a_published_article_shows_is_not_deleted_without_force(app: Tes
     let forced = editor.post(&format!("{path}/delete"), &[("confirm", "tak"), ("force", "tak")]).await;
     assert_eq!(forced.status, StatusCode::SEE_OTHER, "{}", forced.body);
     assert!(photo::Entity::find_by_id(ids[0]).one(app.db()).await.ok().flatten().is_none());
+}
+
+async fn a_file_over_the_upload_limit_is_refused_while_the_next_one_is_added(app: TestApp) {
+    let (mut editor, _) = EditorBrowser::logged_in_as(&app, "Ewa Redaktor", Role::Editor).await;
+    editor.get("/admin/photos").await;
+    let answer = editor
+        .post_multipart(
+            "/admin/photos/upload",
+            &[],
+            vec![file("real/ximage--yellow-rose-lossy-alpha.webp"), file("real/imaging--orientation_1.jpg")],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let refusals = answer.texts(".upload-error");
+    assert_eq!(refusals.len(), 1, "{}", answer.body);
+    assert!(refusals[0].contains("za duży"), "{refusals:?}");
+    assert_eq!(answer.texts(".upload-done").len(), 1);
+    assert_eq!(photo_count(&app).await, 1);
+}
+
+async fn photos_uploaded_from_a_gallery_page_join_that_gallery(app: TestApp) {
+    let (mut editor, _) = EditorBrowser::logged_in_as(&app, "Ewa Redaktor", Role::Editor).await;
+    let gallery = app.gallery("Festyn", 1).await;
+    let before = photo_ids(app.db(), gallery.id).await.unwrap_or_default();
+    let path = format!("/admin/galleries/{}", gallery.id);
+    let page = editor.get(&path).await;
+    assert_eq!(
+        page.attribute("form[data-upload] input[name=gallery_id]", "value"),
+        Some(gallery.id.to_string())
+    );
+    let gallery_id = gallery.id.to_string();
+    let answer = editor
+        .post_multipart("/admin/photos/upload", &[("gallery_id", gallery_id.as_str())], vec![file("real/imaging--orientation_1.jpg")])
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let after = photo_ids(app.db(), gallery.id).await.unwrap_or_default();
+    assert_eq!(after.len(), 2);
+    assert_eq!(after[0], before[0], "new photos go to the end");
+    assert_eq!(answer.attribute(".upload-list + p a", "href"), Some(path));
 }
