@@ -64,14 +64,20 @@ pub fn routes(state: AdminState) -> impl poem::Endpoint + use<> {
         .at("/articles/:id", get(editor::edit_form).post(editor::update))
         .at("/articles/:id/preview", get(preview::show))
         .at("/articles/:id/history", get(history::show))
-        .at("/articles/:id/history/:revision/restore", post(history::restore))
+        .at(
+            "/articles/:id/history/:revision/restore",
+            post(history::restore),
+        )
         .at("/api/sanitize", post(editor::sanitize))
         .at("/photos", get(photos::library))
         .at("/photos/upload", post(photos::upload))
         .at("/photos/:id", get(photos::show).post(photos::save))
         .at("/photos/:id/delete", post(photos::delete))
         .at("/galleries", get(galleries::list))
-        .at("/galleries/new", get(galleries::new_form).post(galleries::create))
+        .at(
+            "/galleries/new",
+            get(galleries::new_form).post(galleries::create),
+        )
         .at("/galleries/:id", get(galleries::show).post(galleries::save))
         .at("/galleries/:id/order", post(galleries::order))
         .at("/galleries/:id/cover", post(galleries::cover))

@@ -15,7 +15,9 @@ use poem::{Request, Response, handler};
 use serde::Deserialize;
 
 use super::photos::{LibraryQuery, thumbnail, unavailable, upload_form};
-use crate::admin::forms::{FieldError, FieldOptions, FormData, csrf_field, error_for, error_summary, text_area, text_field};
+use crate::admin::forms::{
+    FieldError, FieldOptions, FormData, csrf_field, error_for, error_summary, text_area, text_field,
+};
 use crate::admin::layout::{Place, notice, page};
 use crate::admin::{AdminState, format, page as respond, session};
 use entities::{gallery, photo};
@@ -32,19 +34,37 @@ fn audience(session: &BrowserSession) -> Audience {
     Audience::of(Some((session.actor.account_id, session.actor.role)))
 }
 
-fn message_page(session: &BrowserSession, status: StatusCode, title: &str, message: &str, back: &str) -> Response {
+fn message_page(
+    session: &BrowserSession,
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    back: &str,
+) -> Response {
     respond::html(
         status,
-        page(title, session, Place::Galleries, &[], html! {
-            h1 { (title) }
-            p { (message) }
-            p { a href=(back) { "Wróć" } }
-        }),
+        page(
+            title,
+            session,
+            Place::Galleries,
+            &[],
+            html! {
+                h1 { (title) }
+                p { (message) }
+                p { a href=(back) { "Wróć" } }
+            },
+        ),
     )
 }
 
 fn not_found(session: &BrowserSession) -> Response {
-    message_page(session, StatusCode::NOT_FOUND, "Nie znaleziono galerii", "Tej galerii nie ma albo nie masz do niej dostępu.", "/admin/galleries")
+    message_page(
+        session,
+        StatusCode::NOT_FOUND,
+        "Nie znaleziono galerii",
+        "Tej galerii nie ma albo nie masz do niej dostępu.",
+        "/admin/galleries",
+    )
 }
 
 /// The answer to a refused change of a gallery.
@@ -52,10 +72,20 @@ fn refused(session: &BrowserSession, id: i64, error: EditError) -> Response {
     let back = format!("/admin/galleries/{id}");
     match error {
         EditError::NotFound(_) => not_found(session),
-        EditError::Forbidden(_) => message_page(session, StatusCode::FORBIDDEN, "Nie zapisano", "Autorzy zmieniają tylko galerie, które sami utworzyli.", &back),
-        EditError::Invalid { message, .. } | EditError::Conflict(message) => {
-            message_page(session, StatusCode::UNPROCESSABLE_ENTITY, "Nie zapisano", &format!("Nie zapisano zmiany: {message}."), &back)
-        }
+        EditError::Forbidden(_) => message_page(
+            session,
+            StatusCode::FORBIDDEN,
+            "Nie zapisano",
+            "Autorzy zmieniają tylko galerie, które sami utworzyli.",
+            &back,
+        ),
+        EditError::Invalid { message, .. } | EditError::Conflict(message) => message_page(
+            session,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Nie zapisano",
+            &format!("Nie zapisano zmiany: {message}."),
+            &back,
+        ),
         error => unavailable(&error),
     }
 }
@@ -102,23 +132,37 @@ pub async fn list(request: &Request, Data(state): Data<&AdminState>) -> Response
             }
         }
     };
-    respond::html(StatusCode::OK, page("Galerie", &session, Place::Galleries, &[], content))
+    respond::html(
+        StatusCode::OK,
+        page("Galerie", &session, Place::Galleries, &[], content),
+    )
 }
 
-fn new_page(session: &BrowserSession, title: &str, description: &str, errors: &[FieldError]) -> Markup {
-    page("Nowa galeria", session, Place::Galleries, &[], html! {
-        h1 { "Nowa galeria" }
-        (error_summary(errors))
-        form method="post" action="/admin/galleries/new" {
-            (csrf_field(session.csrf_token()))
-            (text_field("tytul", "title", "Tytuł", title, FieldOptions { required: true, error: error_for(errors, "tytul"), ..Default::default() }))
-            (text_area("opis", "description", "Opis", description, 4, FieldOptions { error: error_for(errors, "opis"), ..Default::default() }))
-            div class="button-row" {
-                button type="submit" class="button button-primary" { "Utwórz galerię" }
-                a href="/admin/galleries" { "Anuluj" }
+fn new_page(
+    session: &BrowserSession,
+    title: &str,
+    description: &str,
+    errors: &[FieldError],
+) -> Markup {
+    page(
+        "Nowa galeria",
+        session,
+        Place::Galleries,
+        &[],
+        html! {
+            h1 { "Nowa galeria" }
+            (error_summary(errors))
+            form method="post" action="/admin/galleries/new" {
+                (csrf_field(session.csrf_token()))
+                (text_field("tytul", "title", "Tytuł", title, FieldOptions { required: true, error: error_for(errors, "tytul"), ..Default::default() }))
+                (text_area("opis", "description", "Opis", description, 4, FieldOptions { error: error_for(errors, "opis"), ..Default::default() }))
+                div class="button-row" {
+                    button type="submit" class="button button-primary" { "Utwórz galerię" }
+                    a href="/admin/galleries" { "Anuluj" }
+                }
             }
-        }
-    })
+        },
+    )
 }
 
 /// `GET /admin/galleries/new`.
@@ -132,15 +176,28 @@ pub async fn new_form(request: &Request, Data(state): Data<&AdminState>) -> Resp
 
 fn field_errors(error: &EditError) -> Option<Vec<FieldError>> {
     match error {
-        EditError::Invalid { field: "title", .. } => Some(vec![FieldError::new("tytul", "Wpisz tytuł (najwyżej 300 znaków)")]),
-        EditError::Invalid { field: "description", .. } => Some(vec![FieldError::new("opis", "Opis może mieć najwyżej 5000 znaków")]),
+        EditError::Invalid { field: "title", .. } => Some(vec![FieldError::new(
+            "tytul",
+            "Wpisz tytuł (najwyżej 300 znaków)",
+        )]),
+        EditError::Invalid {
+            field: "description",
+            ..
+        } => Some(vec![FieldError::new(
+            "opis",
+            "Opis może mieć najwyżej 5000 znaków",
+        )]),
         _ => None,
     }
 }
 
 /// `POST /admin/galleries/new`.
 #[handler]
-pub async fn create(request: &Request, body: poem::Body, Data(state): Data<&AdminState>) -> Response {
+pub async fn create(
+    request: &Request,
+    body: poem::Body,
+    Data(state): Data<&AdminState>,
+) -> Response {
     let form = FormData::read(body).await;
     let session = match session::require_for_change(request, state, form.csrf()).await {
         Ok(session) => session,
@@ -156,7 +213,12 @@ pub async fn create(request: &Request, body: poem::Body, Data(state): Data<&Admi
         Err(error) => match field_errors(&error) {
             Some(errors) => respond::html(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                new_page(&session, form.text("title"), form.text("description"), &errors),
+                new_page(
+                    &session,
+                    form.text("title"),
+                    form.text("description"),
+                    &errors,
+                ),
             ),
             None => refused(&session, 0, error),
         },
@@ -198,11 +260,19 @@ fn moved(ids: &[i64], from: usize, to: usize) -> Vec<i64> {
     reordered
 }
 
-fn photo_row(session: &BrowserSession, gallery: &gallery::Model, photos: &[photo::Model], ids: &[i64], index: usize) -> Markup {
+fn photo_row(
+    session: &BrowserSession,
+    gallery: &gallery::Model,
+    photos: &[photo::Model],
+    ids: &[i64],
+    index: usize,
+) -> Markup {
     let photo = &photos[index];
     let id = gallery.id;
     let count = photos.len();
-    let is_cover = gallery.cover_photo_id.map_or(index == 0, |cover_id| cover_id == photo.id);
+    let is_cover = gallery
+        .cover_photo_id
+        .map_or(index == 0, |cover_id| cover_id == photo.id);
     html! {
         li data-id=(photo.id) {
             (thumbnail(photo, 200))
@@ -251,13 +321,22 @@ fn photo_row(session: &BrowserSession, gallery: &gallery::Model, photos: &[photo
     }
 }
 
-async fn visible_gallery(state: &AdminState, session: &BrowserSession, id: i64) -> Result<Option<gallery::Model>, sea_orm::DbErr> {
+async fn visible_gallery(
+    state: &AdminState,
+    session: &BrowserSession,
+    id: i64,
+) -> Result<Option<gallery::Model>, sea_orm::DbErr> {
     gallery_reads::gallery_by_id(state.store.db(), id, audience(session)).await
 }
 
 /// `GET /admin/galleries/{id}`.
 #[handler]
-pub async fn show(request: &Request, Path(id): Path<i64>, Query(query): Query<GalleryQuery>, Data(state): Data<&AdminState>) -> Response {
+pub async fn show(
+    request: &Request,
+    Path(id): Path<i64>,
+    Query(query): Query<GalleryQuery>,
+    Data(state): Data<&AdminState>,
+) -> Response {
     let session = match session::require(request, state).await {
         Ok(session) => session,
         Err(response) => return response,
@@ -268,7 +347,11 @@ pub async fn show(request: &Request, Path(id): Path<i64>, Query(query): Query<Ga
         Err(error) => return unavailable(&error),
     };
     let db = state.store.db();
-    let library_query = LibraryQuery { q: query.q.clone(), po: query.po.clone(), ok: String::new() };
+    let library_query = LibraryQuery {
+        q: query.q.clone(),
+        po: query.po.clone(),
+        ok: String::new(),
+    };
     let gallery_ids = [id];
     let core_query = library_query.core_query();
     let (photos, library) = match tokio::join!(
@@ -355,10 +438,25 @@ pub async fn show(request: &Request, Path(id): Path<i64>, Query(query): Query<Ga
             }
         }
     };
-    respond::html(StatusCode::OK, page(&gallery.title, &session, Place::Galleries, &["upload.js", "reorder.js"], content))
+    respond::html(
+        StatusCode::OK,
+        page(
+            &gallery.title,
+            &session,
+            Place::Galleries,
+            &["upload.js", "reorder.js"],
+            content,
+        ),
+    )
 }
 
-async fn change(state: &AdminState, session: &BrowserSession, id: i64, changes: GalleryChanges, ok: &str) -> Response {
+async fn change(
+    state: &AdminState,
+    session: &BrowserSession,
+    id: i64,
+    changes: GalleryChanges,
+    ok: &str,
+) -> Response {
     match galleries::update(&state.store, &session.actor, id, changes).await {
         Ok(_) => respond::see_other(&format!("/admin/galleries/{id}?ok={ok}")),
         Err(error) => refused(session, id, error),
@@ -366,12 +464,20 @@ async fn change(state: &AdminState, session: &BrowserSession, id: i64, changes: 
 }
 
 fn ids_of(form: &FormData) -> Option<Vec<i64>> {
-    form.all("photo_id").into_iter().map(|id| id.trim().parse().ok()).collect()
+    form.all("photo_id")
+        .into_iter()
+        .map(|id| id.trim().parse().ok())
+        .collect()
 }
 
 /// `POST /admin/galleries/{id}`: title and description.
 #[handler]
-pub async fn save(request: &Request, body: poem::Body, Path(id): Path<i64>, Data(state): Data<&AdminState>) -> Response {
+pub async fn save(
+    request: &Request,
+    body: poem::Body,
+    Path(id): Path<i64>,
+    Data(state): Data<&AdminState>,
+) -> Response {
     let form = FormData::read(body).await;
     let session = match session::require_for_change(request, state, form.csrf()).await {
         Ok(session) => session,
@@ -389,7 +495,12 @@ pub async fn save(request: &Request, body: poem::Body, Path(id): Path<i64>, Data
 /// gallery's photos (a page open since someone else changed the gallery is refused rather
 /// than undoing their change). Answers JSON to `reorder.js`.
 #[handler]
-pub async fn order(request: &Request, body: poem::Body, Path(id): Path<i64>, Data(state): Data<&AdminState>) -> Response {
+pub async fn order(
+    request: &Request,
+    body: poem::Body,
+    Path(id): Path<i64>,
+    Data(state): Data<&AdminState>,
+) -> Response {
     let form = FormData::read(body).await;
     let session = match session::require_for_change(request, state, form.csrf()).await {
         Ok(session) => session,
@@ -405,27 +516,45 @@ pub async fn order(request: &Request, body: poem::Body, Path(id): Path<i64>, Dat
         Err(error) => return refused(&session, id, error),
     };
     let new_order = ids_of(&form).filter(|ids| {
-        ids.len() == current.len() && ids.iter().copied().collect::<HashSet<_>>() == current.iter().copied().collect()
+        ids.len() == current.len()
+            && ids.iter().copied().collect::<HashSet<_>>() == current.iter().copied().collect()
     });
     let Some(new_order) = new_order else {
-        let message = "Galeria zmieniła się w międzyczasie. Odśwież stronę i ułóż zdjęcia ponownie.";
+        let message =
+            "Galeria zmieniła się w międzyczasie. Odśwież stronę i ułóż zdjęcia ponownie.";
         if wants_json {
             return Response::builder()
                 .status(StatusCode::CONFLICT)
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(serde_json::json!({"ok": false, "message": message}).to_string());
         }
-        return message_page(&session, StatusCode::CONFLICT, "Nie zapisano kolejności", message, &format!("/admin/galleries/{id}"));
+        return message_page(
+            &session,
+            StatusCode::CONFLICT,
+            "Nie zapisano kolejności",
+            message,
+            &format!("/admin/galleries/{id}"),
+        );
     };
-    let changes = GalleryChanges { photo_ids: Some(new_order), ..Default::default() };
+    let changes = GalleryChanges {
+        photo_ids: Some(new_order),
+        ..Default::default()
+    };
     if wants_json {
-        let (status, body) = match galleries::update(&state.store, &session.actor, id, changes).await {
-            Ok(_) => (StatusCode::OK, serde_json::json!({"ok": true, "message": "Zapisano kolejność zdjęć."})),
-            Err(error) => {
-                tracing::info!(%error, "a new order of a gallery was refused");
-                (StatusCode::UNPROCESSABLE_ENTITY, serde_json::json!({"ok": false, "message": "Nie zapisano kolejności."}))
-            }
-        };
+        let (status, body) =
+            match galleries::update(&state.store, &session.actor, id, changes).await {
+                Ok(_) => (
+                    StatusCode::OK,
+                    serde_json::json!({"ok": true, "message": "Zapisano kolejność zdjęć."}),
+                ),
+                Err(error) => {
+                    tracing::info!(%error, "a new order of a gallery was refused");
+                    (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        serde_json::json!({"ok": false, "message": "Nie zapisano kolejności."}),
+                    )
+                }
+            };
         return Response::builder()
             .status(status)
             .header(header::CONTENT_TYPE, "application/json")
@@ -436,47 +565,103 @@ pub async fn order(request: &Request, body: poem::Body, Path(id): Path<i64>, Dat
 
 /// `POST /admin/galleries/{id}/cover`.
 #[handler]
-pub async fn cover(request: &Request, body: poem::Body, Path(id): Path<i64>, Data(state): Data<&AdminState>) -> Response {
+pub async fn cover(
+    request: &Request,
+    body: poem::Body,
+    Path(id): Path<i64>,
+    Data(state): Data<&AdminState>,
+) -> Response {
     let form = FormData::read(body).await;
     let session = match session::require_for_change(request, state, form.csrf()).await {
         Ok(session) => session,
         Err(response) => return response,
     };
     let Some(photo_id) = form.get("photo_id").and_then(|id| id.parse().ok()) else {
-        return message_page(&session, StatusCode::BAD_REQUEST, "Nie zapisano", "Nie wskazano zdjęcia.", &format!("/admin/galleries/{id}"));
+        return message_page(
+            &session,
+            StatusCode::BAD_REQUEST,
+            "Nie zapisano",
+            "Nie wskazano zdjęcia.",
+            &format!("/admin/galleries/{id}"),
+        );
     };
-    change(state, &session, id, GalleryChanges { cover_photo_id: Some(Some(photo_id)), ..Default::default() }, "okladka").await
+    change(
+        state,
+        &session,
+        id,
+        GalleryChanges {
+            cover_photo_id: Some(Some(photo_id)),
+            ..Default::default()
+        },
+        "okladka",
+    )
+    .await
 }
 
 /// `POST /admin/galleries/{id}/remove`: takes one photo out (it stays in the library).
 #[handler]
-pub async fn remove(request: &Request, body: poem::Body, Path(id): Path<i64>, Data(state): Data<&AdminState>) -> Response {
+pub async fn remove(
+    request: &Request,
+    body: poem::Body,
+    Path(id): Path<i64>,
+    Data(state): Data<&AdminState>,
+) -> Response {
     let form = FormData::read(body).await;
     let session = match session::require_for_change(request, state, form.csrf()).await {
         Ok(session) => session,
         Err(response) => return response,
     };
     let Some(photo_id) = form.get("photo_id").and_then(|id| id.parse::<i64>().ok()) else {
-        return message_page(&session, StatusCode::BAD_REQUEST, "Nie zapisano", "Nie wskazano zdjęcia.", &format!("/admin/galleries/{id}"));
+        return message_page(
+            &session,
+            StatusCode::BAD_REQUEST,
+            "Nie zapisano",
+            "Nie wskazano zdjęcia.",
+            &format!("/admin/galleries/{id}"),
+        );
     };
     let current = match galleries::photo_ids(state.store.db(), id).await {
         Ok(current) => current,
         Err(error) => return refused(&session, id, error),
     };
-    let remaining: Vec<i64> = current.into_iter().filter(|current| *current != photo_id).collect();
-    change(state, &session, id, GalleryChanges { photo_ids: Some(remaining), ..Default::default() }, "usunieto").await
+    let remaining: Vec<i64> = current
+        .into_iter()
+        .filter(|current| *current != photo_id)
+        .collect();
+    change(
+        state,
+        &session,
+        id,
+        GalleryChanges {
+            photo_ids: Some(remaining),
+            ..Default::default()
+        },
+        "usunieto",
+    )
+    .await
 }
 
 /// `POST /admin/galleries/{id}/add`: the checked library photos, at the end.
 #[handler]
-pub async fn add(request: &Request, body: poem::Body, Path(id): Path<i64>, Data(state): Data<&AdminState>) -> Response {
+pub async fn add(
+    request: &Request,
+    body: poem::Body,
+    Path(id): Path<i64>,
+    Data(state): Data<&AdminState>,
+) -> Response {
     let form = FormData::read(body).await;
     let session = match session::require_for_change(request, state, form.csrf()).await {
         Ok(session) => session,
         Err(response) => return response,
     };
     let Some(chosen) = ids_of(&form) else {
-        return message_page(&session, StatusCode::BAD_REQUEST, "Nie dodano", "Niepoprawny wybór zdjęć.", &format!("/admin/galleries/{id}"));
+        return message_page(
+            &session,
+            StatusCode::BAD_REQUEST,
+            "Nie dodano",
+            "Niepoprawny wybór zdjęć.",
+            &format!("/admin/galleries/{id}"),
+        );
     };
     let mut ids = match galleries::photo_ids(state.store.db(), id).await {
         Ok(current) => current,
@@ -487,5 +672,15 @@ pub async fn add(request: &Request, body: poem::Body, Path(id): Path<i64>, Data(
             ids.push(photo_id);
         }
     }
-    change(state, &session, id, GalleryChanges { photo_ids: Some(ids), ..Default::default() }, "dodano").await
+    change(
+        state,
+        &session,
+        id,
+        GalleryChanges {
+            photo_ids: Some(ids),
+            ..Default::default()
+        },
+        "dodano",
+    )
+    .await
 }

@@ -14,7 +14,9 @@ use poem::web::{Data, Path, Query};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
-use crate::admin::forms::{FieldError, FieldOptions, FormData, csrf_field, error_for, error_summary, text_area, text_field};
+use crate::admin::forms::{
+    FieldError, FieldOptions, FormData, csrf_field, error_for, error_summary, text_area, text_field,
+};
 use crate::admin::layout::{Place, notice, page};
 use crate::admin::{AdminState, format, images, page as respond, session};
 use entities::{gallery, photo};
@@ -59,7 +61,11 @@ impl LibraryQuery {
             url.append_pair("po", cursor);
         }
         let query = url.finish();
-        if query.is_empty() { base.to_owned() } else { format!("{base}?{query}") }
+        if query.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?{query}")
+        }
     }
 
     pub fn core_query(&self) -> PhotoLibraryQuery {
@@ -76,14 +82,26 @@ pub fn unavailable(error: &dyn std::fmt::Display) -> Response {
     StatusCode::SERVICE_UNAVAILABLE.into()
 }
 
-fn message_page(session: &BrowserSession, status: StatusCode, title: &str, message: &str, back: &str) -> Response {
+fn message_page(
+    session: &BrowserSession,
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    back: &str,
+) -> Response {
     respond::html(
         status,
-        page(title, session, Place::Photos, &[], html! {
-            h1 { (title) }
-            p { (message) }
-            p { a href=(back) { "Wróć" } }
-        }),
+        page(
+            title,
+            session,
+            Place::Photos,
+            &[],
+            html! {
+                h1 { (title) }
+                p { (message) }
+                p { a href=(back) { "Wróć" } }
+            },
+        ),
     )
 }
 
@@ -150,15 +168,20 @@ fn library_notice(code: &str) -> Option<&'static str> {
 
 /// `GET /admin/photos`.
 #[handler]
-pub async fn library(request: &Request, Query(query): Query<LibraryQuery>, Data(state): Data<&AdminState>) -> Response {
+pub async fn library(
+    request: &Request,
+    Query(query): Query<LibraryQuery>,
+    Data(state): Data<&AdminState>,
+) -> Response {
     let session = match session::require(request, state).await {
         Ok(session) => session,
         Err(response) => return response,
     };
-    let found = match photo_library::library(state.store.db(), &session.actor, &query.core_query()).await {
-        Ok(found) => found,
-        Err(error) => return unavailable(&error),
-    };
+    let found =
+        match photo_library::library(state.store.db(), &session.actor, &query.core_query()).await {
+            Ok(found) => found,
+            Err(error) => return unavailable(&error),
+        };
     let next = found
         .has_next_page
         .then(|| found.photos.last())
@@ -206,12 +229,19 @@ pub async fn library(request: &Request, Query(query): Query<LibraryQuery>, Data(
             @if let Some(next) = next { a href=(query.url("/admin/photos", Some(&next))) { "Następna strona" } }
         }
     };
-    respond::html(StatusCode::OK, page("Zdjęcia", &session, Place::Photos, &["upload.js"], content))
+    respond::html(
+        StatusCode::OK,
+        page("Zdjęcia", &session, Place::Photos, &["upload.js"], content),
+    )
 }
 
 /// The multipart reader of an upload request. The whole request may carry at most
 /// [`MAX_FILES`] files' worth of bytes.
-fn open_upload(request: &Request, body: poem::Body, max_bytes: usize) -> Result<multer::Multipart<'static>, multer::Error> {
+fn open_upload(
+    request: &Request,
+    body: poem::Body,
+    max_bytes: usize,
+) -> Result<multer::Multipart<'static>, multer::Error> {
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -219,15 +249,23 @@ fn open_upload(request: &Request, body: poem::Body, max_bytes: usize) -> Result<
         .unwrap_or_default();
     let boundary = multer::parse_boundary(content_type)?;
     let whole = (MAX_FILES as u64).saturating_mul(max_bytes as u64 + 64 * 1024);
-    let constraints = multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(whole));
+    let constraints =
+        multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(whole));
     let stream = body.into_bytes_stream().map_err(std::io::Error::other);
-    Ok(multer::Multipart::with_constraints(stream, boundary, constraints))
+    Ok(multer::Multipart::with_constraints(
+        stream,
+        boundary,
+        constraints,
+    ))
 }
 
 /// The bytes of one file, or why it is refused before processing. A file over
 /// `max_bytes` is read to its end and dropped, so the files after it are still read and
 /// nothing over the limit is kept.
-async fn read_file(field: &mut multer::Field<'static>, max_bytes: usize) -> Result<Result<Bytes, String>, multer::Error> {
+async fn read_file(
+    field: &mut multer::Field<'static>,
+    max_bytes: usize,
+) -> Result<Result<Bytes, String>, multer::Error> {
     let mut kept: Vec<u8> = Vec::new();
     let mut too_large = false;
     while let Some(chunk) = field.chunk().await? {
@@ -239,7 +277,10 @@ async fn read_file(field: &mut multer::Field<'static>, max_bytes: usize) -> Resu
         }
     }
     Ok(if too_large {
-        Err(format!("Plik jest za duży: największy dozwolony rozmiar to {}.", megabytes(max_bytes)))
+        Err(format!(
+            "Plik jest za duży: największy dozwolony rozmiar to {}.",
+            megabytes(max_bytes)
+        ))
     } else {
         Ok(Bytes::from(kept))
     })
@@ -292,23 +333,46 @@ fn json(status: StatusCode, value: &serde_json::Value) -> Response {
 }
 
 /// Adds `photo_id` at the end of the gallery.
-async fn add_to_gallery(state: &AdminState, session: &BrowserSession, gallery_id: i64, photo_id: i64) -> Result<(), EditError> {
+async fn add_to_gallery(
+    state: &AdminState,
+    session: &BrowserSession,
+    gallery_id: i64,
+    photo_id: i64,
+) -> Result<(), EditError> {
     let mut ids = galleries::photo_ids(state.store.db(), gallery_id).await?;
     if !ids.contains(&photo_id) {
         ids.push(photo_id);
     }
-    galleries::update(&state.store, &session.actor, gallery_id, galleries::GalleryChanges {
-        photo_ids: Some(ids),
-        ..Default::default()
-    })
+    galleries::update(
+        &state.store,
+        &session.actor,
+        gallery_id,
+        galleries::GalleryChanges {
+            photo_ids: Some(ids),
+            ..Default::default()
+        },
+    )
     .await
     .map(|_| ())
 }
 
 /// Stores one received file and, when asked, adds it to the gallery.
-async fn store_one(state: &AdminState, session: &BrowserSession, bytes: Result<Bytes, String>, gallery_id: Option<i64>) -> Result<photo::Model, String> {
+async fn store_one(
+    state: &AdminState,
+    session: &BrowserSession,
+    bytes: Result<Bytes, String>,
+    gallery_id: Option<i64>,
+) -> Result<photo::Model, String> {
     let bytes = bytes?;
-    match photos::upload(&state.store, &state.photos, &session.actor, bytes, PhotoText::default()).await {
+    match photos::upload(
+        &state.store,
+        &state.photos,
+        &session.actor,
+        bytes,
+        PhotoText::default(),
+    )
+    .await
+    {
         Ok(photo) => {
             if let Some(gallery_id) = gallery_id
                 && let Err(error) = add_to_gallery(state, session, gallery_id, photo.id).await
@@ -318,7 +382,12 @@ async fn store_one(state: &AdminState, session: &BrowserSession, bytes: Result<B
             Ok(photo)
         }
         Err(error) => {
-            if matches!(error, EditError::Database(_) | EditError::Storage(_) | EditError::Photo(PhotoError::Processing(_))) {
+            if matches!(
+                error,
+                EditError::Database(_)
+                    | EditError::Storage(_)
+                    | EditError::Photo(PhotoError::Processing(_))
+            ) {
                 tracing::error!(%error, "an upload failed");
             }
             Err(refusal_message(&error))
@@ -330,7 +399,11 @@ async fn store_one(state: &AdminState, session: &BrowserSession, bytes: Result<B
 /// arrives (so one file at a time is held in memory); a refused file does not stop the
 /// others. The CSRF token is the `X-CSRF-Token` header or the form's first field.
 #[handler]
-pub async fn upload(request: &Request, body: poem::Body, Data(state): Data<&AdminState>) -> Response {
+pub async fn upload(
+    request: &Request,
+    body: poem::Body,
+    Data(state): Data<&AdminState>,
+) -> Response {
     // No session, no reading of the files.
     if let Err(response) = session::require(request, state).await {
         return response;
@@ -357,13 +430,21 @@ pub async fn upload(request: &Request, body: poem::Body, Data(state): Data<&Admi
             let name = field.name().unwrap_or_default().to_owned();
             match name.as_str() {
                 "_csrf" => csrf = field.text().await.ok(),
-                "gallery_id" => gallery_id = field.text().await.ok().and_then(|id| id.trim().parse().ok()),
+                "gallery_id" => {
+                    gallery_id = field
+                        .text()
+                        .await
+                        .ok()
+                        .and_then(|id| id.trim().parse().ok())
+                }
                 "files" | "file" => {
                     let file_name = field.file_name().unwrap_or_default().to_owned();
                     // Nothing of a forged request is stored.
                     let session = match &checked {
                         Some(session) => session.clone(),
-                        None => match session::require_for_change(request, state, csrf.as_deref()).await {
+                        None => match session::require_for_change(request, state, csrf.as_deref())
+                            .await
+                        {
                             Ok(session) => {
                                 checked = Some(session.clone());
                                 session
@@ -383,11 +464,17 @@ pub async fn upload(request: &Request, body: poem::Body, Data(state): Data<&Admi
                         continue;
                     }
                     if outcomes.len() >= MAX_FILES {
-                        outcomes.push(Outcome { name: file_name, result: Err(format!("Naraz można wysłać najwyżej {MAX_FILES} plików.")) });
+                        outcomes.push(Outcome {
+                            name: file_name,
+                            result: Err(format!("Naraz można wysłać najwyżej {MAX_FILES} plików.")),
+                        });
                         continue;
                     }
                     let result = store_one(state, &session, bytes, gallery_id).await;
-                    outcomes.push(Outcome { name: file_name, result });
+                    outcomes.push(Outcome {
+                        name: file_name,
+                        result,
+                    });
                 }
                 _ => {}
             }
@@ -402,18 +489,33 @@ pub async fn upload(request: &Request, body: poem::Body, Data(state): Data<&Admi
     };
     if wants_json(request) {
         return match outcomes.first() {
-            Some(Outcome { result: Ok(photo), .. }) => json(
+            Some(Outcome {
+                result: Ok(photo), ..
+            }) => json(
                 StatusCode::CREATED,
                 &serde_json::json!({"ok": true, "id": photo.id, "url": format!("/admin/photos/{}", photo.id), "message": "Dodano zdjęcie."}),
             ),
-            Some(Outcome { result: Err(message), .. }) => {
-                json(StatusCode::UNPROCESSABLE_ENTITY, &serde_json::json!({"ok": false, "id": null, "message": message}))
-            }
-            None => json(StatusCode::BAD_REQUEST, &serde_json::json!({"ok": false, "id": null, "message": "Nie wybrano żadnego pliku."})),
+            Some(Outcome {
+                result: Err(message),
+                ..
+            }) => json(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &serde_json::json!({"ok": false, "id": null, "message": message}),
+            ),
+            None => json(
+                StatusCode::BAD_REQUEST,
+                &serde_json::json!({"ok": false, "id": null, "message": "Nie wybrano żadnego pliku."}),
+            ),
         };
     }
-    let back = gallery_id.map_or_else(|| "/admin/photos".to_owned(), |id| format!("/admin/galleries/{id}"));
-    let added = outcomes.iter().filter(|outcome| outcome.result.is_ok()).count() as u64;
+    let back = gallery_id.map_or_else(
+        || "/admin/photos".to_owned(),
+        |id| format!("/admin/galleries/{id}"),
+    );
+    let added = outcomes
+        .iter()
+        .filter(|outcome| outcome.result.is_ok())
+        .count() as u64;
     let refused = outcomes.len() as u64 - added;
     let content = html! {
         div class="page-header" { h1 { "Wysłane zdjęcia" } }
@@ -439,11 +541,22 @@ pub async fn upload(request: &Request, body: poem::Body, Data(state): Data<&Admi
         }
         p { a href=(back) { "Wróć" } }
     };
-    let status = if added == 0 && refused > 0 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    respond::html(status, page("Wysłane zdjęcia", &session, Place::Photos, &[], content))
+    let status = if added == 0 && refused > 0 {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    respond::html(
+        status,
+        page("Wysłane zdjęcia", &session, Place::Photos, &[], content),
+    )
 }
 
-async fn visible_photo(state: &AdminState, session: &BrowserSession, id: i64) -> Result<Option<photo::Model>, sea_orm::DbErr> {
+async fn visible_photo(
+    state: &AdminState,
+    session: &BrowserSession,
+    id: i64,
+) -> Result<Option<photo::Model>, sea_orm::DbErr> {
     let audience = Audience::of(Some((session.actor.account_id, session.actor.role)));
     gallery_reads::photo_by_id(state.store.db(), id, audience).await
 }
@@ -469,7 +582,11 @@ fn photo_page(
     message: Option<&str>,
     using: &[gallery::Model],
 ) -> Markup {
-    let title = if photo.caption.is_empty() { "Zdjęcie bez podpisu".to_owned() } else { photo.caption.clone() };
+    let title = if photo.caption.is_empty() {
+        "Zdjęcie bez podpisu".to_owned()
+    } else {
+        photo.caption.clone()
+    };
     let content = html! {
         div class="page-header" {
             h1 { (title) }
@@ -511,7 +628,12 @@ fn photo_page(
 
 /// `GET /admin/photos/{id}`.
 #[handler]
-pub async fn show(request: &Request, Path(id): Path<i64>, Query(query): Query<PhotoQuery>, Data(state): Data<&AdminState>) -> Response {
+pub async fn show(
+    request: &Request,
+    Path(id): Path<i64>,
+    Query(query): Query<PhotoQuery>,
+    Data(state): Data<&AdminState>,
+) -> Response {
     let session = match session::require(request, state).await {
         Ok(session) => session,
         Err(response) => return response,
@@ -525,15 +647,27 @@ pub async fn show(request: &Request, Path(id): Path<i64>, Query(query): Query<Ph
         Ok(using) => using,
         Err(error) => return unavailable(&error),
     };
-    let form = PhotoForm { caption: photo.caption.clone(), credit: photo.credit.clone(), alt: photo.alt.clone() };
+    let form = PhotoForm {
+        caption: photo.caption.clone(),
+        credit: photo.credit.clone(),
+        alt: photo.alt.clone(),
+    };
     let message = (query.ok == "zapisano").then_some("Zapisano opis zdjęcia.");
-    respond::html(StatusCode::OK, photo_page(state, &session, &photo, &form, &[], message, &using))
+    respond::html(
+        StatusCode::OK,
+        photo_page(state, &session, &photo, &form, &[], message, &using),
+    )
 }
 
 /// `POST /admin/photos/{id}`: saves the caption, credit and alternative text (a field
 /// left out of the form stays as it is, so a gallery's caption form sends only `caption`).
 #[handler]
-pub async fn save(request: &Request, body: poem::Body, Path(id): Path<i64>, Data(state): Data<&AdminState>) -> Response {
+pub async fn save(
+    request: &Request,
+    body: poem::Body,
+    Path(id): Path<i64>,
+    Data(state): Data<&AdminState>,
+) -> Response {
     let form_data = FormData::read(body).await;
     let session = match session::require_for_change(request, state, form_data.csrf()).await {
         Ok(session) => session,
@@ -544,9 +678,14 @@ pub async fn save(request: &Request, body: poem::Body, Path(id): Path<i64>, Data
         credit: form_data.get("credit").map(ToOwned::to_owned),
         alt: form_data.get("alt").map(ToOwned::to_owned),
     };
-    let back = form_data.get("back").filter(|back| back.starts_with("/admin/galleries/")).map(ToOwned::to_owned);
+    let back = form_data
+        .get("back")
+        .filter(|back| back.starts_with("/admin/galleries/"))
+        .map(ToOwned::to_owned);
     match photos::update(&state.store, &session.actor, id, text.clone()).await {
-        Ok(_) => respond::see_other(&back.unwrap_or_else(|| format!("/admin/photos/{id}?ok=zapisano"))),
+        Ok(_) => {
+            respond::see_other(&back.unwrap_or_else(|| format!("/admin/photos/{id}?ok=zapisano")))
+        }
         Err(EditError::NotFound(_)) => not_found(&session),
         Err(EditError::Forbidden(_)) => message_page(
             &session,
@@ -566,15 +705,25 @@ pub async fn save(request: &Request, body: poem::Body, Path(id): Path<i64>, Data
                 "credit" => ("autor-zdjecia", "Autor zdjęcia"),
                 _ => ("tekst-alternatywny", "Tekst alternatywny"),
             };
-            let limit = message.trim_start_matches("at most ").trim_end_matches(" characters");
-            let errors = [FieldError::new(field_id, format!("{label} może mieć najwyżej {limit} znaków"))];
+            let limit = message
+                .trim_start_matches("at most ")
+                .trim_end_matches(" characters");
+            let errors = [FieldError::new(
+                field_id,
+                format!("{label} może mieć najwyżej {limit} znaków"),
+            )];
             let form = PhotoForm {
                 caption: text.caption.unwrap_or_else(|| photo.caption.clone()),
                 credit: text.credit.unwrap_or_else(|| photo.credit.clone()),
                 alt: text.alt.unwrap_or_else(|| photo.alt.clone()),
             };
-            let using = photo_library::galleries_using(state.store.db(), id).await.unwrap_or_default();
-            respond::html(StatusCode::UNPROCESSABLE_ENTITY, photo_page(state, &session, &photo, &form, &errors, None, &using))
+            let using = photo_library::galleries_using(state.store.db(), id)
+                .await
+                .unwrap_or_default();
+            respond::html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                photo_page(state, &session, &photo, &form, &errors, None, &using),
+            )
         }
         Err(error) => unavailable(&error),
     }
@@ -583,7 +732,12 @@ pub async fn save(request: &Request, body: poem::Body, Path(id): Path<i64>, Data
 /// `POST /admin/photos/{id}/delete`: without `confirm`, the confirmation (which names the
 /// galleries the photo leaves); with it, the deletion.
 #[handler]
-pub async fn delete(request: &Request, body: poem::Body, Path(id): Path<i64>, Data(state): Data<&AdminState>) -> Response {
+pub async fn delete(
+    request: &Request,
+    body: poem::Body,
+    Path(id): Path<i64>,
+    Data(state): Data<&AdminState>,
+) -> Response {
     let form_data = FormData::read(body).await;
     let session = match session::require_for_change(request, state, form_data.csrf()).await {
         Ok(session) => session,
@@ -597,7 +751,9 @@ pub async fn delete(request: &Request, body: poem::Body, Path(id): Path<i64>, Da
     let may_force = session.actor.role.can_force_delete_media();
     if form_data.get("confirm") == Some("tak") {
         let force = may_force && form_data.get("force") == Some("tak");
-        return match photos::delete(&state.store, &state.photos.media, &session.actor, id, force).await {
+        return match photos::delete(&state.store, &state.photos.media, &session.actor, id, force)
+            .await
+        {
             Ok(()) => respond::see_other("/admin/photos?ok=usunieto"),
             Err(EditError::Conflict(_)) => message_page(
                 &session,
@@ -657,5 +813,8 @@ pub async fn delete(request: &Request, body: poem::Body, Path(id): Path<i64>, Da
             p { a href={ "/admin/photos/" (id) } { "Wróć do zdjęcia" } }
         }
     };
-    respond::html(StatusCode::OK, page(title, &session, Place::Photos, &[], content))
+    respond::html(
+        StatusCode::OK,
+        page(title, &session, Place::Photos, &[], content),
+    )
 }
