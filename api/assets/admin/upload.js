@@ -9,6 +9,7 @@ for (const form of document.querySelectorAll('form[data-upload]')) {
   const galleryField = form.querySelector('input[name=gallery_id]');
   let queue = Promise.resolve();
   let added = 0;
+  let refused = 0;
 
   const send = (file) => new Promise((resolve) => {
     const item = document.createElement('li');
@@ -22,6 +23,7 @@ for (const form of document.querySelectorAll('form[data-upload]')) {
     list.append(item);
 
     const say = (ok, text, href) => {
+      if (!ok) refused += 1;
       bar.remove();
       const message = document.createElement('p');
       message.className = ok ? 'upload-done' : 'upload-error';
@@ -54,7 +56,7 @@ for (const form of document.querySelectorAll('form[data-upload]')) {
         say(true, answer.message, answer.url);
       } else if (answer && answer.message) {
         say(false, answer.message);
-      } else if (request.status === 403) {
+      } else if (request.status === 403 || request.responseURL.includes('/admin/login')) {
         say(false, 'Sesja wygasła albo strona jest nieaktualna. Odśwież stronę i spróbuj ponownie.');
       } else if (request.status === 413) {
         say(false, 'Plik jest za duży.');
@@ -70,7 +72,18 @@ for (const form of document.querySelectorAll('form[data-upload]')) {
   const sendAll = (files) => {
     for (const file of files) queue = queue.then(() => send(file));
     queue = queue.then(() => {
-      if (added > 0 && galleryField) window.location.reload();
+      if (added === 0 || !galleryField) return;
+      // The gallery shows its new photos after a reload; keep refusals on screen.
+      if (refused === 0) {
+        window.location.reload();
+      } else {
+        const item = document.createElement('li');
+        const link = document.createElement('a');
+        link.href = window.location.pathname;
+        link.textContent = 'Pokaż galerię z nowymi zdjęciami';
+        item.append(link);
+        list.append(item);
+      }
     });
   };
 
