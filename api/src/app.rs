@@ -366,6 +366,7 @@ impl App {
                 login_throttle: self.login_throttle.clone(),
                 login_rate_limit: self.rate_limits.logins.clone(),
                 photos: self.photos.clone(),
+                upload_max_bytes: self.config.upload_max_bytes,
                 time_zone: self.config.timezone,
                 trust_proxy: self.config.trust_proxy,
                 setup_link: self.setup_link.clone(),

@@ -156,6 +156,57 @@ impl<'app> EditorBrowser<'app> {
         Self::read(request.send().await).await
     }
 
+    /// POSTs a multipart form as the upload form sends it: the CSRF token of the last
+    /// page as its first field, then `fields`, then each `(file name, bytes)` as `files`.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: Vec<(String, Vec<u8>)>,
+    ) -> Page {
+        let token = self.csrf.clone().unwrap_or_default();
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        let page = self.post_multipart_raw(path, &all, files, &[]).await;
+        if let Some(token) = page.csrf() {
+            self.csrf = Some(token);
+        }
+        page
+    }
+
+    /// POSTs exactly these multipart fields and files with these extra headers (no CSRF
+    /// token added): what `upload.js` sends, or a forgery.
+    pub async fn post_multipart_raw(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: Vec<(String, Vec<u8>)>,
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        for (file_name, bytes) in files {
+            form = form.part(
+                "files",
+                reqwest::multipart::Part::bytes(bytes).file_name(file_name),
+            );
+        }
+        let mut request = self
+            .client
+            .post(self.app.url(path))
+            .header(header::ORIGIN, &self.origin)
+            .multipart(form);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        Self::read(request.send().await).await
+    }
+
     async fn read(sent: reqwest::Result<reqwest::Response>) -> Page {
         let response = sent.unwrap_or_else(|error| panic!("request failed: {error}"));
         let status = response.status();

@@ -38,6 +38,8 @@ static ASSETS: &[Asset] = &[
     asset!("admin.css", CSS),
     asset!("app.js", JS),
     asset!("editor.js", JS),
+    asset!("reorder.js", JS),
+    asset!("upload.js", JS),
 ];
 
 struct Hashed {

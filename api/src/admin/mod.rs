@@ -36,6 +36,8 @@ pub struct AdminState {
     pub login_throttle: LoginThrottle,
     pub login_rate_limit: RateLimiter,
     pub photos: PhotoServices,
+    /// The largest photo file accepted, in bytes (`KRONIKA_UPLOAD_MAX_BYTES`).
+    pub upload_max_bytes: usize,
     /// Dates and times are shown in this zone.
     pub time_zone: chrono_tz::Tz,
     /// Believe `X-Forwarded-For` and `X-Forwarded-Proto` (see `http::client_address`).
@@ -54,7 +56,7 @@ impl AdminState {
 
 /// The routes under `/admin`.
 pub fn routes(state: AdminState) -> impl poem::Endpoint + use<> {
-    use screens::{articles, dashboard, editor, history, login, preview, setup};
+    use screens::{articles, dashboard, editor, galleries, history, login, photos, preview, setup};
     Route::new()
         .at("/", get(dashboard::show))
         .at("/articles", get(articles::list))
@@ -67,6 +69,20 @@ pub fn routes(state: AdminState) -> impl poem::Endpoint + use<> {
             post(history::restore),
         )
         .at("/api/sanitize", post(editor::sanitize))
+        .at("/photos", get(photos::library))
+        .at("/photos/upload", post(photos::upload))
+        .at("/photos/:id", get(photos::show).post(photos::save))
+        .at("/photos/:id/delete", post(photos::delete))
+        .at("/galleries", get(galleries::list))
+        .at(
+            "/galleries/new",
+            get(galleries::new_form).post(galleries::create),
+        )
+        .at("/galleries/:id", get(galleries::show).post(galleries::save))
+        .at("/galleries/:id/order", post(galleries::order))
+        .at("/galleries/:id/cover", post(galleries::cover))
+        .at("/galleries/:id/remove", post(galleries::remove))
+        .at("/galleries/:id/add", post(galleries::add))
         .at("/login", get(login::form).post(login::submit))
         .at("/logout", post(login::logout))
         .at("/setup/:token", get(setup::form).post(setup::submit))

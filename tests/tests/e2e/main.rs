@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod admin_media;
 mod auth;
 mod change_register;
 mod change_signal;
