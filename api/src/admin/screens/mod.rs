@@ -9,3 +9,7 @@ pub mod history;
 pub mod login;
 pub mod preview;
 pub mod setup;
+// Administracja, Statystyki, Moje konto.
+pub mod account;
+pub mod administration;
+pub mod stats;
