@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod admin_panels;
 mod auth;
 mod change_register;
 mod change_signal;

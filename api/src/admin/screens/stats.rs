@@ -202,12 +202,12 @@ pub async fn show(
             @match (&chosen_article, &daily) {
                 (Some(found), Some(daily)) => {
                     @let total: u64 = daily.iter().map(|(_, views)| views).sum();
-                    (daily_views_chart(
+                    div id="wykres-dzienny" { (daily_views_chart(
                         "dzienne",
                         &format!("„{}” – wyświetlenia, {}", found.title, period_label(&DAY_SPANS, days)),
                         &format!("Wyświetlenia artykułu w kolejnych dniach; razem {total}."),
                         daily,
-                    ))
+                    )) }
                     p { a href={ "/admin/articles/" (found.id) } { "Otwórz artykuł w edytorze" } }
                 }
                 _ => {
@@ -222,7 +222,9 @@ pub async fn show(
         section class="panel" aria-labelledby="najczesciej-czytane" {
             h2 id="najczesciej-czytane" { "Najczęściej czytane" }
             (ranking_filter(&query, &sections, period))
-            (ranking_chart("ranking", &ranking_title, "Opublikowane artykuły z największą liczbą wyświetleń w wybranym okresie.", &ranking_rows))
+            div id="wykres-ranking" {
+                (ranking_chart("ranking", &ranking_title, "Opublikowane artykuły z największą liczbą wyświetleń w wybranym okresie.", &ranking_rows))
+            }
         }
     };
     respond::html(StatusCode::OK, page("Statystyki", &session, Place::Statistics, &[], content))
