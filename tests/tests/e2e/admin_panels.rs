@@ -1,14 +1,20 @@
 //! Administracja, Moje konto, the password-reset link and Statystyki of the editors'
 //! application, through their forms over HTTP, on both databases.
 
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{Duration, Utc};
 use kronika_core::auth::accounts;
 use kronika_core::content::taxonomy;
 use kronika_core::domain::{ArticleStatus, Role};
 use kronika_tests::admin::{EditorBrowser, Page};
 use kronika_tests::views::{days_before, site_today};
-use kronika_tests::{PASSWORD, TestApp, on_both_databases};
+use kronika_tests::{Backend, PASSWORD, TestApp, on_both_databases};
 use reqwest::StatusCode;
 use reqwest::header;
+use sea_orm::{ActiveModelTrait, Set};
+use search_index::{IndexRebuild, SearchBackend, SearchDocument, SearchError, SearchQuery, SearchResults};
 use serde_json::json;
 
 on_both_databases!(
@@ -20,6 +26,7 @@ on_both_databases!(
     changing_ones_password_needs_the_current_one,
     an_api_token_is_shown_once_and_works_until_revoked,
     the_statistics_chart_the_days_of_an_article_and_rank_the_most_read,
+    the_dashboard_ranks_the_most_read_and_warns_when_search_lags,
 );
 
 const NEW_PASSWORD: &str = "nowe hasło do redakcji";
@@ -395,4 +402,86 @@ async fn the_statistics_chart_the_days_of_an_article_and_rank_the_most_read(app:
     let unknown = editor.get("/admin/stats?artykul=999999").await;
     assert_eq!(unknown.status, StatusCode::OK);
     assert!(unknown.body.contains("Nie ma artykułu o tym numerze"));
+}
+
+async fn the_dashboard_ranks_the_most_read_and_warns_when_search_lags(app: TestApp) {
+    let news = app.section("Wiadomości").await;
+    let author = app.editor("Jan Autor").await;
+    let first = app.article("Nowy most otwarty", &news, &author).create().await;
+    let second = app.article("Remont szkoły", &news, &author).create().await;
+    let old = app.article("Stare wieści", &news, &author).create().await;
+    let today = site_today(&app);
+    app.plant_daily_views(&first, today, 9).await;
+    app.plant_daily_views(&second, days_before(today, 6), 4).await;
+    app.plant_daily_views(&old, days_before(today, 7), 50).await;
+
+    let (mut editor, _) = EditorBrowser::logged_in_as(&app, "Ewa Redaktor", Role::Editor).await;
+    let dashboard = editor.get("/admin/").await;
+    assert_eq!(
+        dashboard.texts("#najczesciej-czytane details table tbody th"),
+        ["Nowy most otwarty", "Remont szkoły"],
+        "seven days, today included"
+    );
+    assert!(dashboard.texts(".warning[role=alert]").is_empty(), "{}", dashboard.body);
+
+    // A change the indexer will not try for a day, written five minutes ago.
+    entities::search_outbox::ActiveModel {
+        article_id: Set(first.id),
+        operation: Set("UPSERT".to_owned()),
+        enqueued_at: Set(Utc::now() - Duration::minutes(5)),
+        attempts: Set(3),
+        next_attempt_at: Set(Utc::now() + Duration::days(1)),
+        last_error: Set(Some("connection refused".to_owned())),
+        ..Default::default()
+    }
+    .insert(app.db())
+    .await
+    .unwrap_or_else(|error| panic!("insert an outbox row: {error}"));
+    let dashboard = editor.get("/admin/").await;
+    let warnings = dashboard.texts(".warning[role=alert] p");
+    assert_eq!(warnings.len(), 1, "{}", dashboard.body);
+    assert!(warnings[0].starts_with("Wyszukiwarka nie nadąża"), "{warnings:?}");
+}
+
+/// A search engine that never answers.
+struct DownEngine;
+
+#[async_trait]
+impl SearchBackend for DownEngine {
+    async fn apply_settings(&self) -> Result<(), SearchError> {
+        Err(down())
+    }
+    async fn upsert(&self, _: &[SearchDocument]) -> Result<(), SearchError> {
+        Err(down())
+    }
+    async fn delete(&self, _: &[i64]) -> Result<(), SearchError> {
+        Err(down())
+    }
+    async fn search(&self, _: &SearchQuery) -> Result<SearchResults, SearchError> {
+        Err(down())
+    }
+    async fn health(&self) -> Result<(), SearchError> {
+        Err(down())
+    }
+    async fn start_rebuild(&self) -> Result<Box<dyn IndexRebuild>, SearchError> {
+        Err(down())
+    }
+}
+
+fn down() -> SearchError {
+    SearchError::Unavailable("connection refused (the test's engine is down)".to_owned())
+}
+
+on_both_databases!(starts_its_own_server; the_dashboard_warns_when_the_search_engine_is_down);
+
+async fn the_dashboard_warns_when_the_search_engine_is_down(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_search_engine(backend, Arc::new(DownEngine), |_| {}).await else {
+        return;
+    };
+    let (mut editor, _) = EditorBrowser::logged_in_as(&app, "Ewa Redaktor", Role::Editor).await;
+    let dashboard = editor.get("/admin/").await;
+    assert_eq!(dashboard.status, StatusCode::OK, "content works without search");
+    let warnings = dashboard.texts(".warning[role=alert] p");
+    assert_eq!(warnings.len(), 1, "{}", dashboard.body);
+    assert!(warnings[0].starts_with("Wyszukiwarka jest niedostępna"), "{warnings:?}");
 }

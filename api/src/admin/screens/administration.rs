@@ -240,7 +240,7 @@ fn accounts_table(session: &BrowserSession, all: &[account::Model]) -> Markup {
                                             option value=(choice.as_str()) selected[choice == role] { (role_label(choice)) }
                                         }
                                     }
-                                    button type="submit" class="button button-secondary" { "Zmień rolę" }
+                                    button type="submit" class="button" { "Zmień rolę" }
                                 }
                             }
                             td { (account_state(found)) }
@@ -250,20 +250,20 @@ fn accounts_table(session: &BrowserSession, all: &[account::Model]) -> Markup {
                                         form method="post" action=(action) {
                                             (csrf_field(token))
                                             input type="hidden" name="action" value="enable";
-                                            button type="submit" class="button button-secondary" { "Włącz" }
+                                            button type="submit" class="button" { "Włącz" }
                                         }
                                     } @else {
                                         @if found.id != session.actor.account_id {
                                             form method="post" action=(action) {
                                                 (csrf_field(token))
                                                 input type="hidden" name="action" value="disable";
-                                                button type="submit" class="button button-warning" { "Wyłącz" }
+                                                button type="submit" class="button button-danger" { "Wyłącz" }
                                             }
                                         }
                                         form method="post" action=(action) {
                                             (csrf_field(token))
                                             input type="hidden" name="action" value="reset";
-                                            button type="submit" class="button button-secondary" { "Wyślij link do zmiany hasła" }
+                                            button type="submit" class="button" { "Wyślij link do zmiany hasła" }
                                         }
                                     }
                                 }
@@ -511,14 +511,14 @@ fn rename_row(session: &BrowserSession, kind: &str, id: i64, name: &str) -> Mark
                     input type="hidden" name="action" value="rename";
                     label class="visually-hidden" for={ (kind) "-" (id) } { "Nazwa" }
                     input class="input" type="text" id={ (kind) "-" (id) } name="name" value=(name) required;
-                    button type="submit" class="button button-secondary" { "Zmień nazwę" }
+                    button type="submit" class="button" { "Zmień nazwę" }
                 }
             }
             td {
                 form method="post" action=(action) {
                     (csrf_field(session.csrf_token()))
                     input type="hidden" name="action" value="delete";
-                    button type="submit" class="button button-warning" { "Usuń" span class="visually-hidden" { " " (name) } }
+                    button type="submit" class="button button-danger" { "Usuń" span class="visually-hidden" { " " (name) } }
                 }
             }
         }
@@ -757,7 +757,7 @@ fn tokens_table(state: &AdminState, session: &BrowserSession, all: &[ApiTokenSum
                                     @if token.revoked_at.is_none() && token.expires_at > now {
                                         form method="post" action={ "/admin/administration/tokens/" (token.id) "/revoke" } {
                                             (csrf_field(session.csrf_token()))
-                                            button type="submit" class="button button-warning" { "Unieważnij" span class="visually-hidden" { " " (token.name) } }
+                                            button type="submit" class="button button-danger" { "Unieważnij" span class="visually-hidden" { " " (token.name) } }
                                         }
                                     }
                                 }
