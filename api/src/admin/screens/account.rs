@@ -47,7 +47,12 @@ fn check_new_password(
     }
 }
 
-fn account_page(session: &BrowserSession, status: StatusCode, message: Option<&str>, errors: &[FieldError]) -> Response {
+fn account_page(
+    session: &BrowserSession,
+    status: StatusCode,
+    message: Option<&str>,
+    errors: &[FieldError],
+) -> Response {
     let hint = password_hint();
     let content = html! {
         div class="page-header" { h1 { "Moje konto" } }
@@ -75,7 +80,10 @@ fn account_page(session: &BrowserSession, status: StatusCode, message: Option<&s
             }
         }
     };
-    respond::html(status, page("Moje konto", session, Place::Account, &[], content))
+    respond::html(
+        status,
+        page("Moje konto", session, Place::Account, &[], content),
+    )
 }
 
 /// `GET /admin/account`.
@@ -95,7 +103,11 @@ pub async fn form(
 
 /// `POST /admin/account`: changes one's own password after checking the current one.
 #[handler]
-pub async fn submit(request: &Request, body: poem::Body, Data(state): Data<&AdminState>) -> Response {
+pub async fn submit(
+    request: &Request,
+    body: poem::Body,
+    Data(state): Data<&AdminState>,
+) -> Response {
     let submitted = FormData::read(body).await;
     let session = match session::require_for_change(request, state, submitted.csrf()).await {
         Ok(session) => session,
@@ -107,12 +119,23 @@ pub async fn submit(request: &Request, body: poem::Body, Data(state): Data<&Admi
     if current.is_empty() {
         errors.push(FieldError::new("obecne-haslo", "Wpisz obecne hasło"));
     }
-    check_new_password(new_password, submitted.text("new_password_again"), "nowe-haslo", "nowe-haslo2", &mut errors);
+    check_new_password(
+        new_password,
+        submitted.text("new_password_again"),
+        "nowe-haslo",
+        "nowe-haslo2",
+        &mut errors,
+    );
     if errors.is_empty() {
-        match accounts::change_own_password(state.store.db(), &session.actor, current, new_password).await {
+        match accounts::change_own_password(state.store.db(), &session.actor, current, new_password)
+            .await
+        {
             Ok(_) => return respond::see_other("/admin/account?zmiana=haslo"),
             Err(AccountError::WrongPassword) => {
-                errors.push(FieldError::new("obecne-haslo", "Obecne hasło jest nieprawidłowe"));
+                errors.push(FieldError::new(
+                    "obecne-haslo",
+                    "Obecne hasło jest nieprawidłowe",
+                ));
             }
             Err(AccountError::Password(PasswordError::TooShort)) => {
                 errors.push(FieldError::new(
@@ -122,7 +145,10 @@ pub async fn submit(request: &Request, body: poem::Body, Data(state): Data<&Admi
             }
             Err(error) => {
                 tracing::error!(%error, "cannot change a password");
-                errors.push(FieldError::new("obecne-haslo", "Nie udało się zmienić hasła. Spróbuj ponownie za chwilę."));
+                errors.push(FieldError::new(
+                    "obecne-haslo",
+                    "Nie udało się zmienić hasła. Spróbuj ponownie za chwilę.",
+                ));
             }
         }
     }
@@ -190,9 +216,18 @@ pub async fn reset_submit(
     let submitted = FormData::read(body).await;
     let password = submitted.text("password");
     let mut errors = Vec::new();
-    check_new_password(password, submitted.text("password_again"), "haslo", "haslo2", &mut errors);
+    check_new_password(
+        password,
+        submitted.text("password_again"),
+        "haslo",
+        "haslo2",
+        &mut errors,
+    );
     if !errors.is_empty() {
-        return respond::html(StatusCode::UNPROCESSABLE_ENTITY, reset_page(&token, &errors));
+        return respond::html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            reset_page(&token, &errors),
+        );
     }
     let db = state.store.db();
     match accounts::reset_password(db, &token, password).await {
@@ -215,8 +250,14 @@ pub async fn reset_submit(
         }
         Err(AccountError::InvalidResetLink) => link_invalid(),
         Err(AccountError::Password(PasswordError::TooShort)) => {
-            let errors = [FieldError::new("haslo", format!("Hasło musi mieć co najmniej {MIN_PASSWORD_CHARS} znaków"))];
-            respond::html(StatusCode::UNPROCESSABLE_ENTITY, reset_page(&token, &errors))
+            let errors = [FieldError::new(
+                "haslo",
+                format!("Hasło musi mieć co najmniej {MIN_PASSWORD_CHARS} znaków"),
+            )];
+            respond::html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                reset_page(&token, &errors),
+            )
         }
         Err(error) => {
             tracing::error!(%error, "cannot reset a password");

@@ -20,9 +20,9 @@ use crate::admin::forms::{
 use crate::admin::layout::{Place, notice, page, role_label};
 use crate::admin::{AdminState, page as respond, session};
 use entities::{account, section, tag};
+use kronika_core::auth as tokens;
 use kronika_core::auth::accounts::{self, AccountChanges, AccountError, ApiTokenSummary};
 use kronika_core::auth::browser_sessions::BrowserSession;
-use kronika_core::auth as tokens;
 use kronika_core::content::taxonomy;
 use kronika_core::domain::Role;
 use kronika_core::editing::EditError;
@@ -183,7 +183,9 @@ fn account_error(error: &AccountError, field_id: &'static str) -> Result<FieldEr
             "To ostatni aktywny administrator. Najpierw nadaj rolę administratora innemu kontu."
         }
         AccountError::DisableSelf => "Nie możesz wyłączyć własnego konta.",
-        AccountError::Disabled => "Konto jest wyłączone. Włącz je, zanim wyślesz link do zmiany hasła.",
+        AccountError::Disabled => {
+            "Konto jest wyłączone. Włącz je, zanim wyślesz link do zmiany hasła."
+        }
         AccountError::InvalidResetLink => "Link do zmiany hasła jest nieważny.",
         AccountError::WrongPassword => "Obecne hasło jest nieprawidłowe",
         AccountError::SetupDone => "Konto administratora już istnieje.",
@@ -276,7 +278,11 @@ fn accounts_table(session: &BrowserSession, all: &[account::Model]) -> Markup {
     }
 }
 
-fn new_account_form(session: &BrowserSession, form: &NewAccountForm<'_>, errors: &[FieldError]) -> Markup {
+fn new_account_form(
+    session: &BrowserSession,
+    form: &NewAccountForm<'_>,
+    errors: &[FieldError],
+) -> Markup {
     html! {
         section class="panel" aria-labelledby="nowe-konto" {
             h2 id="nowe-konto" { "Dodaj konto" }
@@ -347,12 +353,25 @@ pub async fn accounts_list(
         Err(response) => return response,
     };
     let message = notice_text(&query.zmiana);
-    accounts_page(state, &session, StatusCode::OK, message, &[], &EMPTY_ACCOUNT, None).await
+    accounts_page(
+        state,
+        &session,
+        StatusCode::OK,
+        message,
+        &[],
+        &EMPTY_ACCOUNT,
+        None,
+    )
+    .await
 }
 
 /// `POST /admin/administration/accounts`: adds an account without a password.
 #[handler]
-pub async fn account_create(request: &Request, body: poem::Body, Data(state): Data<&AdminState>) -> Response {
+pub async fn account_create(
+    request: &Request,
+    body: poem::Body,
+    Data(state): Data<&AdminState>,
+) -> Response {
     let submitted = FormData::read(body).await;
     let session = match admin_change(request, state, &submitted).await {
         Ok(session) => session,
@@ -375,8 +394,15 @@ pub async fn account_create(request: &Request, body: poem::Body, Data(state): Da
         errors.push(FieldError::new("rola", "Wybierz rolę"));
     }
     if let (true, Ok(role)) = (errors.is_empty(), role) {
-        let created =
-            accounts::create_account(state.store.db(), &session.actor, form.email, form.name, role, None).await;
+        let created = accounts::create_account(
+            state.store.db(),
+            &session.actor,
+            form.email,
+            form.name,
+            role,
+            None,
+        )
+        .await;
         match created {
             Ok(created) => {
                 tracing::info!(email = %created.email, "an administrator added an account");
@@ -394,10 +420,24 @@ pub async fn account_create(request: &Request, body: poem::Body, Data(state): Da
             }
         }
     }
-    accounts_page(state, &session, StatusCode::UNPROCESSABLE_ENTITY, None, &errors, &form, None).await
+    accounts_page(
+        state,
+        &session,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        None,
+        &errors,
+        &form,
+        None,
+    )
+    .await
 }
 
-fn reset_link_panel(request: &Request, found: &account::Model, token: &str, expires: &str) -> Markup {
+fn reset_link_panel(
+    request: &Request,
+    found: &account::Model,
+    token: &str,
+    expires: &str,
+) -> Markup {
     let host = request
         .headers()
         .get(poem::http::header::HOST)
@@ -436,28 +476,79 @@ pub async fn account_change(
     let db = state.store.db();
     let (changes, done) = match submitted.text("action") {
         "role" => match submitted.text("role").parse::<Role>() {
-            Ok(role) => (AccountChanges { role: Some(role), ..Default::default() }, "rola"),
+            Ok(role) => (
+                AccountChanges {
+                    role: Some(role),
+                    ..Default::default()
+                },
+                "rola",
+            ),
             Err(_) => {
                 let errors = [FieldError::new("nowe-konto", "Wybierz rolę z listy")];
-                return accounts_page(state, &session, StatusCode::UNPROCESSABLE_ENTITY, None, &errors, &EMPTY_ACCOUNT, None).await;
+                return accounts_page(
+                    state,
+                    &session,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
+                    &errors,
+                    &EMPTY_ACCOUNT,
+                    None,
+                )
+                .await;
             }
         },
-        "disable" => (AccountChanges { disabled: Some(true), ..Default::default() }, "wylaczone"),
-        "enable" => (AccountChanges { disabled: Some(false), ..Default::default() }, "wlaczone"),
+        "disable" => (
+            AccountChanges {
+                disabled: Some(true),
+                ..Default::default()
+            },
+            "wylaczone",
+        ),
+        "enable" => (
+            AccountChanges {
+                disabled: Some(false),
+                ..Default::default()
+            },
+            "wlaczone",
+        ),
         "reset" => {
             return match accounts::issue_password_reset(db, &session.actor, account_id).await {
                 Ok(issued) => {
-                    tracing::info!(account = account_id, "an administrator issued a password-reset link");
+                    tracing::info!(
+                        account = account_id,
+                        "an administrator issued a password-reset link"
+                    );
                     let expires = format::date_time(issued.expires_at, state.time_zone);
                     let panel = reset_link_panel(request, &issued.account, &issued.token, &expires);
-                    accounts_page(state, &session, StatusCode::OK, Some("Utworzono link do zmiany hasła."), &[], &EMPTY_ACCOUNT, Some(panel)).await
+                    accounts_page(
+                        state,
+                        &session,
+                        StatusCode::OK,
+                        Some("Utworzono link do zmiany hasła."),
+                        &[],
+                        &EMPTY_ACCOUNT,
+                        Some(panel),
+                    )
+                    .await
                 }
                 Err(error) => refused_account_change(state, &session, &error).await,
             };
         }
         _ => {
-            let errors = [FieldError::new("nowe-konto", "Nieznane działanie. Odśwież stronę i spróbuj ponownie.")];
-            return accounts_page(state, &session, StatusCode::UNPROCESSABLE_ENTITY, None, &errors, &EMPTY_ACCOUNT, None).await;
+            let errors = [FieldError::new(
+                "nowe-konto",
+                "Nieznane działanie. Odśwież stronę i spróbuj ponownie.",
+            )];
+            return accounts_page(
+                state,
+                &session,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                &errors,
+                &EMPTY_ACCOUNT,
+                None,
+            )
+            .await;
         }
     };
     match accounts::update_account(db, &session.actor, account_id, changes).await {
@@ -466,21 +557,39 @@ pub async fn account_change(
     }
 }
 
-async fn refused_account_change(state: &AdminState, session: &BrowserSession, error: &AccountError) -> Response {
+async fn refused_account_change(
+    state: &AdminState,
+    session: &BrowserSession,
+    error: &AccountError,
+) -> Response {
     let status = match error {
         AccountError::NotFound => StatusCode::NOT_FOUND,
         AccountError::Forbidden => StatusCode::FORBIDDEN,
         _ => StatusCode::CONFLICT,
     };
     match account_error(error, "nowe-konto") {
-        Ok(message) => accounts_page(state, session, status, None, &[message], &EMPTY_ACCOUNT, None).await,
+        Ok(message) => {
+            accounts_page(
+                state,
+                session,
+                status,
+                None,
+                &[message],
+                &EMPTY_ACCOUNT,
+                None,
+            )
+            .await
+        }
         Err(()) => unavailable(error),
     }
 }
 
 // ----- Sections and tags -----
 
-fn taxonomy_error(error: &EditError, field_id: &'static str) -> Result<(StatusCode, FieldError), ()> {
+fn taxonomy_error(
+    error: &EditError,
+    field_id: &'static str,
+) -> Result<(StatusCode, FieldError), ()> {
     let (status, message) = match error {
         EditError::NotFound(_) => (StatusCode::NOT_FOUND, "Nie ma już takiego działu lub tagu.".to_owned()),
         EditError::Forbidden(_) => (StatusCode::FORBIDDEN, "Nie masz uprawnień do tej zmiany.".to_owned()),
@@ -568,10 +677,11 @@ async fn taxonomy_page(
     errors: &[FieldError],
 ) -> Response {
     let db = state.store.db();
-    let (sections, tags) = match tokio::try_join!(taxonomy::all_sections(db), taxonomy::all_tags(db)) {
-        Ok(found) => found,
-        Err(error) => return unavailable(&error),
-    };
+    let (sections, tags) =
+        match tokio::try_join!(taxonomy::all_sections(db), taxonomy::all_tags(db)) {
+            Ok(found) => found,
+            Err(error) => return unavailable(&error),
+        };
     let section_rows: Vec<(i64, String, String)> = sections
         .into_iter()
         .map(|section::Model { id, name, slug, .. }| (id, name, slug))
@@ -607,7 +717,14 @@ pub async fn taxonomy_list(
         Ok(session) => session,
         Err(response) => return response,
     };
-    taxonomy_page(state, &session, StatusCode::OK, notice_text(&query.zmiana), &[]).await
+    taxonomy_page(
+        state,
+        &session,
+        StatusCode::OK,
+        notice_text(&query.zmiana),
+        &[],
+    )
+    .await
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -641,7 +758,12 @@ impl Kind {
     }
 }
 
-async fn taxonomy_refused(state: &AdminState, session: &BrowserSession, error: &EditError, field_id: &'static str) -> Response {
+async fn taxonomy_refused(
+    state: &AdminState,
+    session: &BrowserSession,
+    error: &EditError,
+    field_id: &'static str,
+) -> Response {
     match taxonomy_error(error, field_id) {
         Ok((status, message)) => taxonomy_page(state, session, status, None, &[message]).await,
         Err(()) => unavailable(error),
@@ -666,8 +788,12 @@ pub async fn taxonomy_create(
     };
     let name = submitted.text("name");
     let created = match kind {
-        Kind::Section => edit_taxonomy::create_section(&state.store, &session.actor, name, None).await.map(|_| ()),
-        Kind::Tag => edit_taxonomy::create_tag(&state.store, &session.actor, name, None).await.map(|_| ()),
+        Kind::Section => edit_taxonomy::create_section(&state.store, &session.actor, name, None)
+            .await
+            .map(|_| ()),
+        Kind::Tag => edit_taxonomy::create_tag(&state.store, &session.actor, name, None)
+            .await
+            .map(|_| ()),
     };
     match created {
         Ok(()) => respond::see_other(&kind.notice("dodany")),
@@ -693,10 +819,26 @@ pub async fn taxonomy_change(
     };
     let (store, actor, name) = (&state.store, &session.actor, submitted.text("name"));
     let (result, done) = match (kind, submitted.text("action")) {
-        (Kind::Section, "rename") => (edit_taxonomy::rename_section(store, actor, id, name).await.map(|_| ()), "zmieniony"),
-        (Kind::Section, "delete") => (edit_taxonomy::delete_section(store, actor, id).await, "usuniety"),
-        (Kind::Tag, "rename") => (edit_taxonomy::rename_tag(store, actor, id, name).await.map(|_| ()), "zmieniony"),
-        (Kind::Tag, "delete") => (edit_taxonomy::delete_tag(store, actor, id).await, "usuniety"),
+        (Kind::Section, "rename") => (
+            edit_taxonomy::rename_section(store, actor, id, name)
+                .await
+                .map(|_| ()),
+            "zmieniony",
+        ),
+        (Kind::Section, "delete") => (
+            edit_taxonomy::delete_section(store, actor, id).await,
+            "usuniety",
+        ),
+        (Kind::Tag, "rename") => (
+            edit_taxonomy::rename_tag(store, actor, id, name)
+                .await
+                .map(|_| ()),
+            "zmieniony",
+        ),
+        (Kind::Tag, "delete") => (
+            edit_taxonomy::delete_tag(store, actor, id).await,
+            "usuniety",
+        ),
         _ => return StatusCode::UNPROCESSABLE_ENTITY.into(),
     };
     match result {
@@ -770,7 +912,11 @@ fn tokens_table(state: &AdminState, session: &BrowserSession, all: &[ApiTokenSum
     }
 }
 
-fn new_token_form(session: &BrowserSession, form: &NewTokenForm<'_>, errors: &[FieldError]) -> Markup {
+fn new_token_form(
+    session: &BrowserSession,
+    form: &NewTokenForm<'_>,
+    errors: &[FieldError],
+) -> Markup {
     let days: Vec<(String, String)> = TOKEN_DAYS
         .iter()
         .map(|(value, label)| ((*value).to_owned(), (*label).to_owned()))
@@ -842,12 +988,25 @@ pub async fn tokens_list(
         Ok(session) => session,
         Err(response) => return response,
     };
-    tokens_page(state, &session, StatusCode::OK, notice_text(&query.zmiana), &[], &EMPTY_TOKEN, None).await
+    tokens_page(
+        state,
+        &session,
+        StatusCode::OK,
+        notice_text(&query.zmiana),
+        &[],
+        &EMPTY_TOKEN,
+        None,
+    )
+    .await
 }
 
 /// `POST /admin/administration/tokens`: creates a token and shows it, once.
 #[handler]
-pub async fn token_create(request: &Request, body: poem::Body, Data(state): Data<&AdminState>) -> Response {
+pub async fn token_create(
+    request: &Request,
+    body: poem::Body,
+    Data(state): Data<&AdminState>,
+) -> Response {
     let submitted = FormData::read(body).await;
     let session = match admin_change(request, state, &submitted).await {
         Ok(session) => session,
@@ -871,10 +1030,22 @@ pub async fn token_create(request: &Request, body: poem::Body, Data(state): Data
         .find(|(value, _)| *value == form.days)
         .and_then(|(value, _)| value.parse::<i64>().ok());
     if days.is_none() {
-        errors.push(FieldError::new("waznosc-klucza", "Wybierz, jak długo klucz ma działać"));
+        errors.push(FieldError::new(
+            "waznosc-klucza",
+            "Wybierz, jak długo klucz ma działać",
+        ));
     }
     let (Some(role), Some(days), true) = (role, days, errors.is_empty()) else {
-        return tokens_page(state, &session, StatusCode::UNPROCESSABLE_ENTITY, None, &errors, &form, None).await;
+        return tokens_page(
+            state,
+            &session,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            &errors,
+            &form,
+            None,
+        )
+        .await;
     };
     let db = state.store.db();
     let owner = match accounts::account_by_id(db, &session.actor, session.actor.account_id).await {
@@ -882,7 +1053,15 @@ pub async fn token_create(request: &Request, body: poem::Body, Data(state): Data
         Err(AccountError::Forbidden) => return forbidden(&session),
         Err(error) => return unavailable(&error),
     };
-    let issued = match tokens::create_api_token(db, &owner, form.name, role, Utc::now() + Duration::days(days)).await {
+    let issued = match tokens::create_api_token(
+        db,
+        &owner,
+        form.name,
+        role,
+        Utc::now() + Duration::days(days),
+    )
+    .await
+    {
         Ok(issued) => issued,
         Err(error) => return unavailable(&error),
     };
@@ -896,7 +1075,16 @@ pub async fn token_create(request: &Request, body: poem::Body, Data(state): Data
             p class="secret" { code id="api-token" { (issued.token) } }
         }
     };
-    tokens_page(state, &session, StatusCode::OK, Some("Utworzono klucz API."), &[], &EMPTY_TOKEN, Some(panel)).await
+    tokens_page(
+        state,
+        &session,
+        StatusCode::OK,
+        Some("Utworzono klucz API."),
+        &[],
+        &EMPTY_TOKEN,
+        Some(panel),
+    )
+    .await
 }
 
 /// `POST /admin/administration/tokens/{id}/revoke`.
@@ -915,8 +1103,20 @@ pub async fn token_revoke(
     match tokens::revoke_api_token(state.store.db(), token_id).await {
         Ok(true) => respond::see_other("/admin/administration/tokens?zmiana=klucz-uniewazniony"),
         Ok(false) => {
-            let errors = [FieldError::new("nazwa-klucza", "Ten klucz jest już unieważniony albo nie istnieje.")];
-            tokens_page(state, &session, StatusCode::NOT_FOUND, None, &errors, &EMPTY_TOKEN, None).await
+            let errors = [FieldError::new(
+                "nazwa-klucza",
+                "Ten klucz jest już unieważniony albo nie istnieje.",
+            )];
+            tokens_page(
+                state,
+                &session,
+                StatusCode::NOT_FOUND,
+                None,
+                &errors,
+                &EMPTY_TOKEN,
+                None,
+            )
+            .await
         }
         Err(error) => unavailable(&error),
     }

@@ -189,5 +189,8 @@ pub async fn show(request: &Request, Data(state): Data<&AdminState>) -> Response
             }
         }
     };
-    respond::html(StatusCode::OK, page("Pulpit", &session, Place::Dashboard, &[], content))
+    respond::html(
+        StatusCode::OK,
+        page("Pulpit", &session, Place::Dashboard, &[], content),
+    )
 }

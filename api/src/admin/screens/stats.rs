@@ -160,7 +160,12 @@ pub async fn show(
         .find(|section| query.dzial == section.id.to_string());
     let (choices, ranking) = match tokio::try_join!(
         views::most_read(db, first_day(today, 365), None, CHOICE_LENGTH),
-        views::most_read(db, first_day(today, period), section.map(|section| section.slug.as_str()), RANKING_LENGTH),
+        views::most_read(
+            db,
+            first_day(today, period),
+            section.map(|section| section.slug.as_str()),
+            RANKING_LENGTH
+        ),
     ) {
         Ok(found) => found,
         Err(error) => return unavailable(&error),
@@ -179,7 +184,11 @@ pub async fn show(
         Some(found) => {
             let from = first_day(today, days);
             match views::daily_views(db, &[found.id], from, today).await {
-                Ok(rows) => Some(fill_days(from, today, rows.get(&found.id).map(Vec::as_slice).unwrap_or_default())),
+                Ok(rows) => Some(fill_days(
+                    from,
+                    today,
+                    rows.get(&found.id).map(Vec::as_slice).unwrap_or_default(),
+                )),
                 Err(error) => return unavailable(&error),
             }
         }
@@ -187,7 +196,12 @@ pub async fn show(
     };
     let ranking_rows: Vec<(String, u64)> = ranking
         .iter()
-        .map(|read| (read.article.title.clone(), u64::try_from(read.views).unwrap_or(0)))
+        .map(|read| {
+            (
+                read.article.title.clone(),
+                u64::try_from(read.views).unwrap_or(0),
+            )
+        })
         .collect();
     let ranking_title = format!(
         "Najczęściej czytane – {}, {}",
@@ -227,7 +241,10 @@ pub async fn show(
             }
         }
     };
-    respond::html(StatusCode::OK, page("Statystyki", &session, Place::Statistics, &[], content))
+    respond::html(
+        StatusCode::OK,
+        page("Statystyki", &session, Place::Statistics, &[], content),
+    )
 }
 
 #[cfg(test)]
