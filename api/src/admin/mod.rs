@@ -56,6 +56,7 @@ impl AdminState {
 
 /// The routes under `/admin`.
 pub fn routes(state: AdminState) -> impl poem::Endpoint + use<> {
+    use screens::{account, administration, stats};
     use screens::{articles, dashboard, editor, galleries, history, login, photos, preview, setup};
     Route::new()
         .at("/", get(dashboard::show))
@@ -87,5 +88,41 @@ pub fn routes(state: AdminState) -> impl poem::Endpoint + use<> {
         .at("/logout", post(login::logout))
         .at("/setup/:token", get(setup::form).post(setup::submit))
         .at("/assets/:file", get(assets::serve))
+        // Administracja, Statystyki, Moje konto and the password-reset link.
+        .at("/administration", get(administration::overview))
+        .at(
+            "/administration/accounts",
+            get(administration::accounts_list).post(administration::account_create),
+        )
+        .at(
+            "/administration/accounts/:id",
+            post(administration::account_change),
+        )
+        .at(
+            "/administration/taxonomy",
+            get(administration::taxonomy_list),
+        )
+        .at(
+            "/administration/:kind",
+            post(administration::taxonomy_create),
+        )
+        .at(
+            "/administration/:kind/:id",
+            post(administration::taxonomy_change),
+        )
+        .at(
+            "/administration/tokens",
+            get(administration::tokens_list).post(administration::token_create),
+        )
+        .at(
+            "/administration/tokens/:id/revoke",
+            post(administration::token_revoke),
+        )
+        .at("/stats", get(stats::show))
+        .at("/account", get(account::form).post(account::submit))
+        .at(
+            "/reset/:token",
+            get(account::reset_form).post(account::reset_submit),
+        )
         .data(state)
 }

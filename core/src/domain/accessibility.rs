@@ -358,16 +358,14 @@ fn check_body(body_html: &str, findings: &mut Vec<Finding>) {
                     .descendants()
                     .any(|node| node.value().as_element().is_some_and(|e| e.name() == "th")) =>
             {
-                {
-                    finding(
-                        FindingKind::TableWithoutHeaders,
-                        Severity::Warning,
-                        "Tabela nie ma komórek nagłówka. Czytnik ekranu nie powie, do której \
+                finding(
+                    FindingKind::TableWithoutHeaders,
+                    Severity::Warning,
+                    "Tabela nie ma komórek nagłówka. Czytnik ekranu nie powie, do której \
                          kolumny należy komórka. Zaznacz pierwszy wiersz (albo pierwszą \
                          kolumnę) jako nagłówek tabeli."
-                            .to_owned(),
-                    );
-                }
+                        .to_owned(),
+                );
             }
             _ => {}
         }

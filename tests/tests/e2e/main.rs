@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod admin_media;
+mod admin_panels;
 mod auth;
 mod change_register;
 mod change_signal;

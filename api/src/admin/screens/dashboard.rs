@@ -5,6 +5,7 @@ use poem::http::StatusCode;
 use poem::web::Data;
 use poem::{Request, Response, handler};
 
+use crate::admin::chart::ranking_chart;
 use crate::admin::format;
 use crate::admin::layout::{Place, page, status_badge};
 use crate::admin::{AdminState, page as respond, session};
@@ -13,7 +14,10 @@ use kronika_core::content::Audience;
 use kronika_core::content::article_list::{
     ArticleFilter, ArticleOrder, SortDirection, SortField, find_page,
 };
+use kronika_core::content::views::most_read;
 use kronika_core::domain::ArticleStatus;
+use kronika_core::search::outbox;
+use kronika_core::views::site_today;
 
 /// How many articles each list of the dashboard shows.
 const LIST_LENGTH: u64 = 8;
@@ -68,6 +72,59 @@ fn article_list(
     }
 }
 
+/// How many most read articles the dashboard ranks, over how many days (today included).
+const MOST_READ_LENGTH: u64 = 5;
+const MOST_READ_DAYS: u64 = 7;
+/// The search index is said to lag when a change has waited longer than this…
+const SEARCH_LAG: chrono::Duration = chrono::Duration::minutes(1);
+/// …or when this many changes wait.
+const SEARCH_BACKLOG: u64 = 100;
+
+async fn most_read_rows(state: &AdminState) -> Result<Vec<(String, u64)>, Response> {
+    let today = site_today(state.time_zone);
+    let since = today
+        .checked_sub_days(chrono::Days::new(MOST_READ_DAYS - 1))
+        .unwrap_or(chrono::NaiveDate::MIN);
+    match most_read(state.store.db(), since, None, MOST_READ_LENGTH).await {
+        Ok(read) => Ok(read
+            .into_iter()
+            .map(|read| (read.article.title, u64::try_from(read.views).unwrap_or(0)))
+            .collect()),
+        Err(error) => {
+            tracing::error!(%error, "cannot rank the most read articles for the dashboard");
+            Err(StatusCode::SERVICE_UNAVAILABLE.into())
+        }
+    }
+}
+
+/// What is wrong with search, in words for editors; `None` when nothing is.
+async fn search_warning(state: &AdminState) -> Option<String> {
+    if let Err(error) = state.search.health().await {
+        tracing::warn!(%error, "the dashboard found the search engine unavailable");
+        return Some(
+            "Wyszukiwarka jest niedostępna. Czytelnicy nie znajdą teraz artykułów przez wyszukiwanie; \
+             zmiany trafią do niej, gdy znów zacznie działać."
+                .to_owned(),
+        );
+    }
+    let status = match outbox::status(state.store.db()).await {
+        Ok(status) => status,
+        Err(error) => {
+            tracing::error!(%error, "cannot read the search outbox for the dashboard");
+            return None;
+        }
+    };
+    let waited_long = status
+        .oldest_pending_at
+        .is_some_and(|at| chrono::Utc::now() - at > SEARCH_LAG);
+    (waited_long || status.backlog >= SEARCH_BACKLOG).then(|| {
+        format!(
+            "Wyszukiwarka nie nadąża: {} czeka na zaindeksowanie. Nowe i zmienione artykuły mogą się w niej pojawić z opóźnieniem.",
+            format::count(status.backlog, "zmiana", "zmiany", "zmian"),
+        )
+    })
+}
+
 /// `GET /admin/`.
 #[handler]
 pub async fn show(request: &Request, Data(state): Data<&AdminState>) -> Response {
@@ -103,7 +160,11 @@ pub async fn show(request: &Request, Data(state): Data<&AdminState>) -> Response
         },
         SortField::PublishedAt,
     );
-    let (drafts, scheduled, published) = match tokio::try_join!(drafts, scheduled, published) {
+    let (lists, warning) = tokio::join!(
+        async { tokio::try_join!(drafts, scheduled, published, most_read_rows(state)) },
+        search_warning(state),
+    );
+    let (drafts, scheduled, published, most_read) = match lists {
         Ok(lists) => lists,
         Err(response) => return response,
     };
@@ -112,10 +173,20 @@ pub async fn show(request: &Request, Data(state): Data<&AdminState>) -> Response
             h1 { "Pulpit" }
             a class="button button-primary" href="/admin/articles/new" { "Nowy artykuł" }
         }
+        @if let Some(warning) = warning {
+            div class="warning" role="alert" aria-labelledby="ostrzezenie-wyszukiwarki" {
+                h2 id="ostrzezenie-wyszukiwarki" { "Wyszukiwarka" }
+                p { (warning) }
+            }
+        }
         div class="dashboard-grid" {
             (article_list(state, "moje-szkice", "Moje szkice", "Nie masz szkiców.", &drafts, |article| Some(article.updated_at)))
             (article_list(state, "zaplanowane", "Zaplanowane", "Nic nie czeka na publikację.", &scheduled, |article| article.published_at))
             (article_list(state, "opublikowane", "Ostatnio opublikowane", "Nic jeszcze nie opublikowano.", &published, |article| article.published_at))
+            section class="panel" id="najczesciej-czytane" {
+                (ranking_chart("najczesciej-czytane", "Najczęściej czytane (7 dni)", "Opublikowane artykuły z największą liczbą wyświetleń w ostatnich siedmiu dniach.", &most_read))
+                p { a href="/admin/stats" { "Więcej statystyk" } }
+            }
         }
     };
     respond::html(

@@ -11,3 +11,7 @@ pub mod login;
 pub mod photos;
 pub mod preview;
 pub mod setup;
+// Administracja, Statystyki, Moje konto.
+pub mod account;
+pub mod administration;
+pub mod stats;
