@@ -95,7 +95,7 @@ pub fn daily_views_chart(
                 g.chart-label text-anchor="middle" {
                     @for (index, (day, _)) in days.iter().enumerate() {
                         // Counted from the last day, so the most recent day always has its label.
-                        @if (last - index) % label_step == 0 {
+                        @if (last - index).is_multiple_of(label_step) {
                             text x=(units(left + band * (index as f64 + 0.5))) y=(units(baseline + 18.0)) {
                                 (format::day_and_month(*day))
                             }

@@ -132,7 +132,7 @@ pub fn number(value: u64) -> String {
     }
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 * 2);
     for (position, digit) in digits.chars().enumerate() {
-        if position > 0 && (digits.len() - position) % 3 == 0 {
+        if position > 0 && (digits.len() - position).is_multiple_of(3) {
             grouped.push(THOUSANDS_SEPARATOR);
         }
         grouped.push(digit);

@@ -361,7 +361,9 @@ async fn after_save(
     }
 }
 
-/// A refusal as messages beside fields (`Ok`), or as a page of its own (`Err`).
+/// A refusal as messages beside fields (`Ok`), or as a page of its own (`Err`). The page
+/// is returned at once by every caller, so its size on the stack does not matter.
+#[allow(clippy::result_large_err)]
 fn field_errors_or_response(
     session: &BrowserSession,
     error: EditError,
