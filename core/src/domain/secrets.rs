@@ -74,6 +74,18 @@ pub fn token_hash(token: &str) -> String {
     URL_SAFE_NO_PAD.encode(digest)
 }
 
+/// Whether two secrets are equal, in a time that does not depend on where they differ,
+/// so that the answer's timing cannot be used to guess a secret byte by byte.
+pub fn same_secret(expected: &str, offered: &str) -> bool {
+    let (expected, offered) = (expected.as_bytes(), offered.as_bytes());
+    expected.len() == offered.len()
+        && expected
+            .iter()
+            .zip(offered)
+            .fold(0u8, |difference, (a, b)| difference | (a ^ b))
+            == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,14 +118,3 @@ mod tests {
     }
 }
 
-/// Whether two secrets are equal, in a time that does not depend on where they differ,
-/// so that the answer's timing cannot be used to guess a secret byte by byte.
-pub fn same_secret(expected: &str, offered: &str) -> bool {
-    let (expected, offered) = (expected.as_bytes(), offered.as_bytes());
-    expected.len() == offered.len()
-        && expected
-            .iter()
-            .zip(offered)
-            .fold(0u8, |difference, (a, b)| difference | (a ^ b))
-            == 0
-}
