@@ -117,4 +117,3 @@ mod tests {
         assert!(!token_hash(&first).contains(&first));
     }
 }
-
