@@ -175,3 +175,24 @@ pub fn notice(message: Option<&str>) -> Markup {
         }
     }
 }
+
+/// A page that only says something (a refusal, a missing item) with a way back.
+pub fn message_page(
+    session: &BrowserSession,
+    place: Place,
+    title: &str,
+    message: &str,
+    back: &str,
+) -> Markup {
+    page(
+        title,
+        session,
+        place,
+        &[],
+        html! {
+            h1 { (title) }
+            p { (message) }
+            p { a href=(back) { "Wróć" } }
+        },
+    )
+}

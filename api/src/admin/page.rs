@@ -33,3 +33,10 @@ fn with_security_headers(builder: poem::ResponseBuilder) -> poem::ResponseBuilde
         .header(header::X_FRAME_OPTIONS, "DENY")
         .header(header::REFERRER_POLICY, "same-origin")
 }
+
+/// `503` when a screen cannot read or write what it needs; the cause is logged with what
+/// failed, never sent.
+pub fn unavailable(error: &dyn std::fmt::Display, what: &str) -> Response {
+    tracing::error!(%error, "{what}");
+    StatusCode::SERVICE_UNAVAILABLE.into()
+}

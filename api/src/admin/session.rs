@@ -7,6 +7,7 @@ use poem::http::{StatusCode, header};
 use super::AdminState;
 use super::page;
 pub use crate::http::session_cookie::{cookie_token, end_cookie, start_cookie};
+use kronika_core::auth::IssuedToken;
 use kronika_core::auth::browser_sessions::{self, BrowserSession};
 
 /// Whether the browser is talking HTTPS to us (or to the proxy in front of us).
@@ -21,6 +22,21 @@ pub fn is_https(request: &Request, trust_proxy: bool) -> bool {
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.rsplit(',').next())
             .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
+}
+
+/// The answer that takes a browser, just signed in with `issued`, to `location` with its
+/// session cookie.
+pub fn signed_in(
+    request: &Request,
+    trust_proxy: bool,
+    issued: &IssuedToken,
+    location: &str,
+) -> poem::Response {
+    let mut response = page::see_other(location);
+    if let Ok(cookie) = start_cookie(issued, is_https(request, trust_proxy)).parse() {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
 }
 
 /// The live session of the request, if it has one.

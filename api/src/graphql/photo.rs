@@ -203,7 +203,7 @@ impl Photo {
         let actor = require_actor(ctx)?;
         let key = PhotoGalleriesKey {
             photo_id: self.0.id,
-            audience: Audience::of(Some((actor.account_id, actor.role))),
+            audience: Audience::of_actor(actor),
         };
         let loaders = ctx.data_unchecked::<Loaders>();
         let galleries = loaders.photo_galleries.load_one(key).await?;

@@ -46,6 +46,11 @@ impl Audience {
         }
     }
 
+    /// The audience of a logged-in account (or an API token acting for one).
+    pub fn of_actor(actor: &crate::auth::Actor) -> Self {
+        Self::of(Some((actor.account_id, actor.role)))
+    }
+
     pub(crate) fn condition(self) -> Condition {
         match self {
             Self::Public => published_only(),

@@ -99,7 +99,7 @@ pub async fn library(
     actor: &Actor,
     query: &PhotoLibraryQuery,
 ) -> Result<PhotoLibraryPage, DbErr> {
-    let audience = Audience::of(Some((actor.account_id, actor.role)));
+    let audience = Audience::of_actor(actor);
     let mut matching = Condition::all().add(audience.photo_condition());
     if let Some(folded) = query.search.as_deref().and_then(folded_search) {
         matching = matching.add(photo::Column::SearchText.contains(folded));

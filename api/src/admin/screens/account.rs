@@ -2,7 +2,7 @@
 //! sets a new password without a session and logs its owner in.
 
 use maud::{Markup, html};
-use poem::http::{StatusCode, header};
+use poem::http::StatusCode;
 use poem::web::{Data, Path, Query};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
@@ -234,14 +234,7 @@ pub async fn reset_submit(
         Ok(account) => {
             tracing::info!(account = account.id, "a password was set from a reset link");
             match browser_sessions::open_for(db, &account).await {
-                Ok(issued) => {
-                    let secure = session::is_https(request, state.trust_proxy);
-                    let mut response = respond::see_other("/admin/");
-                    if let Ok(cookie) = session::start_cookie(&issued, secure).parse() {
-                        response.headers_mut().append(header::SET_COOKIE, cookie);
-                    }
-                    response
-                }
+                Ok(issued) => session::signed_in(request, state.trust_proxy, &issued, "/admin/"),
                 Err(error) => {
                     tracing::error!(%error, "cannot open a session after a password reset");
                     respond::see_other("/admin/login")

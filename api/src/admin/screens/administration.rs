@@ -102,11 +102,6 @@ fn forbidden(session: &BrowserSession) -> Response {
     )
 }
 
-fn unavailable(error: &dyn std::fmt::Display) -> Response {
-    tracing::error!(%error, "administration failed on the database");
-    StatusCode::SERVICE_UNAVAILABLE.into()
-}
-
 fn sub_navigation(current: &str) -> Markup {
     let places = [
         ("/admin/administration/accounts", "Konta"),
@@ -318,7 +313,7 @@ async fn accounts_page(
 ) -> Response {
     let all = match accounts::list_accounts(state.store.db(), &session.actor).await {
         Ok(all) => all,
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "administration failed on the database"),
     };
     administration_page(
         session,
@@ -415,7 +410,12 @@ pub async fn account_create(
                 };
                 match account_error(&error, field) {
                     Ok(message) => errors.push(message),
-                    Err(()) => return unavailable(&error),
+                    Err(()) => {
+                        return respond::unavailable(
+                            &error,
+                            "administration failed on the database",
+                        );
+                    }
                 }
             }
         }
@@ -580,7 +580,7 @@ async fn refused_account_change(
             )
             .await
         }
-        Err(()) => unavailable(error),
+        Err(()) => respond::unavailable(error, "administration failed on the database"),
     }
 }
 
@@ -680,7 +680,9 @@ async fn taxonomy_page(
     let (sections, tags) =
         match tokio::try_join!(taxonomy::all_sections(db), taxonomy::all_tags(db)) {
             Ok(found) => found,
-            Err(error) => return unavailable(&error),
+            Err(error) => {
+                return respond::unavailable(&error, "administration failed on the database");
+            }
         };
     let section_rows: Vec<(i64, String, String)> = sections
         .into_iter()
@@ -766,7 +768,7 @@ async fn taxonomy_refused(
 ) -> Response {
     match taxonomy_error(error, field_id) {
         Ok((status, message)) => taxonomy_page(state, session, status, None, &[message]).await,
-        Err(()) => unavailable(error),
+        Err(()) => respond::unavailable(error, "administration failed on the database"),
     }
 }
 
@@ -954,7 +956,7 @@ async fn tokens_page(
 ) -> Response {
     let all = match accounts::list_api_tokens(state.store.db(), &session.actor).await {
         Ok(all) => all,
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "administration failed on the database"),
     };
     administration_page(
         session,
@@ -1051,7 +1053,7 @@ pub async fn token_create(
     let owner = match accounts::account_by_id(db, &session.actor, session.actor.account_id).await {
         Ok(owner) => owner,
         Err(AccountError::Forbidden) => return forbidden(&session),
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "administration failed on the database"),
     };
     let issued = match tokens::create_api_token(
         db,
@@ -1063,7 +1065,7 @@ pub async fn token_create(
     .await
     {
         Ok(issued) => issued,
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "administration failed on the database"),
     };
     tracing::info!(token = issued.id, "an administrator created an API token");
     let panel = html! {
@@ -1118,6 +1120,6 @@ pub async fn token_revoke(
             )
             .await
         }
-        Err(error) => unavailable(&error),
+        Err(error) => respond::unavailable(&error, "administration failed on the database"),
     }
 }

@@ -215,11 +215,6 @@ fn table(
     }
 }
 
-fn unavailable(error: &dyn std::fmt::Display) -> Response {
-    tracing::error!(%error, "cannot list articles for an editor");
-    StatusCode::SERVICE_UNAVAILABLE.into()
-}
-
 /// `GET /admin/articles`.
 #[handler]
 pub async fn list(
@@ -232,7 +227,7 @@ pub async fn list(
         Err(response) => return response,
     };
     let db = state.store.db();
-    let audience = Audience::of(Some((session.actor.account_id, session.actor.role)));
+    let audience = Audience::of_actor(&session.actor);
     let mut filter = query.filter(audience);
     // A finder query longer than a lookup takes is said beside the list, not refused.
     let too_many_words = title_terms::check_query(&query.q).is_err();
@@ -256,11 +251,21 @@ pub async fn list(
             (Ok(found), Ok(total), Ok(sections), Ok(tags), Ok(accounts)) => {
                 (found, total, sections, tags, accounts)
             }
-            (Err(error), ..) => return unavailable(&error),
-            (_, Err(error), ..) => return unavailable(&error),
-            (_, _, Err(error), ..) => return unavailable(&error),
-            (_, _, _, Err(error), _) => return unavailable(&error),
-            (.., Err(error)) => return unavailable(&error),
+            (Err(error), ..) => {
+                return respond::unavailable(&error, "cannot list articles for an editor");
+            }
+            (_, Err(error), ..) => {
+                return respond::unavailable(&error, "cannot list articles for an editor");
+            }
+            (_, _, Err(error), ..) => {
+                return respond::unavailable(&error, "cannot list articles for an editor");
+            }
+            (_, _, _, Err(error), _) => {
+                return respond::unavailable(&error, "cannot list articles for an editor");
+            }
+            (.., Err(error)) => {
+                return respond::unavailable(&error, "cannot list articles for an editor");
+            }
         };
     let ids: Vec<i64> = found
         .articles
@@ -269,7 +274,7 @@ pub async fn list(
         .collect();
     let entered_by = match relations::accounts_by_id(db, &ids).await {
         Ok(accounts) => accounts,
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "cannot list articles for an editor"),
     };
     let sections_by_id: HashMap<i64, section::Model> = sections
         .iter()

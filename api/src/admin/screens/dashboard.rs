@@ -132,7 +132,7 @@ pub async fn show(request: &Request, Data(state): Data<&AdminState>) -> Response
         Ok(session) => session,
         Err(response) => return response,
     };
-    let audience = Audience::of(Some((session.actor.account_id, session.actor.role)));
+    let audience = Audience::of_actor(&session.actor);
     let drafts = list(
         state,
         ArticleFilter {

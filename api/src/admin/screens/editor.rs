@@ -72,11 +72,6 @@ fn notice_for(code: Option<&str>, article: &article::Model, state: &AdminState) 
     })
 }
 
-fn unavailable(error: &dyn std::fmt::Display) -> Response {
-    tracing::error!(%error, "the article editor failed");
-    StatusCode::SERVICE_UNAVAILABLE.into()
-}
-
 fn not_found(session: &BrowserSession) -> Response {
     respond::html(
         StatusCode::NOT_FOUND,
@@ -116,11 +111,11 @@ async fn editable(
     session: &BrowserSession,
     id: i64,
 ) -> Result<article::Model, Response> {
-    let audience = Audience::of(Some((session.actor.account_id, session.actor.role)));
+    let audience = Audience::of_actor(&session.actor);
     match content::article_by_id(state.store.db(), id, audience).await {
         Ok(Some(article)) => Ok(article),
         Ok(None) => Err(not_found(session)),
-        Err(error) => Err(unavailable(&error)),
+        Err(error) => Err(respond::unavailable(&error, "the article editor failed")),
     }
 }
 
@@ -148,7 +143,7 @@ pub async fn new_form(request: &Request, Data(state): Data<&AdminState>) -> Resp
     };
     let panels = match Panels::load(state, &session, None).await {
         Ok(panels) => panels,
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "the article editor failed"),
     };
     let form = ArticleForm::new_for(&session);
     let view = EditorView::new(None, &form, &[], None);
@@ -198,7 +193,7 @@ async fn rerender_new(
 ) -> Response {
     let panels = match Panels::load(state, session, None).await {
         Ok(panels) => panels,
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "the article editor failed"),
     };
     let view = EditorView::new(None, form, errors, None);
     respond::html(
@@ -225,7 +220,7 @@ pub async fn edit_form(
     };
     let panels = match Panels::load(state, &session, Some(&article)).await {
         Ok(panels) => panels,
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "the article editor failed"),
     };
     let form = ArticleForm::of_article(&article, &panels.tag_ids);
     let notice = notice_for(query.ok.as_deref(), &article, state);
@@ -292,7 +287,7 @@ async fn rerender(
     };
     let panels = match Panels::load(state, session, Some(&article)).await {
         Ok(panels) => panels,
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "the article editor failed"),
     };
     let view = EditorView::new(Some(&article), form, errors, None);
     respond::html(
@@ -346,7 +341,7 @@ async fn after_save(
                 };
                 let panels = match Panels::load(state, session, Some(&current)).await {
                     Ok(panels) => panels,
-                    Err(error) => return unavailable(&error),
+                    Err(error) => return respond::unavailable(&error, "the article editor failed"),
                 };
                 let mut shown = ArticleForm::of_article(&current, &panels.tag_ids);
                 shown.publish_at.clone_from(&form.publish_at);
@@ -381,7 +376,7 @@ fn field_errors_or_response(
             "Twoja rola nie pozwala na tę czynność. Poproś redaktora lub administratora.",
         )),
         EditError::NotFound(_) => Err(not_found(session)),
-        other => Err(unavailable(&other)),
+        other => Err(respond::unavailable(&other, "the article editor failed")),
     }
 }
 

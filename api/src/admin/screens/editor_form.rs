@@ -145,7 +145,7 @@ impl Panels {
         article: Option<&article::Model>,
     ) -> Result<Self, DbErr> {
         let db = state.store.db();
-        let audience = Audience::of(Some((session.actor.account_id, session.actor.role)));
+        let audience = Audience::of_actor(&session.actor);
         let article_ids: Vec<i64> = article.iter().map(|article| article.id).collect();
         let people_ids: Vec<i64> = article
             .iter()

@@ -14,7 +14,7 @@ use poem::web::{Data, Path, Query};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
-use super::photos::{LibraryQuery, thumbnail, unavailable, upload_form};
+use super::photos::{LibraryQuery, thumbnail, upload_form};
 use crate::admin::forms::{
     FieldError, FieldOptions, FormData, csrf_field, error_for, error_summary, text_area, text_field,
 };
@@ -31,7 +31,7 @@ use kronika_core::editing::galleries::{self, GalleryChanges};
 const LIST_LIMIT: u64 = 500;
 
 fn audience(session: &BrowserSession) -> Audience {
-    Audience::of(Some((session.actor.account_id, session.actor.role)))
+    Audience::of_actor(&session.actor)
 }
 
 fn message_page(
@@ -43,17 +43,7 @@ fn message_page(
 ) -> Response {
     respond::html(
         status,
-        page(
-            title,
-            session,
-            Place::Galleries,
-            &[],
-            html! {
-                h1 { (title) }
-                p { (message) }
-                p { a href=(back) { "Wróć" } }
-            },
-        ),
+        crate::admin::layout::message_page(session, Place::Galleries, title, message, back),
     )
 }
 
@@ -86,7 +76,7 @@ fn refused(session: &BrowserSession, id: i64, error: EditError) -> Response {
             &format!("Nie zapisano zmiany: {message}."),
             &back,
         ),
-        error => unavailable(&error),
+        error => respond::unavailable(&error, "a gallery screen failed"),
     }
 }
 
@@ -100,12 +90,12 @@ pub async fn list(request: &Request, Data(state): Data<&AdminState>) -> Response
     let db = state.store.db();
     let found = match gallery_reads::recent_galleries(db, audience(&session), LIST_LIMIT).await {
         Ok(found) => found,
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "a gallery screen failed"),
     };
     let ids: Vec<i64> = found.iter().map(|gallery| gallery.id).collect();
     let photos = match relations::photos_by_gallery(db, &ids).await {
         Ok(photos) => photos,
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "a gallery screen failed"),
     };
     let content = html! {
         div class="page-header" {
@@ -344,7 +334,7 @@ pub async fn show(
     let gallery = match visible_gallery(state, &session, id).await {
         Ok(Some(gallery)) => gallery,
         Ok(None) => return not_found(&session),
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "a gallery screen failed"),
     };
     let db = state.store.db();
     let library_query = LibraryQuery {
@@ -359,7 +349,9 @@ pub async fn show(
         photo_library::library(db, &session.actor, &core_query),
     ) {
         (Ok(mut photos), Ok(library)) => (photos.remove(&id).unwrap_or_default(), library),
-        (Err(error), _) | (_, Err(error)) => return unavailable(&error),
+        (Err(error), _) | (_, Err(error)) => {
+            return respond::unavailable(&error, "a gallery screen failed");
+        }
     };
     let ids: Vec<i64> = photos.iter().map(|photo| photo.id).collect();
     let in_gallery: HashSet<i64> = ids.iter().copied().collect();

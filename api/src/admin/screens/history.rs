@@ -177,11 +177,6 @@ fn comparison(
     }
 }
 
-fn unavailable(error: &dyn std::fmt::Display) -> Response {
-    tracing::error!(%error, "the article history failed");
-    StatusCode::SERVICE_UNAVAILABLE.into()
-}
-
 /// `GET /admin/articles/{id}/history`.
 #[handler]
 pub async fn show(
@@ -195,15 +190,15 @@ pub async fn show(
         Err(response) => return response,
     };
     let db = state.store.db();
-    let audience = Audience::of(Some((session.actor.account_id, session.actor.role)));
+    let audience = Audience::of_actor(&session.actor);
     let article = match content::article_by_id(db, id, audience).await {
         Ok(Some(article)) => article,
         Ok(None) => return StatusCode::NOT_FOUND.into(),
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "the article history failed"),
     };
     let list = match revisions::of_article(db, id, false).await {
         Ok(list) => list,
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "the article history failed"),
     };
     let people: Vec<i64> = list
         .iter()
@@ -217,7 +212,7 @@ pub async fn show(
     );
     let (current, accounts, sections, tags) = match loaded {
         Ok(loaded) => loaded,
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "the article history failed"),
     };
     let names = Names {
         sections: sections
@@ -332,6 +327,6 @@ pub async fn restore(
             &session,
             "Ta zmiana to utworzenie artykułu: nie ma wcześniejszego stanu.",
         ),
-        Err(error) => unavailable(&error),
+        Err(error) => respond::unavailable(&error, "the article history failed"),
     }
 }

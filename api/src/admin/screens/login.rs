@@ -123,14 +123,7 @@ pub async fn submit(
     )
     .await;
     match result {
-        Ok(issued) => {
-            let secure = session::is_https(request, state.trust_proxy);
-            let mut response = page::see_other(&next);
-            if let Ok(cookie) = session::start_cookie(&issued, secure).parse() {
-                response.headers_mut().append(header::SET_COOKIE, cookie);
-            }
-            response
-        }
+        Ok(issued) => session::signed_in(request, state.trust_proxy, &issued, &next),
         Err(SignInError::InvalidCredentials) => page::html(
             StatusCode::UNAUTHORIZED,
             login_form(

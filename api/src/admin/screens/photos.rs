@@ -77,11 +77,6 @@ impl LibraryQuery {
     }
 }
 
-pub fn unavailable(error: &dyn std::fmt::Display) -> Response {
-    tracing::error!(%error, "a photo screen failed");
-    StatusCode::SERVICE_UNAVAILABLE.into()
-}
-
 fn message_page(
     session: &BrowserSession,
     status: StatusCode,
@@ -91,17 +86,7 @@ fn message_page(
 ) -> Response {
     respond::html(
         status,
-        page(
-            title,
-            session,
-            Place::Photos,
-            &[],
-            html! {
-                h1 { (title) }
-                p { (message) }
-                p { a href=(back) { "Wróć" } }
-            },
-        ),
+        crate::admin::layout::message_page(session, Place::Photos, title, message, back),
     )
 }
 
@@ -180,7 +165,7 @@ pub async fn library(
     let found =
         match photo_library::library(state.store.db(), &session.actor, &query.core_query()).await {
             Ok(found) => found,
-            Err(error) => return unavailable(&error),
+            Err(error) => return respond::unavailable(&error, "a photo screen failed"),
         };
     let next = found
         .has_next_page
@@ -557,7 +542,7 @@ async fn visible_photo(
     session: &BrowserSession,
     id: i64,
 ) -> Result<Option<photo::Model>, sea_orm::DbErr> {
-    let audience = Audience::of(Some((session.actor.account_id, session.actor.role)));
+    let audience = Audience::of_actor(&session.actor);
     gallery_reads::photo_by_id(state.store.db(), id, audience).await
 }
 
@@ -641,11 +626,11 @@ pub async fn show(
     let photo = match visible_photo(state, &session, id).await {
         Ok(Some(photo)) => photo,
         Ok(None) => return not_found(&session),
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "a photo screen failed"),
     };
     let using = match photo_library::galleries_using(state.store.db(), id).await {
         Ok(using) => using,
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "a photo screen failed"),
     };
     let form = PhotoForm {
         caption: photo.caption.clone(),
@@ -698,7 +683,7 @@ pub async fn save(
             let photo = match visible_photo(state, &session, id).await {
                 Ok(Some(photo)) => photo,
                 Ok(None) => return not_found(&session),
-                Err(error) => return unavailable(&error),
+                Err(error) => return respond::unavailable(&error, "a photo screen failed"),
             };
             let (field_id, label) = match field {
                 "caption" => ("podpis", "Podpis"),
@@ -725,7 +710,7 @@ pub async fn save(
                 photo_page(state, &session, &photo, &form, &errors, None, &using),
             )
         }
-        Err(error) => unavailable(&error),
+        Err(error) => respond::unavailable(&error, "a photo screen failed"),
     }
 }
 
@@ -746,7 +731,7 @@ pub async fn delete(
     let photo = match visible_photo(state, &session, id).await {
         Ok(Some(photo)) => photo,
         Ok(None) => return not_found(&session),
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "a photo screen failed"),
     };
     let may_force = session.actor.role.can_force_delete_media();
     if form_data.get("confirm") == Some("tak") {
@@ -770,7 +755,7 @@ pub async fn delete(
                 &format!("/admin/photos/{id}"),
             ),
             Err(EditError::NotFound(_)) => not_found(&session),
-            Err(error) => unavailable(&error),
+            Err(error) => respond::unavailable(&error, "a photo screen failed"),
         };
     }
     let (using, published) = match tokio::join!(
@@ -778,8 +763,8 @@ pub async fn delete(
         photos::published_uses(state.store.db(), id),
     ) {
         (Ok(using), Ok(published)) => (using, published),
-        (Err(error), _) => return unavailable(&error),
-        (_, Err(error)) => return unavailable(&error),
+        (Err(error), _) => return respond::unavailable(&error, "a photo screen failed"),
+        (_, Err(error)) => return respond::unavailable(&error, "a photo screen failed"),
     };
     let title = "Usunąć zdjęcie?";
     let content = html! {

@@ -23,7 +23,7 @@ pub async fn show(
         Err(response) => return response,
     };
     let db = state.store.db();
-    let audience = Audience::of(Some((session.actor.account_id, session.actor.role)));
+    let audience = Audience::of_actor(&session.actor);
     let article = match content::article_by_id(db, id, audience).await {
         Ok(Some(article)) => article,
         Ok(None) => return StatusCode::NOT_FOUND.into(),

@@ -1,7 +1,7 @@
 //! The first run: creating the first administrator from the link the server logged.
 
 use maud::{Markup, html};
-use poem::http::{StatusCode, header};
+use poem::http::StatusCode;
 use poem::web::{Data, Path};
 use poem::{Request, Response, handler};
 
@@ -112,12 +112,7 @@ pub async fn submit(
                 tracing::info!(email = %account.email, "the first administrator was created");
                 return match browser_sessions::open_for(state.store.db(), &account).await {
                     Ok(issued) => {
-                        let secure = session::is_https(request, state.trust_proxy);
-                        let mut response = page::see_other("/admin/");
-                        if let Ok(cookie) = session::start_cookie(&issued, secure).parse() {
-                            response.headers_mut().append(header::SET_COOKIE, cookie);
-                        }
-                        response
+                        session::signed_in(request, state.trust_proxy, &issued, "/admin/")
                     }
                     Err(error) => {
                         tracing::error!(%error, "cannot open the first administrator's session");

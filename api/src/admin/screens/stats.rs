@@ -69,11 +69,6 @@ fn fill_days(from: NaiveDate, to: NaiveDate, rows: &[(NaiveDate, i64)]) -> Vec<(
         .collect()
 }
 
-fn unavailable(error: &dyn std::fmt::Display) -> Response {
-    tracing::error!(%error, "cannot read view statistics");
-    StatusCode::SERVICE_UNAVAILABLE.into()
-}
-
 fn article_filter(query: &StatsQuery, choices: &[ReadArticle], days: u64) -> Markup {
     html! {
         form class="filters" method="get" action="/admin/stats" aria-label="Wybór artykułu" {
@@ -153,7 +148,7 @@ pub async fn show(
     let period = chosen(&query.okres, &PERIODS, DEFAULT_PERIOD);
     let sections = match taxonomy::all_sections(db).await {
         Ok(sections) => sections,
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "cannot read view statistics"),
     };
     let section = sections
         .iter()
@@ -168,15 +163,15 @@ pub async fn show(
         ),
     ) {
         Ok(found) => found,
-        Err(error) => return unavailable(&error),
+        Err(error) => return respond::unavailable(&error, "cannot read view statistics"),
     };
     // The article as this editor may see it: an author sees the numbers of their own
     // drafts and of everything published.
-    let audience = Audience::of(Some((session.actor.account_id, session.actor.role)));
+    let audience = Audience::of_actor(&session.actor);
     let chosen_article: Option<article::Model> = match query.artykul.trim().parse::<i64>() {
         Ok(id) => match content::article_by_id(db, id, audience).await {
             Ok(found) => found,
-            Err(error) => return unavailable(&error),
+            Err(error) => return respond::unavailable(&error, "cannot read view statistics"),
         },
         Err(_) => None,
     };
@@ -189,7 +184,7 @@ pub async fn show(
                     today,
                     rows.get(&found.id).map(Vec::as_slice).unwrap_or_default(),
                 )),
-                Err(error) => return unavailable(&error),
+                Err(error) => return respond::unavailable(&error, "cannot read view statistics"),
             }
         }
         None => None,
