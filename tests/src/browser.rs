@@ -647,6 +647,25 @@ impl Browser {
         (dimension(0), dimension(1))
     }
 
+    /// Whether the page fits a 390 px phone without scrolling sideways (WCAG 1.4.10); the
+    /// Err names the page's width and what sticks out. Leaves the desktop size.
+    pub async fn reflows_on_a_phone(&self, context: &str) -> Result<(), String> {
+        self.set_viewport(PHONE.0, PHONE.1).await;
+        let overflowing = self
+            .client
+            .execute(WIDER_THAN_THE_PHONE, vec![])
+            .await
+            .unwrap_or_else(|error| panic!("cannot measure {context}: {error}"));
+        self.set_viewport(DESKTOP.0, DESKTOP.1).await;
+        match overflowing.as_array() {
+            Some(found) if !found.is_empty() => Err(format!(
+                "{context} scrolls sideways at {} px (WCAG 1.4.10): {overflowing}",
+                PHONE.0
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// Saves the page as `<name>-1280x800.png` and `<name>-390x844.png` in
     /// [`screenshot_dir`], and leaves the viewport at the desktop size. Answers the paths.
     pub async fn screenshot(&self, name: &str) -> Vec<PathBuf> {
@@ -746,3 +765,20 @@ pub fn data_url(html: &str) -> String {
     }
     url
 }
+
+/// The page's width when wider than the screen, and the elements that stick out of it,
+/// except inside a box that scrolls by itself (a wide data table may, WCAG 1.4.10 allows it).
+const WIDER_THAN_THE_PHONE: &str = r#"
+    const width = document.documentElement.clientWidth;
+    const scrollsItself = (element) => {
+        for (let up = element.parentElement; up; up = up.parentElement) {
+            if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(up).overflowX)) return true;
+        }
+        return false;
+    };
+    if (document.documentElement.scrollWidth <= width) return [];
+    return [`page ${document.documentElement.scrollWidth} > ${width}`, ...document.querySelectorAll('body *')]
+        .filter((element) => typeof element === 'string' || (element.getBoundingClientRect().right > width + 1 && !scrollsItself(element)))
+        .slice(0, 8)
+        .map((element) => typeof element === 'string' ? element : element.tagName.toLowerCase() + (element.className ? '.' + element.className : '') + ' ' + Math.round(element.getBoundingClientRect().right));
+"#;

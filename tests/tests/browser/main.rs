@@ -7,4 +7,5 @@
 mod graphiql;
 mod harness;
 mod login;
+mod screens;
 mod writing;

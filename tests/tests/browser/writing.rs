@@ -23,6 +23,10 @@ async fn audit_and_photograph(browser: &Browser, name: &str) {
         .await
         .unwrap_or_else(|error| panic!("{error}"));
     browser.screenshot(name).await;
+    browser
+        .reflows_on_a_phone(name)
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
