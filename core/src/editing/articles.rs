@@ -1,7 +1,7 @@
 //! Creating and editing articles.
 
 use chrono::Utc;
-use entities::{account, article, article_slug, article_tag, gallery, section, tag};
+use entities::{account, article, article_slug, article_tag, section, tag};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
@@ -11,6 +11,7 @@ use super::revisions::{self, ArticleSnapshot, RevisionKind};
 use crate::auth::Actor;
 use crate::changes::ContentChange;
 use crate::content::title_terms;
+use crate::content::{Audience, galleries};
 use crate::domain::{ArticleBody, ArticleStatus, BodyFormat, Slug};
 use crate::store::ContentStore;
 
@@ -60,6 +61,7 @@ pub async fn create(
     };
     check_references(
         &transaction,
+        actor,
         Some(section_id),
         changes.tag_ids.as_deref(),
         changes.gallery_id.flatten(),
@@ -139,9 +141,15 @@ pub async fn update(
     let before = ArticleSnapshot::of(&transaction, &current).await?;
     check_references(
         &transaction,
+        actor,
         changes.section_id,
         changes.tag_ids.as_deref(),
-        changes.gallery_id.flatten(),
+        // The gallery the article shows already is not asked about again: an editor may
+        // have chosen one the author cannot choose, and the author's next save keeps it.
+        changes
+            .gallery_id
+            .flatten()
+            .filter(|gallery_id| Some(*gallery_id) != current.gallery_id),
     )
     .await?;
 
@@ -293,8 +301,12 @@ fn valid_body(body: &str, format: BodyFormat) -> Result<ArticleBody, EditError> 
         .map_err(|error| EditError::invalid("body", error.to_string()))
 }
 
+/// Refuses references to rows that do not exist, and a gallery the actor may not see:
+/// through the article, its photos would reach the actor (an author would see another
+/// author's unpublished gallery). The answer is the same as for a missing gallery.
 async fn check_references(
     db: &impl ConnectionTrait,
+    actor: &Actor,
     section_id: Option<i64>,
     tag_ids: Option<&[i64]>,
     gallery_id: Option<i64>,
@@ -320,8 +332,7 @@ async fn check_references(
         }
     }
     if let Some(gallery_id) = gallery_id
-        && gallery::Entity::find_by_id(gallery_id)
-            .one(db)
+        && galleries::gallery_by_id(db, gallery_id, Audience::of_actor(actor))
             .await?
             .is_none()
     {

@@ -12,6 +12,7 @@ mod database_restart;
 mod edge;
 mod errors;
 mod galleries;
+mod gallery_references;
 mod hardening;
 mod http;
 mod http_caching;
