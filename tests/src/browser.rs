@@ -527,6 +527,33 @@ impl Browser {
             .unwrap_or_else(|error| panic!("cannot click {text:?}: {error}"));
     }
 
+    /// Clicks the button `text` that submits a form and waits until the next page has
+    /// loaded: until then the old page's elements would answer the test's next question.
+    pub async fn submit_with(&self, text: &str) {
+        self.client
+            .execute("window.kronikaPageBeforeSubmit = true", vec![])
+            .await
+            .unwrap_or_else(|error| panic!("cannot mark the page: {error}"));
+        self.click_button(text).await;
+        for _ in 0..200 {
+            let loaded = self
+                .client
+                .execute(
+                    "return window.kronikaPageBeforeSubmit !== true && document.readyState === 'complete'",
+                    vec![],
+                )
+                .await
+                .ok()
+                .and_then(|value| value.as_bool())
+                .unwrap_or(false);
+            if loaded {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("pressing {text:?} led to no new page within ten seconds");
+    }
+
     /// The visible text of the first element matching `css`, waiting for it to appear.
     pub async fn text_of(&self, css: &str) -> String {
         self.wait_for(css)

@@ -4,8 +4,10 @@
 //! with one Chromium at a time (`kronika_tests::browser`), and say SKIPPED on a machine
 //! without Chromium, chromedriver or axe-core.
 
+mod editing;
 mod graphiql;
 mod harness;
 mod login;
+mod photos;
 mod screens;
 mod writing;

@@ -1,0 +1,200 @@
+//! Editing beyond the first draft, in a real Chromium: scheduling a publication, meeting
+//! another editor's save and choosing field by field, and an author whose forged publish
+//! button the server refuses. Each screen is audited with axe-core.
+
+use kronika_core::domain::Role;
+use kronika_tests::browser::Browser;
+use kronika_tests::{PASSWORD, Session, TestApp};
+use serde_json::{Value, json};
+
+const READ: &str = "query($id: ID!) { article(id: $id) { title lead status version publishedAt } }";
+
+async fn sign_in(browser: &Browser, app: &TestApp, session: &Session) {
+    browser.goto(&app.url("/admin/login")).await;
+    browser.fill("E-mail", &session.email).await;
+    browser.fill("Hasło", PASSWORD).await;
+    browser.click_button("Zaloguj się").await;
+    browser.wait_for("nav").await;
+}
+
+/// A draft written through GraphQL by `session`; its id.
+async fn draft(app: &TestApp, session: &Session, title: &str) -> String {
+    let section = app.section("Aktualności").await;
+    let created = app
+        .data_as(
+            session,
+            "mutation($input: CreateArticleInput!) { createArticle(input: $input) { article { id } } }",
+            json!({"input": {"title": title, "sectionId": section.id.to_string(), "lead": "Pierwszy wstęp.", "body": "<p>Treść.</p>"}}),
+        )
+        .await;
+    created["createArticle"]["article"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn read(app: &TestApp, session: &Session, id: &str) -> Value {
+    app.data_as(session, READ, json!({"id": id})).await["article"].clone()
+}
+
+async fn audit(browser: &Browser, name: &str) {
+    browser
+        .axe_audit(name)
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+    browser.screenshot(name).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_schedules_a_publication_and_finds_it_on_the_dashboard() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::spawn_sqlite().await;
+    let editor = app.login_as("Ewa Redaktor", Role::Editor).await;
+    let id = draft(&app, &editor, "Nabór wniosków rusza w styczniu").await;
+    sign_in(&browser, &app, &editor).await;
+
+    browser
+        .goto(&app.url(&format!("/admin/articles/{id}")))
+        .await;
+    browser.wait_for("#termin").await;
+    // Chromium's date-time picker takes keys in an order that depends on the locale, so
+    // the value is set as the picker would leave it.
+    browser
+        .client()
+        .execute(
+            "const field = document.getElementById('termin'); field.value = '2030-01-15T09:30';\
+             field.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![],
+        )
+        .await
+        .unwrap_or_else(|error| panic!("set the date: {error}"));
+    browser.click_button("Zaplanuj publikację").await;
+    let notice = browser.text_of(".notice").await;
+    assert!(
+        notice.starts_with("Zaplanowano publikację na 15 stycznia 2030"),
+        "{notice}"
+    );
+    audit(&browser, "edytor-zaplanowany").await;
+
+    let stored = read(&app, &editor, &id).await;
+    assert_eq!(stored["status"], "SCHEDULED", "{stored:#}");
+    let at = stored["publishedAt"].as_str().unwrap_or_default();
+    assert!(at.starts_with("2030-01-15T09:30:00"), "{stored:#}");
+    // Not public before its time.
+    let public = app.gql_with(READ, json!({"id": id})).await;
+    assert!(public["data"]["article"].is_null(), "{public:#}");
+
+    browser.goto(&app.url("/admin/")).await;
+    let scheduled = browser
+        .text_of("section[aria-labelledby=zaplanowane]")
+        .await;
+    assert!(
+        scheduled.contains("Nabór wniosków rusza w styczniu"),
+        "{scheduled}"
+    );
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_meets_another_save_and_keeps_a_field_from_each() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::spawn_sqlite().await;
+    let ewa = app.login_as("Ewa Redaktor", Role::Editor).await;
+    let jan = app.login_as("Jan Redaktor", Role::Editor).await;
+    let id = draft(&app, &ewa, "Wspólny tytuł").await;
+    sign_in(&browser, &app, &ewa).await;
+
+    // Ewa opens the article; Jan saves a new title through GraphQL while she types.
+    browser
+        .goto(&app.url(&format!("/admin/articles/{id}")))
+        .await;
+    browser.wait_for("#tresc-edytor").await;
+    let version = read(&app, &jan, &id).await["version"].clone();
+    app.data_as(
+        &jan,
+        "mutation($id: ID!, $input: UpdateArticleInput!, $version: Int!) { updateArticle(id: $id, input: $input, expectedVersion: $version) { article { version } } }",
+        json!({"id": id, "input": {"title": "Tytuł Jana"}, "version": version}),
+    )
+    .await;
+    browser.fill("Tytuł", "Tytuł Ewy").await;
+    browser.fill("Wstęp", "Wstęp Ewy.").await;
+    browser.submit_with("Zapisz").await;
+
+    let heading = browser.text_of("main h1").await;
+    assert_eq!(heading, "Ktoś zapisał ten artykuł przed Tobą");
+    let warning = browser.text_of("[role=alert]").await;
+    assert!(warning.contains("Jan Redaktor"), "{warning}");
+    let fields = browser.texts_of("fieldset legend").await;
+    assert_eq!(fields, ["Tytuł", "Wstęp"]);
+    audit(&browser, "konflikt-zmian").await;
+    // Nothing was overwritten while she decides.
+    assert_eq!(read(&app, &ewa, &id).await["title"], "Tytuł Jana");
+
+    // Jan's title, Ewa's lead: the radio buttons are chosen by their labels.
+    browser
+        .client()
+        .find(fantoccini::Locator::Css("label[for=wybor-title-zapisana]"))
+        .await
+        .unwrap_or_else(|error| panic!("the label of Jan's title: {error}"))
+        .click()
+        .await
+        .unwrap_or_else(|error| panic!("choose Jan's title: {error}"));
+    browser.submit_with("Zapisz wybrane wersje").await;
+    let notice = browser.text_of(".notice").await;
+    assert!(notice.starts_with("Zapisano"), "{notice}");
+    let stored = read(&app, &ewa, &id).await;
+    assert_eq!(stored["title"], "Tytuł Jana", "{stored:#}");
+    assert_eq!(stored["lead"], "Wstęp Ewy.", "{stored:#}");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_author_has_no_publish_button_and_a_forged_one_is_refused() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::spawn_sqlite().await;
+    let author = app.login_as("Jan Autor", Role::Author).await;
+    let id = draft(&app, &author, "Tekst autora").await;
+    sign_in(&browser, &app, &author).await;
+
+    browser
+        .goto(&app.url(&format!("/admin/articles/{id}")))
+        .await;
+    browser.wait_for("#tresc-edytor").await;
+    let buttons = browser.texts_of("#publikacja button").await;
+    assert!(buttons.contains(&"Zapisz".to_owned()), "{buttons:?}");
+    // Archiving is left: an author may withdraw a draft of their own.
+    for missing in [
+        "Opublikuj teraz",
+        "Zaplanuj publikację",
+        "Cofnij publikację",
+    ] {
+        assert!(
+            !buttons.iter().any(|button| button == missing),
+            "an author sees {missing}: {buttons:?}"
+        );
+    }
+    audit(&browser, "edytor-autora").await;
+
+    // The page is the author's to change: a button added by hand still meets the server.
+    browser
+        .client()
+        .execute(
+            "const button = document.createElement('button'); button.type = 'submit';\
+             button.name = 'action'; button.value = 'publish'; button.id = 'podrobiony';\
+             button.textContent = 'Opublikuj teraz';\
+             document.querySelector('#publikacja .button-row').append(button);",
+            vec![],
+        )
+        .await
+        .unwrap_or_else(|error| panic!("forge the button: {error}"));
+    browser.submit_with("Opublikuj teraz").await;
+    assert_eq!(browser.text_of("main h1").await, "Brak uprawnień");
+    assert_eq!(read(&app, &author, &id).await["status"], "DRAFT");
+    browser.close().await;
+}
