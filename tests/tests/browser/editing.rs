@@ -198,3 +198,112 @@ async fn an_author_has_no_publish_button_and_a_forged_one_is_refused() {
     assert_eq!(read(&app, &author, &id).await["status"], "DRAFT");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_earlier_state_is_restored_from_the_history() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::spawn_sqlite().await;
+    let editor = app.login_as("Ewa Redaktor", Role::Editor).await;
+    let id = draft(&app, &editor, "Pierwszy tytuł").await;
+    sign_in(&browser, &app, &editor).await;
+
+    browser
+        .goto(&app.url(&format!("/admin/articles/{id}")))
+        .await;
+    browser.wait_for("#tresc-edytor").await;
+    browser.fill("Tytuł", "Drugi tytuł").await;
+    browser.submit_with("Zapisz").await;
+    assert_eq!(read(&app, &editor, &id).await["title"], "Drugi tytuł");
+
+    browser
+        .goto(&app.url(&format!("/admin/articles/{id}/history")))
+        .await;
+    browser.wait_for("table").await;
+    browser
+        .click_button("Przywróć stan sprzed tej zmiany")
+        .await;
+    // Restoring asks first, naming what will happen.
+    let question = browser
+        .client()
+        .get_alert_text()
+        .await
+        .unwrap_or_else(|error| panic!("no confirmation was asked: {error}"));
+    assert!(question.starts_with("Przywrócić treść"), "{question}");
+    browser
+        .client()
+        .accept_alert()
+        .await
+        .unwrap_or_else(|error| panic!("confirm: {error}"));
+    let notice = browser.text_of(".notice").await;
+    assert_eq!(notice, "Przywrócono wybraną wersję.");
+    assert_eq!(read(&app, &editor, &id).await["title"], "Pierwszy tytuł");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publishing_waits_for_the_alternative_text_the_check_points_to() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::spawn_sqlite().await;
+    let editor = app.login_as("Ewa Redaktor", Role::Editor).await;
+    let section = app.section("Aktualności").await;
+    // A photo in the body without alternative text, as older content has.
+    let photo = app
+        .upload_fixture(
+            &editor,
+            "real/imaging--orientation_1.jpg",
+            json!({"caption": "Sala obrad", "credit": "Jan Kowalski"}),
+        )
+        .await;
+    let source = photo["url"]
+        .as_str()
+        .unwrap_or("/media/zdjecie.jpg")
+        .to_owned();
+    let created = app
+        .data_as(
+            &editor,
+            "mutation($input: CreateArticleInput!) { createArticle(input: $input) { article { id } } }",
+            json!({"input": {"title": "Sesja rady", "sectionId": section.id.to_string(),
+                "body": format!("<p>Obrady.</p><p><img src=\"{source}\"></p>")}}),
+        )
+        .await;
+    let id = created["createArticle"]["article"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    sign_in(&browser, &app, &editor).await;
+
+    browser
+        .goto(&app.url(&format!("/admin/articles/{id}")))
+        .await;
+    browser.wait_for("#tresc-edytor").await;
+    browser.submit_with("Opublikuj teraz").await;
+    let summary = browser.text_of(".error-summary").await;
+    assert!(summary.contains("tekstu alternatywnego"), "{summary}");
+    // Not audited: the editor shows the article's own image without alternative text,
+    // which axe rightly flags; that image is what this check is about.
+    browser
+        .screenshot("publikacja-bez-tekstu-alternatywnego")
+        .await;
+    // A photo in the body, at its own size, must not widen the page.
+    browser
+        .reflows_on_a_phone("publikacja-bez-tekstu-alternatywnego")
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(read(&app, &editor, &id).await["status"], "DRAFT");
+    // The summary links to the place, and the link moves the focus there.
+    browser
+        .client()
+        .find(fantoccini::Locator::Css(".error-summary a"))
+        .await
+        .unwrap_or_else(|error| panic!("the summary's link: {error}"))
+        .click()
+        .await
+        .unwrap_or_else(|error| panic!("follow the summary's link: {error}"));
+    let hash = browser.current_url().await;
+    assert!(hash.contains('#'), "{hash}");
+    browser.close().await;
+}

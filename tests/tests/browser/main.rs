@@ -9,5 +9,6 @@ mod graphiql;
 mod harness;
 mod login;
 mod photos;
+mod safety;
 mod screens;
 mod writing;

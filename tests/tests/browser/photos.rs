@@ -241,3 +241,49 @@ async fn a_gallery_is_put_in_order_with_the_keyboard_alone() {
     assert_eq!(values, json!(["Drugie", "Trzecie", "Pierwsze"]));
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_dragged_onto_another_takes_its_place() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::spawn_sqlite().await;
+    let editor = app.login_as("Ewa Redaktor", Role::Editor).await;
+    let gallery = gallery_of(&app, &editor, &["Pierwsze", "Drugie", "Trzecie"]).await;
+    sign_in(&browser, &app, &editor).await;
+
+    browser
+        .goto(&app.url(&format!("/admin/galleries/{gallery}")))
+        .await;
+    browser.wait_for("ul.sortable").await;
+    // WebDriver's pointer actions do not start HTML5 drag and drop in Chromium, so the
+    // events a mouse drag fires are dispatched here, in the order a browser fires them,
+    // with one DataTransfer shared as a real drag shares it.
+    browser
+        .client()
+        .execute(
+            "const rows = [...document.querySelectorAll('ul.sortable > li')];\
+             const data = new DataTransfer();\
+             const fire = (target, type) => target.dispatchEvent(\
+               new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: data}));\
+             fire(rows[2], 'dragstart'); fire(rows[0], 'dragover'); fire(rows[0], 'drop');\
+             fire(rows[2], 'dragend');",
+            vec![],
+        )
+        .await
+        .unwrap_or_else(|error| panic!("drag: {error}"));
+    assert_eq!(
+        browser.text_of("[data-announce]").await,
+        "Przeniesiono na pozycję 1 z 3"
+    );
+    let mut order = Vec::new();
+    for _ in 0..100 {
+        order = captions_in_order(&app, &editor, &gallery).await;
+        if order == ["Trzecie", "Pierwsze", "Drugie"] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(order, ["Trzecie", "Pierwsze", "Drugie"]);
+    browser.close().await;
+}

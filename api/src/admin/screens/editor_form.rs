@@ -234,8 +234,9 @@ pub fn polish_error(field: &str, message: &str) -> FieldError {
         ),
         // The form's own reading of the date and time, already in Polish.
         "at" => FieldError::new("termin", message.to_owned()),
-        // The accessibility check's own words, already in Polish.
-        "alt" => FieldError::new("dostepnosc", format!("Nie można opublikować: {message}")),
+        // The accessibility check's own words, already in Polish, saying why publishing
+        // waits.
+        "alt" => FieldError::new("dostepnosc", message.to_owned()),
         _ => FieldError::new("tytul", message.to_owned()),
     }
 }
