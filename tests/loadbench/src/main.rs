@@ -104,6 +104,10 @@ struct RunArgs {
     unique_readers: bool,
     #[arg(long, value_enum, default_value_t = HttpMethod::Post)]
     method: HttpMethod,
+    /// An extra header, "Name: value" (repeatable), e.g. a session cookie for the
+    /// editors' application.
+    #[arg(long = "header")]
+    headers: Vec<String>,
     /// Concurrent keep-alive connections, each with one request in flight.
     #[arg(long, default_value_t = 16)]
     connections: usize,
@@ -189,7 +193,13 @@ async fn load(args: RunArgs) -> Result<()> {
         user_agent: args.user_agent,
         unique_readers: args.unique_readers,
     };
-    let template = RequestTemplate::new(&args.url, args.method, body, variation).await?;
+    let mut template = RequestTemplate::new(&args.url, args.method, body, variation).await?;
+    for header in &args.headers {
+        let (name, value) = header
+            .split_once(':')
+            .with_context(|| format!("--header needs \"Name: value\", got {header:?}"))?;
+        template = template.with_header(name.trim(), value.trim())?;
+    }
     let config = RunConfig {
         label: args.label.unwrap_or_else(|| args.url.clone()),
         connections: args.connections,

@@ -41,6 +41,7 @@ pub struct RunReport {
     pub rps: f64,
     pub p50_ms: f64,
     pub p90_ms: f64,
+    pub p95_ms: f64,
     pub p99_ms: f64,
     pub max_ms: f64,
     pub errors: u64,
@@ -57,7 +58,7 @@ impl RunReport {
         let e = &self.error_counts;
         format!(
             "{}: {} connections, {:.1} s: {} requests, {:.0} req/s, p50 {:.3} ms, p90 {:.3} ms, \
-             p99 {:.3} ms, max {:.3} ms, errors {} (transport {}, status {}, body {})",
+             p95 {:.3} ms, p99 {:.3} ms, max {:.3} ms, errors {} (transport {}, status {}, body {})",
             self.label,
             self.connections,
             self.duration_s,
@@ -65,6 +66,7 @@ impl RunReport {
             self.rps,
             self.p50_ms,
             self.p90_ms,
+            self.p95_ms,
             self.p99_ms,
             self.max_ms,
             self.errors,
@@ -121,6 +123,7 @@ impl Tally {
             rps: requests as f64 / duration_s,
             p50_ms: ms(h.value_at_quantile(0.50)),
             p90_ms: ms(h.value_at_quantile(0.90)),
+            p95_ms: ms(h.value_at_quantile(0.95)),
             p99_ms: ms(h.value_at_quantile(0.99)),
             max_ms: ms(h.max()),
             errors: self.errors.total(),

@@ -113,6 +113,8 @@ impl RequestTemplate {
 
         let get_query = match method {
             HttpMethod::Post => None,
+            // A GET without a body is a plain page request, such as an admin screen.
+            HttpMethod::Get if body.is_empty() => None,
             HttpMethod::Get => Some(get_query_string(&body)?),
         };
         let mut targets = Vec::with_capacity(urls.len());
