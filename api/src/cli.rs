@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::{
-    ChangeWebhook, Config, ConfigError, DatabaseUrl, GraphqlLimits, MeilisearchUrl, RateLimits,
-    S3Config, SearchEngineConfig, Secret, StorageConfig,
+    ChangeWebhook, Config, ConfigError, DatabaseUrl, GraphqlLimits, MeilisearchIndex,
+    MeilisearchUrl, RateLimits, S3Config, SearchEngineConfig, Secret, StorageConfig,
 };
 use kronika_core::domain::Role;
 
@@ -76,6 +76,8 @@ Environment variables (each flag above also names its variable):
                       else embedded)
   MEILISEARCH_URL     Meilisearch server, e.g. http://127.0.0.1:7700
   MEILISEARCH_API_KEY Meilisearch API key (never printed)
+  MEILISEARCH_INDEX   the Meilisearch index of the articles (default articles); sites or
+                      environments sharing one server each need their own
   KRONIKA_SEARCH_RETRY_MAX_SECONDS
                       longest pause between retries to a failing search engine; the
                       pause doubles from 1 s up to it (default 300)
@@ -188,6 +190,14 @@ pub struct CommonArgs {
         hide_env_values = true
     )]
     pub meilisearch_api_key: Option<Secret>,
+    /// The Meilisearch index of the articles.
+    #[arg(
+        long,
+        env = "MEILISEARCH_INDEX",
+        default_value = "articles",
+        global = true
+    )]
+    pub meilisearch_index: MeilisearchIndex,
     /// Longest pause, in seconds, between delivery attempts to a failing search engine.
     #[arg(
         long,
@@ -477,6 +487,7 @@ impl Cli {
             (SearchEngineChoice::Meilisearch, Some(url)) => SearchEngineConfig::Meilisearch {
                 url: url.clone(),
                 api_key: common.meilisearch_api_key.clone(),
+                index: common.meilisearch_index.clone(),
             },
             (SearchEngineChoice::Meilisearch, None) => {
                 return Err(ConfigError::MeilisearchWithoutUrl);

@@ -318,7 +318,50 @@ pub enum SearchEngineConfig {
     Meilisearch {
         url: MeilisearchUrl,
         api_key: Option<Secret>,
+        /// The index holding the articles; several sites or environments can share one
+        /// server under different names.
+        index: MeilisearchIndex,
     },
+}
+
+/// The name of a Meilisearch index: what Meilisearch accepts as an index uid (letters,
+/// digits, `-` and `_`, at most 400 bytes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MeilisearchIndex(String);
+
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "MEILISEARCH_INDEX must be 1 to 400 ASCII letters, digits, '-' or '_', such as articles or www_articles"
+)]
+pub struct InvalidMeilisearchIndex;
+
+impl MeilisearchIndex {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for MeilisearchIndex {
+    fn default() -> Self {
+        Self("articles".to_owned())
+    }
+}
+
+impl FromStr for MeilisearchIndex {
+    type Err = InvalidMeilisearchIndex;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let valid = !value.is_empty()
+            && value.len() <= 400
+            && value
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
+        if valid {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err(InvalidMeilisearchIndex)
+        }
+    }
 }
 
 /// An `http://` or `https://` address of a Meilisearch server.
@@ -419,8 +462,19 @@ mod tests {
                 .parse()
                 .unwrap_or_else(|error| panic!("{error}")),
             api_key: Some(Secret::new("masterKey123")),
+            index: MeilisearchIndex::default(),
         };
         assert!(!format!("{config:?}").contains("masterKey123"));
+    }
+
+    #[test]
+    fn a_meilisearch_index_name_is_what_meilisearch_accepts() {
+        for good in ["articles", "www_articles", "staging-2", &"a".repeat(400)] {
+            assert!(good.parse::<MeilisearchIndex>().is_ok(), "{good}");
+        }
+        for bad in ["", "artykuły", "a b", "a/b", "a.b", &"a".repeat(401)] {
+            assert!(bad.parse::<MeilisearchIndex>().is_err(), "{bad}");
+        }
     }
 
     #[test]

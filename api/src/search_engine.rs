@@ -6,9 +6,6 @@ use search_index::{Analyzer, MeilisearchBackend, SearchBackend, SearchError, Tan
 
 use crate::config::{Config, SearchEngineConfig};
 
-/// The Meilisearch index that holds the articles.
-pub const MEILISEARCH_INDEX: &str = "articles";
-
 /// Opens the configured engine with the full Polish analyser. The embedded index is
 /// created under the data directory when missing; a Meilisearch server is not contacted
 /// here (it may be down at start, which must not stop Kronika: the indexer keeps trying).
@@ -25,13 +22,17 @@ pub async fn open(config: &Config) -> Result<Arc<dyn SearchBackend>, SearchError
                     .map_err(|error| SearchError::Internal(error.to_string()))??;
             Ok(Arc::new(backend))
         }
-        SearchEngineConfig::Meilisearch { url, api_key } => {
+        SearchEngineConfig::Meilisearch {
+            url,
+            api_key,
+            index,
+        } => {
             // No stop words in Meilisearch's settings: they would apply to the raw fields
             // too, and our analyser already leaves stop words out of the lemma fields.
             let backend = MeilisearchBackend::new(
                 url.as_str(),
                 api_key.as_ref().map(|key| key.expose()),
-                MEILISEARCH_INDEX,
+                index.as_str(),
                 analyzer,
                 Vec::new(),
             )?;

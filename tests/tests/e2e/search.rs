@@ -1,7 +1,7 @@
 //! Search through the GraphQL API, with the embedded engine in each test's data
 //! directory: what editors do reaches the index, and only published articles are found.
 
-use kronika_api::config::SearchEngineConfig;
+use kronika_api::config::{MeilisearchIndex, SearchEngineConfig};
 use kronika_api::{App, Config};
 use kronika_core::domain::{ArticleStatus, Role};
 use kronika_tests::fixtures::{create_article, section_id};
@@ -304,6 +304,7 @@ fn unreachable_engine(config: &mut Config) {
             .parse()
             .unwrap_or_else(|_| panic!("url")),
         api_key: None,
+        index: MeilisearchIndex::default(),
     };
     config.search_retry_max_delay = std::time::Duration::from_secs(1);
 }
