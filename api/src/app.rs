@@ -198,6 +198,9 @@ impl App {
                 .map_err(StartError::DemoContent)?;
         }
         fill_in_title_terms(&db).await?;
+        if let Err(error) = db::refresh_planner_statistics(&db).await {
+            tracing::warn!(%error, "cannot refresh the query planner's statistics");
+        }
         let response_cache = ResponseCache::new(config.response_cache_ttl);
         let views = ViewCounter::new(db.clone(), config.timezone);
         let webhook = config
@@ -469,15 +472,22 @@ impl App {
 
 impl App {
     /// Forgets rate-limit state of quiet addresses and lets the metrics recorder drain
-    /// its histogram buffers, once a minute.
+    /// its histogram buffers, once a minute; refreshes the query planner's statistics
+    /// once an hour, as a site grows.
     async fn run_housekeeping(self) {
         let mut ticks = tokio::time::interval(HOUSEKEEPING_INTERVAL);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
+        for minute in 0u64.. {
             ticks.tick().await;
             self.rate_limits.forget_idle();
             if let Some(metrics) = &self.metrics {
                 metrics.run_upkeep();
+            }
+            if minute > 0
+                && minute % 60 == 0
+                && let Err(error) = db::refresh_planner_statistics(&self.db).await
+            {
+                tracing::warn!(%error, "cannot refresh the query planner's statistics");
             }
         }
     }

@@ -13,6 +13,7 @@ mod m20261127_000004_search_outbox;
 mod m20261202_000005_browser_sessions;
 mod m20261202_000006_photo_library;
 mod m20261202_000007_article_title_terms;
+mod m20261203_000008_editor_list_indexes;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000005_browser_sessions::Migration),
             Box::new(m20261202_000006_photo_library::Migration),
             Box::new(m20261202_000007_article_title_terms::Migration),
+            Box::new(m20261203_000008_editor_list_indexes::Migration),
         ]
     }
 }

@@ -28,6 +28,7 @@ mod photos_hostile;
 mod photos_s3;
 mod photos_serving;
 mod photos_upload;
+mod planner_statistics;
 mod query_budget;
 mod reads;
 mod replica_lock;

@@ -13,7 +13,10 @@ use crate::admin::chart::{daily_views_chart, ranking_chart};
 use crate::admin::layout::{Place, page};
 use crate::admin::{AdminState, page as respond, session};
 use entities::{article, section};
-use kronika_core::content::views::{self, ReadArticle};
+use kronika_core::content::article_list::{
+    ArticleFilter, ArticleOrder, SortDirection, SortField, find_page,
+};
+use kronika_core::content::views;
 use kronika_core::content::{self, Audience, taxonomy};
 use kronika_core::views::site_today;
 
@@ -69,18 +72,18 @@ fn fill_days(from: NaiveDate, to: NaiveDate, rows: &[(NaiveDate, i64)]) -> Vec<(
         .collect()
 }
 
-fn article_filter(query: &StatsQuery, choices: &[ReadArticle], days: u64) -> Markup {
+fn article_filter(query: &StatsQuery, choices: &[article::Model], days: u64) -> Markup {
     html! {
         form class="filters" method="get" action="/admin/stats" aria-label="Wybór artykułu" {
             @if !query.dzial.is_empty() { input type="hidden" name="dzial" value=(query.dzial); }
             @if !query.okres.is_empty() { input type="hidden" name="okres" value=(query.okres); }
             div class="field" {
                 label class="label" for="statystyki-artykul" { "Artykuł" }
-                p class="hint" id="statystyki-artykul-podpowiedz" { "Najczęściej czytane z ostatniego roku. Inny artykuł wybierzesz, wpisując jego numer w adresie (artykul=…)." }
+                p class="hint" id="statystyki-artykul-podpowiedz" { "Najczęściej czytane od publikacji. Inny artykuł wybierzesz, wpisując jego numer w adresie (artykul=…)." }
                 select class="input" id="statystyki-artykul" name="artykul" aria-describedby="statystyki-artykul-podpowiedz" {
                     option value="" { "Wybierz artykuł" }
-                    @for read in choices {
-                        option value=(read.article.id) selected[query.artykul == read.article.id.to_string()] { (read.article.title) }
+                    @for choice in choices {
+                        option value=(choice.id) selected[query.artykul == choice.id.to_string()] { (choice.title) }
                     }
                 }
             }
@@ -153,8 +156,15 @@ pub async fn show(
     let section = sections
         .iter()
         .find(|section| query.dzial == section.id.to_string());
-    let (choices, ranking) = match tokio::try_join!(
-        views::most_read(db, first_day(today, 365), None, CHOICE_LENGTH),
+    // The choices are ranked by the articles' total views, which an index keeps in order;
+    // summing a year of daily rows for them took a fifth of a second on a large site.
+    let most_viewed = ArticleOrder {
+        field: SortField::Views,
+        direction: SortDirection::Desc,
+    };
+    let published = ArticleFilter::default();
+    let (mut choices, ranking) = match tokio::join!(
+        find_page(db, &published, most_viewed, CHOICE_LENGTH, None),
         views::most_read(
             db,
             first_day(today, period),
@@ -162,8 +172,13 @@ pub async fn show(
             RANKING_LENGTH
         ),
     ) {
-        Ok(found) => found,
-        Err(error) => return respond::unavailable(&error, "cannot read view statistics"),
+        (Ok(page), Ok(ranking)) => (page.articles, ranking),
+        (Err(error), _) => {
+            return respond::unavailable(&error, "cannot read view statistics");
+        }
+        (_, Err(error)) => {
+            return respond::unavailable(&error, "cannot read view statistics");
+        }
     };
     // The article as this editor may see it: an author sees the numbers of their own
     // drafts and of everything published.
@@ -175,6 +190,12 @@ pub async fn show(
         },
         Err(_) => None,
     };
+    // An article chosen by its number stays selectable, whatever its rank.
+    if let Some(found) = &chosen_article
+        && !choices.iter().any(|choice| choice.id == found.id)
+    {
+        choices.push(found.clone());
+    }
     let daily = match &chosen_article {
         Some(found) => {
             let from = first_day(today, days);
