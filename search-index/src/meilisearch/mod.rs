@@ -6,7 +6,7 @@
 mod errors;
 mod wire;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -36,6 +36,11 @@ pub struct MeilisearchBackend {
     index_uid: String,
     analyzer: Arc<Analyzer>,
     stop_words: Vec<String>,
+    /// The index a rebuild started by this process is filling, if any. Writes go there
+    /// too, or an edit made while `kronika reindex` runs would vanish at the swap. (A
+    /// rebuild run by another process cannot be seen here; `core::search::rebuild`
+    /// queues what changed during it again after the swap.)
+    rebuilding: Arc<Mutex<Option<String>>>,
 }
 
 impl MeilisearchBackend {
@@ -54,7 +59,26 @@ impl MeilisearchBackend {
             index_uid: index_uid.to_owned(),
             analyzer,
             stop_words,
+            rebuilding: Arc::new(Mutex::new(None)),
         })
+    }
+
+    /// The live index and, while this process rebuilds, the new one.
+    fn write_targets(&self) -> Vec<String> {
+        let mut targets = vec![self.index_uid.clone()];
+        let rebuilding = self
+            .rebuilding
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        targets.extend(rebuilding.iter().cloned());
+        targets
+    }
+
+    fn set_rebuilding(&self, uid: Option<String>) {
+        *self
+            .rebuilding
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = uid;
     }
 
     async fn wait(&self, task: TaskInfo) -> Result<(), SearchError> {
@@ -118,20 +142,26 @@ impl SearchBackend for MeilisearchBackend {
     }
 
     async fn upsert(&self, documents: &[SearchDocument]) -> Result<(), SearchError> {
-        self.add_to(&self.index_uid, documents).await
+        for uid in self.write_targets() {
+            self.add_to(&uid, documents).await?;
+        }
+        Ok(())
     }
 
     async fn delete(&self, ids: &[i64]) -> Result<(), SearchError> {
         if ids.is_empty() {
             return Ok(());
         }
-        let task = self
-            .client
-            .index(&self.index_uid)
-            .delete_documents(ids)
-            .await
-            .map_err(from_sdk)?;
-        self.wait(task).await
+        for uid in self.write_targets() {
+            let task = self
+                .client
+                .index(&uid)
+                .delete_documents(ids)
+                .await
+                .map_err(from_sdk)?;
+            self.wait(task).await?;
+        }
+        Ok(())
     }
 
     async fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
@@ -184,6 +214,7 @@ impl SearchBackend for MeilisearchBackend {
             .await
             .map_err(from_sdk)?;
         self.prepare_index(&uid).await?;
+        self.set_rebuilding(Some(uid.clone()));
         Ok(Box::new(MeilisearchRebuild {
             backend: self.clone(),
             uid,
@@ -196,6 +227,14 @@ impl SearchBackend for MeilisearchBackend {
 struct MeilisearchRebuild {
     backend: MeilisearchBackend,
     uid: String,
+}
+
+/// A rebuild that failed or was abandoned stops taking writes; the next one starts from
+/// nothing anyway.
+impl Drop for MeilisearchRebuild {
+    fn drop(&mut self) {
+        self.backend.set_rebuilding(None);
+    }
 }
 
 #[async_trait]
@@ -216,6 +255,7 @@ impl IndexRebuild for MeilisearchRebuild {
             .await
             .map_err(from_sdk)?;
         backend.wait(task).await?;
+        backend.set_rebuilding(None);
         // After the swap the rebuild's name holds the old documents.
         let task = backend
             .client
