@@ -1,11 +1,14 @@
 //! The relevance benchmark's data set: the Polish LibreOffice help (Debian
 //! `libreoffice-help-pl`, MPL-2.0) as pages, and its alphabetical index as queries whose
 //! relevant pages are the ones each entry links to. Stored as gzipped JSON in
-//! `search-index/relevance/`; built by `examples/build_relevance_dataset.rs`.
+//! `search-index/relevance/`; built by `examples/build_relevance_dataset.rs`. Beside it,
+//! `questions-pl.json`: hand-written natural-language questions over the same pages
+//! (`questions-pl.md`).
 
 // Shared by the builder (which saves) and the runner (which loads).
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -15,6 +18,9 @@ pub const DATASET_PATH: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/relevance/libreoffice-help-pl.json.gz"
 );
+
+pub const QUESTIONS_PATH: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/relevance/questions-pl.json");
 
 #[derive(Serialize, Deserialize)]
 pub struct Dataset {
@@ -44,11 +50,60 @@ pub struct Query {
     pub inflected: bool,
 }
 
+/// A question as a user would type it into the help's search box, with the pages that
+/// answer it.
+pub struct Question {
+    pub text: String,
+    /// Indexes into `pages`.
+    pub relevant: Vec<usize>,
+}
+
+/// `questions-pl.json` with its paths resolved.
+pub struct Questions {
+    /// Who wrote them and how.
+    pub source: String,
+    pub questions: Vec<Question>,
+}
+
+/// `questions-pl.json` as written: relevant pages by path, so that the file stays readable
+/// and does not depend on the order of pages in the data set.
+#[derive(Deserialize)]
+struct QuestionsFile {
+    source: String,
+    questions: Vec<QuestionEntry>,
+}
+
+#[derive(Deserialize)]
+struct QuestionEntry {
+    text: String,
+    relevant: Vec<String>,
+}
+
 impl Dataset {
     pub fn load(path: &Path) -> Result<Dataset, Box<dyn std::error::Error>> {
         let mut json = Vec::new();
         flate2::read::GzDecoder::new(std::fs::File::open(path)?).read_to_end(&mut json)?;
         Ok(serde_json::from_slice(&json)?)
+    }
+
+    /// The hand-written questions over these pages.
+    pub fn questions(&self, path: &Path) -> Result<Questions, Box<dyn std::error::Error>> {
+        let file: QuestionsFile = serde_json::from_slice(&std::fs::read(path)?)?;
+        let pages: HashMap<&str, usize> = self
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(id, page)| (page.path.as_str(), id))
+            .collect();
+        let questions = file
+            .questions
+            .into_iter()
+            .map(|entry| question(entry, &pages))
+            .collect::<Result<Vec<Question>, String>>()?;
+        Ok(Questions {
+            source: file.source,
+            questions,
+        })
     }
 
     pub fn save(&self, path: &Path) -> Result<(), Box<dyn std::error::Error>> {
@@ -62,4 +117,28 @@ impl Dataset {
         std::fs::rename(partial, path)?;
         Ok(())
     }
+}
+
+/// Resolves a question's paths to page indexes. An unknown path (or none at all) is an
+/// error, not a skipped page: the question would silently count as a miss for every engine.
+fn question(entry: QuestionEntry, pages: &HashMap<&str, usize>) -> Result<Question, String> {
+    if entry.relevant.is_empty() {
+        return Err(format!("question {:?} has no relevant page", entry.text));
+    }
+    let relevant = entry
+        .relevant
+        .iter()
+        .map(|path| {
+            pages.get(path.as_str()).copied().ok_or_else(|| {
+                format!(
+                    "question {:?}: no page {path:?} in the data set",
+                    entry.text
+                )
+            })
+        })
+        .collect::<Result<Vec<usize>, String>>()?;
+    Ok(Question {
+        text: entry.text,
+        relevant,
+    })
 }
