@@ -27,14 +27,20 @@ pub async fn open(config: &Config) -> Result<Arc<dyn SearchBackend>, SearchError
             api_key,
             index,
         } => {
-            // No stop words in Meilisearch's settings: they would apply to the raw fields
-            // too, and our analyser already leaves stop words out of the lemma fields.
+            // The Polish stop words in Meilisearch's settings too: the queries we send
+            // leave them out already, and in the index they no longer count towards
+            // proximity (measured on the help's questions: MRR@10 0.279 with them,
+            // 0.251 without).
+            let stop_words = search_index::analysis::stop_words()
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
             let backend = MeilisearchBackend::new(
                 url.as_str(),
                 api_key.as_ref().map(|key| key.expose()),
                 index.as_str(),
                 analyzer,
-                Vec::new(),
+                stop_words,
             )?;
             Ok(Arc::new(backend))
         }
