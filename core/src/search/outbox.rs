@@ -260,7 +260,11 @@ pub struct OutboxStatus {
 
 pub async fn status(db: &impl ConnectionTrait) -> Result<OutboxStatus, DbErr> {
     let backlog = search_outbox::Entity::find().count(db).await?;
+    // The oldest by enqueue time, not by id: a row carrying an earlier time than rows
+    // with lower ids (written by another replica or process, whose clock and commit
+    // order differ) must still say how long the index has lagged.
     let oldest = search_outbox::Entity::find()
+        .order_by_asc(search_outbox::Column::EnqueuedAt)
         .order_by_asc(search_outbox::Column::Id)
         .one(db)
         .await?;
