@@ -515,6 +515,16 @@ impl Browser {
         result.unwrap_or_else(|error| panic!("cannot fill {label:?} with {value:?}: {error}"));
     }
 
+    /// Signs in to `app` through its login form as `email`, with the tests'
+    /// [`crate::PASSWORD`], and waits for the signed-in navigation.
+    pub async fn sign_in(&self, app: &crate::TestApp, email: &str) {
+        self.goto(&app.url("/admin/login")).await;
+        self.fill("E-mail", email).await;
+        self.fill("Hasło", crate::PASSWORD).await;
+        self.click_button("Zaloguj się").await;
+        self.wait_for("nav").await;
+    }
+
     /// Clicks the one button whose visible text is `text`.
     pub async fn click_button(&self, text: &str) {
         let (button, _) = self

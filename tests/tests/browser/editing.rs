@@ -4,18 +4,10 @@
 
 use kronika_core::domain::Role;
 use kronika_tests::browser::Browser;
-use kronika_tests::{PASSWORD, Session, TestApp};
+use kronika_tests::{Session, TestApp};
 use serde_json::{Value, json};
 
 const READ: &str = "query($id: ID!) { article(id: $id) { title lead status version publishedAt } }";
-
-async fn sign_in(browser: &Browser, app: &TestApp, session: &Session) {
-    browser.goto(&app.url("/admin/login")).await;
-    browser.fill("E-mail", &session.email).await;
-    browser.fill("Hasło", PASSWORD).await;
-    browser.click_button("Zaloguj się").await;
-    browser.wait_for("nav").await;
-}
 
 /// A draft written through GraphQL by `session`; its id.
 async fn draft(app: &TestApp, session: &Session, title: &str) -> String {
@@ -53,7 +45,7 @@ async fn an_editor_schedules_a_publication_and_finds_it_on_the_dashboard() {
     let app = TestApp::spawn_sqlite().await;
     let editor = app.login_as("Ewa Redaktor", Role::Editor).await;
     let id = draft(&app, &editor, "Nabór wniosków rusza w styczniu").await;
-    sign_in(&browser, &app, &editor).await;
+    browser.sign_in(&app, &editor.email).await;
 
     browser
         .goto(&app.url(&format!("/admin/articles/{id}")))
@@ -106,7 +98,7 @@ async fn an_editor_meets_another_save_and_keeps_a_field_from_each() {
     let ewa = app.login_as("Ewa Redaktor", Role::Editor).await;
     let jan = app.login_as("Jan Redaktor", Role::Editor).await;
     let id = draft(&app, &ewa, "Wspólny tytuł").await;
-    sign_in(&browser, &app, &ewa).await;
+    browser.sign_in(&app, &ewa.email).await;
 
     // Ewa opens the article; Jan saves a new title through GraphQL while she types.
     browser
@@ -160,7 +152,7 @@ async fn an_author_has_no_publish_button_and_a_forged_one_is_refused() {
     let app = TestApp::spawn_sqlite().await;
     let author = app.login_as("Jan Autor", Role::Author).await;
     let id = draft(&app, &author, "Tekst autora").await;
-    sign_in(&browser, &app, &author).await;
+    browser.sign_in(&app, &author.email).await;
 
     browser
         .goto(&app.url(&format!("/admin/articles/{id}")))
@@ -207,7 +199,7 @@ async fn an_earlier_state_is_restored_from_the_history() {
     let app = TestApp::spawn_sqlite().await;
     let editor = app.login_as("Ewa Redaktor", Role::Editor).await;
     let id = draft(&app, &editor, "Pierwszy tytuł").await;
-    sign_in(&browser, &app, &editor).await;
+    browser.sign_in(&app, &editor.email).await;
 
     browser
         .goto(&app.url(&format!("/admin/articles/{id}")))
@@ -274,7 +266,7 @@ async fn publishing_waits_for_the_alternative_text_the_check_points_to() {
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    sign_in(&browser, &app, &editor).await;
+    browser.sign_in(&app, &editor.email).await;
 
     browser
         .goto(&app.url(&format!("/admin/articles/{id}")))

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use kronika_core::domain::Role;
 use kronika_tests::browser::Browser;
-use kronika_tests::{PASSWORD, Session, TestApp};
+use kronika_tests::{Session, TestApp};
 use serde_json::{Value, json};
 
 const GALLERY_PHOTOS: &str = "query($id: ID!) { gallery(id: $id) { photos { id caption } } }";
@@ -17,14 +17,6 @@ fn fixture_path(name: &str) -> String {
         .join(name)
         .display()
         .to_string()
-}
-
-async fn sign_in(browser: &Browser, app: &TestApp, session: &Session) {
-    browser.goto(&app.url("/admin/login")).await;
-    browser.fill("E-mail", &session.email).await;
-    browser.fill("Hasło", PASSWORD).await;
-    browser.click_button("Zaloguj się").await;
-    browser.wait_for("nav").await;
 }
 
 /// A gallery made through GraphQL from the captions given, one real photo each.
@@ -97,7 +89,7 @@ async fn a_refused_file_is_named_and_the_others_reach_the_gallery() {
     let app = TestApp::spawn_sqlite().await;
     let editor = app.login_as("Ewa Redaktor", Role::Editor).await;
     let gallery = gallery_of(&app, &editor, &["Wejście"]).await;
-    sign_in(&browser, &app, &editor).await;
+    browser.sign_in(&app, &editor.email).await;
 
     browser
         .goto(&app.url(&format!("/admin/galleries/{gallery}")))
@@ -172,7 +164,7 @@ async fn a_gallery_is_put_in_order_with_the_keyboard_alone() {
     let app = TestApp::spawn_sqlite().await;
     let editor = app.login_as("Ewa Redaktor", Role::Editor).await;
     let gallery = gallery_of(&app, &editor, &["Pierwsze", "Drugie", "Trzecie"]).await;
-    sign_in(&browser, &app, &editor).await;
+    browser.sign_in(&app, &editor.email).await;
 
     browser
         .goto(&app.url(&format!("/admin/galleries/{gallery}")))
@@ -250,7 +242,7 @@ async fn a_photo_dragged_onto_another_takes_its_place() {
     let app = TestApp::spawn_sqlite().await;
     let editor = app.login_as("Ewa Redaktor", Role::Editor).await;
     let gallery = gallery_of(&app, &editor, &["Pierwsze", "Drugie", "Trzecie"]).await;
-    sign_in(&browser, &app, &editor).await;
+    browser.sign_in(&app, &editor.email).await;
 
     browser
         .goto(&app.url(&format!("/admin/galleries/{gallery}")))

@@ -98,11 +98,7 @@ async fn a_form_on_another_site_cannot_act_for_a_signed_in_editor() {
     let app = TestApp::spawn_sqlite().await;
     let editor = app.login_as("Ewa Redaktor", Role::Editor).await;
     let section = app.section("Aktualności").await;
-    browser.goto(&app.url("/admin/login")).await;
-    browser.fill("E-mail", &editor.email).await;
-    browser.fill("Hasło", PASSWORD).await;
-    browser.click_button("Zaloguj się").await;
-    browser.wait_for("nav").await;
+    browser.sign_in(&app, &editor.email).await;
     let before = article_count(&app, &editor).await;
 
     // The attacker's page, in the same browser that holds the editor's session cookie,
@@ -164,11 +160,7 @@ async fn markup_in_every_field_stays_text_in_the_editor_the_preview_and_the_list
                 .to_owned(),
         );
     }
-    browser.goto(&app.url("/admin/login")).await;
-    browser.fill("E-mail", &editor.email).await;
-    browser.fill("Hasło", PASSWORD).await;
-    browser.click_button("Zaloguj się").await;
-    browser.wait_for("nav").await;
+    browser.sign_in(&app, &editor.email).await;
 
     let mut pages = vec![
         ("/admin/".to_owned(), ".dashboard-grid"),

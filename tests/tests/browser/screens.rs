@@ -4,9 +4,9 @@
 //! violation and is photographed at 1280×800 and 390×844.
 
 use kronika_core::domain::Role;
+use kronika_tests::TestApp;
 use kronika_tests::browser::Browser;
 use kronika_tests::views::{days_before, site_today};
-use kronika_tests::{PASSWORD, TestApp};
 use serde_json::json;
 
 const PHOTOS: [&str; 3] = [
@@ -63,11 +63,7 @@ async fn every_screen_passes_the_audit_at_both_sizes() {
         .await;
     }
 
-    browser.goto(&app.url("/admin/login")).await;
-    browser.fill("E-mail", &admin.email).await;
-    browser.fill("Hasło", PASSWORD).await;
-    browser.click_button("Zaloguj się").await;
-    browser.wait_for("nav").await;
+    browser.sign_in(&app, &admin.email).await;
 
     let screens = [
         ("zdjecia", "/admin/photos".to_owned(), ".photo-grid"),

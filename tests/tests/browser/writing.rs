@@ -41,11 +41,7 @@ async fn an_editor_writes_pastes_from_word_and_publishes_with_the_keyboard() {
     app.section("Aktualności").await;
     app.tag("Kultura").await;
 
-    browser.goto(&app.url("/admin/login")).await;
-    browser.fill("E-mail", EMAIL).await;
-    browser.fill("Hasło", PASSWORD).await;
-    browser.click_button("Zaloguj się").await;
-    browser.wait_for("nav").await;
+    browser.sign_in(&app, EMAIL).await;
 
     browser.goto(&app.url("/admin/articles/new")).await;
     browser.wait_for("#tresc-edytor").await;
