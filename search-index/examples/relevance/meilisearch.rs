@@ -78,9 +78,8 @@ impl Meilisearch {
     }
 }
 
-/// The analyser's Polish stop-word list, as the contract suite configures Meilisearch.
-/// (The API itself passes none, so that stop words still match on the raw fields; this
-/// benchmark measures the configuration with them.)
+/// The analyser's Polish stop-word list, as the API (`api/src/search_engine.rs`) and the
+/// contract suite configure Meilisearch.
 fn stop_words() -> Vec<String> {
     search_index::analysis::stop_words()
         .into_iter()

@@ -6,6 +6,7 @@
 mod errors;
 mod wire;
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ use meilisearch_sdk::tasks::Task;
 
 use self::errors::{from_sdk, from_task};
 use self::wire::{MeiliHit, federated_search, search_parts, settings, to_meili};
+use crate::embedded::rank_candidates;
 use crate::highlight::Highlighter;
 use crate::query_words::query_words;
 use crate::{
@@ -29,6 +31,12 @@ use crate::{
 /// reported as failed so the outbox retries it.
 const TASK_POLL: Duration = Duration::from_millis(25);
 const TASK_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How many of Meilisearch's best matches are re-ranked with the embedded engine's scoring
+/// (`crate::embedded::rank_candidates`): Meilisearch finds the right articles, but its
+/// ranking rules order long questions far worse. Chosen on the relevance benchmark
+/// (BENCHMARKS.md): deeper finds more, and costs analysis time per search.
+const RERANK_DEPTH: usize = 50;
 
 #[derive(Clone)]
 pub struct MeilisearchBackend {
@@ -130,6 +138,30 @@ impl MeilisearchBackend {
         self.wait(task).await
     }
 
+    /// The first [`RERANK_DEPTH`] hits in the embedded engine's order, the rest as they
+    /// came. Ranking analyses every candidate's texts: CPU work, kept off the async threads.
+    async fn rerank(
+        &self,
+        text: &str,
+        mut hits: Vec<MeiliHit>,
+    ) -> Result<Vec<MeiliHit>, SearchError> {
+        let analyzer = Arc::clone(&self.analyzer);
+        let text = text.to_owned();
+        let rest = hits.split_off(RERANK_DEPTH.min(hits.len()));
+        tokio::task::spawn_blocking(move || {
+            let candidates: Vec<SearchDocument> = hits.iter().map(MeiliHit::as_candidate).collect();
+            let order = rank_candidates(&analyzer, &text, &candidates)?;
+            let mut by_id: HashMap<i64, MeiliHit> =
+                hits.into_iter().map(|hit| (hit.id, hit)).collect();
+            let mut ranked: Vec<MeiliHit> =
+                order.iter().filter_map(|id| by_id.remove(id)).collect();
+            ranked.extend(rest);
+            Ok(ranked)
+        })
+        .await
+        .map_err(|error| SearchError::Internal(format!("re-ranking failed: {error}")))?
+    }
+
     fn rebuild_uid(&self) -> String {
         format!("{}_rebuild", self.index_uid)
     }
@@ -167,16 +199,31 @@ impl SearchBackend for MeilisearchBackend {
     async fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
         let index = self.client.index(&self.index_uid);
         let parts = search_parts(&self.analyzer, query);
-        let request = federated_search(&self.client, &index, &parts, query.offset, query.limit);
+        // A search by relevance re-ranks Meilisearch's first candidates; a page within them
+        // is cut from the re-ranked list, so the pages of one query never overlap.
+        let rerank = parts.sort.is_empty() && query.offset < RERANK_DEPTH;
+        let (offset, limit) = if rerank {
+            (0, RERANK_DEPTH.max(query.offset + query.limit))
+        } else {
+            (query.offset, query.limit)
+        };
+        let request = federated_search(&self.client, &index, &parts, offset, limit);
         let response: FederatedMultiSearchResponse<MeiliHit> =
             request.execute().await.map_err(from_sdk)?;
+        let mut found: Vec<MeiliHit> = response.hits.into_iter().map(|hit| hit.result).collect();
+        if rerank {
+            found = self.rerank(&query.text, found).await?;
+            found = found
+                .into_iter()
+                .skip(query.offset)
+                .take(query.limit)
+                .collect();
+        }
         let words = query_words(&self.analyzer, &query.text);
         let highlighter = Highlighter::new(&self.analyzer, &words);
-        let hits = response
-            .hits
+        let hits = found
             .into_iter()
             .map(|hit| {
-                let hit = hit.result;
                 let mut texts = vec![hit.lead.as_str(), hit.body.as_str()];
                 texts.extend(hit.photo_captions.iter().map(String::as_str));
                 SearchHit {

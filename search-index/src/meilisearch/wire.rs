@@ -4,16 +4,19 @@
 
 use std::collections::HashMap;
 
+use chrono::DateTime;
 use meilisearch_sdk::client::Client;
 use meilisearch_sdk::indexes::Index;
 use meilisearch_sdk::search::{
     FederatedMultiSearchQuery, FederationOptions, MatchingStrategies, MergeFacets, SearchQuery,
 };
-use meilisearch_sdk::settings::{MinWordSizeForTypos, Settings, TypoToleranceSettings};
+use meilisearch_sdk::settings::{
+    MinWordSizeForTypos, PaginationSetting, Settings, TypoToleranceSettings,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::query_words::{MIN_PREFIX_CHARS, lemma_key};
-use crate::{Analyzer, SearchDocument, SearchQuery as OurQuery, SearchSort};
+use crate::{Analyzer, SearchDocument, SearchQuery as OurQuery, SearchSort, TaxonomyRef};
 
 pub(crate) const TITLE_LEMMAS: &str = "title_lemmas";
 pub(crate) const LEAD_LEMMAS: &str = "lead_lemmas";
@@ -57,6 +60,12 @@ const DISPLAYED: [&str; 11] = [
 /// article about partnership without a station), which the contract refuses.
 const MATCHING_STRATEGY: MatchingStrategies = MatchingStrategies::LAST;
 
+/// How many matches Meilisearch counts and pages through. Its default, 1,000, made
+/// `totalHits` stop at 1,000 and the pages after the hundredth empty, where the embedded
+/// engine counts every match; a count is cheap for Meilisearch (a bitmap's length), and
+/// the API limits how deep pages go.
+const MAX_TOTAL_HITS: usize = 10_000_000;
+
 pub(crate) const RAW_QUERY_WEIGHT: f32 = 1.0;
 pub(crate) const LEMMA_QUERY_WEIGHT: f32 = 0.75;
 
@@ -95,6 +104,28 @@ pub(crate) struct MeiliHit {
 }
 pub(crate) const RETRIEVED: [&str; 5] = ["id", "title", "lead", "body", "photo_captions"];
 
+impl MeiliHit {
+    /// The hit as a document to re-rank: its texts are all that ranking reads (the filters
+    /// were applied by Meilisearch), so the rest is left empty.
+    pub(crate) fn as_candidate(&self) -> SearchDocument {
+        SearchDocument {
+            id: self.id,
+            slug: String::new(),
+            title: self.title.clone(),
+            lead: self.lead.clone(),
+            body: self.body.clone(),
+            section: TaxonomyRef {
+                slug: String::new(),
+                name: String::new(),
+            },
+            tags: Vec::new(),
+            published_at: DateTime::UNIX_EPOCH,
+            view_count: 0,
+            photo_captions: self.photo_captions.clone(),
+        }
+    }
+}
+
 pub(crate) fn settings(stop_words: &[String]) -> Settings {
     Settings::new()
         .with_searchable_attributes(SEARCHABLE)
@@ -126,6 +157,9 @@ pub(crate) fn settings(stop_words: &[String]) -> Settings {
             disable_on_numbers: None,
         })
         .with_stop_words(stop_words)
+        .with_pagination(PaginationSetting {
+            max_total_hits: MAX_TOTAL_HITS,
+        })
 }
 
 pub(crate) fn to_meili(analyzer: &Analyzer, document: &SearchDocument) -> MeiliDocument {
@@ -370,7 +404,8 @@ mod tests {
                     "disableOnAttributes": ["title_lemmas", "lead_lemmas", "body_lemmas"],
                     "disableOnWords": [],
                     "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9}
-                }
+                },
+                "pagination": {"maxTotalHits": 10_000_000}
             })
         );
     }

@@ -301,6 +301,40 @@ pub async fn pages_are_disjoint_and_cover_every_match(backend: &dyn SearchBacken
     assert_eq!(results.total_hits, 5);
 }
 
+/// Meilisearch counts at most `maxTotalHits` matches (1,000 by default) and pages no
+/// further; a reader's "2,400 results" and page 120 must not depend on the engine.
+pub async fn more_than_a_thousand_matches_are_counted_and_paged(backend: &dyn SearchBackend) {
+    const MATCHES: i64 = 1_200;
+    let documents: Vec<_> = (1..=MATCHES)
+        .map(|id| {
+            document(
+                id,
+                &format!("Komunikat numer {id}"),
+                "Lead.",
+                "Treść komunikatu.",
+                "aktualnosci",
+                &[],
+                at(2020, 1, 1) + chrono::Duration::minutes(id),
+            )
+        })
+        .collect();
+    for batch in documents.chunks(400) {
+        backend.upsert(batch).await.expect("upsert");
+    }
+    for text in ["", "komunikat "] {
+        let mut deep = query(text);
+        deep.offset = 1_150;
+        deep.limit = 100;
+        let results = run(backend, &deep).await;
+        assert_eq!(results.total_hits, MATCHES as usize, "{text:?}");
+        assert_eq!(results.hits.len(), 50, "{text:?}: the last page");
+        assert_eq!(
+            results.facets.sections[0].count, MATCHES as usize,
+            "{text:?}"
+        );
+    }
+}
+
 pub async fn titles_and_snippets_are_highlighted_escaped_html(backend: &dyn SearchBackend) {
     indexed(backend).await;
     let results = run(backend, &query("lodz dworca ")).await;

@@ -92,6 +92,7 @@ for_every_engine!(
     a_blank_query_lists_the_newest_first,
     newest_sort_orders_matches_by_date,
     pages_are_disjoint_and_cover_every_match,
+    more_than_a_thousand_matches_are_counted_and_paged,
     titles_and_snippets_are_highlighted_escaped_html,
     updates_and_deletes_are_visible_at_once,
     a_rebuild_replaces_the_index_only_when_finished,

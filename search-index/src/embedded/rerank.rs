@@ -1,0 +1,135 @@
+//! The embedded engine's ranking applied to candidates another engine found.
+//!
+//! Meilisearch finds the articles that match a query well, but ranks long questions far
+//! below the embedded engine (its rules count words and proximity, not how telling a word
+//! is). So the Meilisearch backend takes its first candidates and hands them here: they are
+//! indexed into a throwaway in-memory segment, with the same analysis, schema and query as
+//! the embedded engine's own index, and come back in the order it would give them.
+//!
+//! One difference remains: BM25's word statistics (how many articles contain a word) are
+//! those of the candidates, not of the whole collection. The candidates were chosen for
+//! containing the query's words, so a word common among them is common in the collection
+//! too; the relevance benchmark measures what is left of the difference.
+
+use tantivy::collector::TopDocs;
+use tantivy::directory::RamDirectory;
+use tantivy::{IndexBuilder, TantivyDocument};
+
+use super::document::to_tantivy;
+use super::open_index::internal;
+use super::query_builder::build_query;
+use super::schema::build_schema;
+use crate::query_words::query_words;
+use crate::{Analyzer, SearchDocument, SearchError, SearchQuery};
+
+/// Sizes the segment's initial term table (tantivy gives it a third of this), small enough
+/// to cost nothing for a few dozen documents; it grows if they need more.
+const SEGMENT_MEMORY: usize = 1024 * 1024;
+
+/// `candidates` in the embedded engine's order for `text`, as ids, best first. Candidates
+/// the embedded query does not match at all (Meilisearch may allow a typo inside a prefix,
+/// say) follow in their original order, so no candidate is lost.
+pub(crate) fn rank_candidates(
+    analyzer: &Analyzer,
+    text: &str,
+    candidates: &[SearchDocument],
+) -> Result<Vec<i64>, SearchError> {
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (schema, fields) = build_schema();
+    // One segment, written and read in this thread: no writer threads, no merges, and
+    // doc ids in the candidates' order.
+    let mut writer = IndexBuilder::new()
+        .schema(schema)
+        .single_segment_index_writer::<TantivyDocument>(RamDirectory::create(), SEGMENT_MEMORY)
+        .map_err(internal)?;
+    for candidate in candidates {
+        writer
+            .add_document(to_tantivy(analyzer, &fields, candidate))
+            .map_err(internal)?;
+    }
+    let index = writer.finalize().map_err(internal)?;
+    let searcher = index.reader().map_err(internal)?.searcher();
+    let words = query_words(analyzer, text);
+    // The candidates already passed the filters: only the words rank them.
+    let words_only = SearchQuery {
+        text: text.to_owned(),
+        ..SearchQuery::default()
+    };
+    let query = build_query(&fields, &words, &words_only);
+    let ranked = searcher
+        .search(
+            &query,
+            &TopDocs::with_limit(candidates.len()).order_by_score(),
+        )
+        .map_err(internal)?;
+    let mut order: Vec<usize> = ranked
+        .into_iter()
+        .map(|(_, address)| address.doc_id as usize)
+        .collect();
+    let mut matched = vec![false; candidates.len()];
+    for &position in &order {
+        matched[position] = true;
+    }
+    order.extend((0..candidates.len()).filter(|&position| !matched[position]));
+    Ok(order
+        .into_iter()
+        .map(|position| candidates[position].id)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "a test fails loudly on any error")]
+
+    use chrono::Utc;
+
+    use super::*;
+    use crate::{AnalysisMode, TaxonomyRef};
+
+    fn candidate(id: i64, title: &str, body: &str) -> SearchDocument {
+        SearchDocument {
+            id,
+            slug: format!("a-{id}"),
+            title: title.to_owned(),
+            lead: String::new(),
+            body: body.to_owned(),
+            section: TaxonomyRef {
+                slug: "s".into(),
+                name: "S".into(),
+            },
+            tags: Vec::new(),
+            published_at: Utc::now(),
+            view_count: 0,
+            photo_captions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn candidates_come_back_in_the_embedded_order_and_none_is_lost() {
+        let analyzer = Analyzer::new(AnalysisMode::Full);
+        let candidates = [
+            candidate(1, "Sesja rady", "Radni obradowali nad budżetem."),
+            candidate(2, "Nieznane słowo", "Nic tu nie pasuje."),
+            candidate(
+                3,
+                "Partnerstwo lokalne",
+                "O partnerstwie lokalnym w gminie.",
+            ),
+            candidate(4, "Gmina", "Partnerstwa lokalnego szuka gmina."),
+        ];
+        let order = rank_candidates(&analyzer, "partnerstwo lokalne", &candidates).unwrap();
+        assert_eq!(order, [3, 4, 1, 2]);
+    }
+
+    #[test]
+    fn no_candidates_no_work() {
+        let analyzer = Analyzer::new(AnalysisMode::Plain);
+        assert!(
+            rank_candidates(&analyzer, "cokolwiek", &[])
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
