@@ -10,6 +10,7 @@ pub mod admin;
 pub mod browser;
 pub mod fixtures;
 pub mod load;
+pub mod meilisearch;
 pub mod photos;
 pub mod private_postgres;
 pub mod views;
@@ -533,6 +534,32 @@ macro_rules! on_both_databases {
     )*};
     ($($scenario:ident),* $(,)?) => {
         $crate::on_both_databases!(@configured $crate::keep_defaults; $($scenario),*);
+    };
+}
+
+/// Defines a test per scenario that runs it on SQLite with the Meilisearch of
+/// `MEILISEARCH_URL` behind search, each test server with an index of its own, and says
+/// SKIPPED without one. Invoke it inside a module of its own (`mod on_meilisearch`), since
+/// the tests take the scenarios' names; `configured_by` changes other settings first.
+#[macro_export]
+macro_rules! on_meilisearch {
+    (configured_by = $configure:path; $($scenario:ident),* $(,)?) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $scenario() {
+            let Some(search) = $crate::meilisearch::shared_server() else {
+                return;
+            };
+            let app = $crate::TestApp::spawn_with($crate::Backend::Sqlite, |config| {
+                $configure(config);
+                config.search = search;
+            })
+            .await
+            .unwrap_or_else(|| panic!("SQLite is always available"));
+            super::$scenario(app).await;
+        }
+    )*};
+    ($($scenario:ident),* $(,)?) => {
+        $crate::on_meilisearch!(configured_by = $crate::keep_defaults; $($scenario),*);
     };
 }
 

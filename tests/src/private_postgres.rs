@@ -194,7 +194,8 @@ fn account_exists(name: &str) -> bool {
 
 /// A port nobody listens on now. Another process could take it before PostgreSQL
 /// does, which on a test machine's loopback is unlikely enough.
-fn free_loopback_port() -> u16 {
+/// A loopback port nothing listens on now (the OS's pick, released for the caller).
+pub(crate) fn free_loopback_port() -> u16 {
     std::net::TcpListener::bind(("127.0.0.1", 0))
         .and_then(|listener| listener.local_addr())
         .map(|address| address.port())

@@ -1,5 +1,6 @@
 //! Search through the GraphQL API, with the embedded engine in each test's data
-//! directory: what editors do reaches the index, and only published articles are found.
+//! directory and, when `MEILISEARCH_URL` names a server, with Meilisearch: what editors do
+//! reaches the index, and only published articles are found.
 
 use kronika_api::config::{MeilisearchIndex, SearchEngineConfig};
 use kronika_api::{App, Config};
@@ -272,6 +273,29 @@ on_both_databases!(
     a_rebuild_swaps_in_a_complete_index,
     a_rebuild_requested_from_outside_is_run_by_the_server,
 );
+
+/// The same scenarios with Meilisearch behind search (`MEILISEARCH_URL`), each test server
+/// with an index of its own. (A rebuild requested from outside is the embedded engine's
+/// way round its one-writer lock; Meilisearch has none to go round.)
+mod on_meilisearch {
+    use kronika_tests::{on_meilisearch, with_demo_content};
+
+    on_meilisearch!(
+        publishing_editing_and_unpublishing_reach_the_index,
+        deleting_an_article_removes_it_from_the_index,
+        drafts_are_never_indexed,
+        scheduled_publication_reaches_the_index,
+        facets_filters_and_pagination,
+        absurd_queries_are_refused,
+        the_index_status_is_for_editors,
+        an_article_unpublished_before_the_index_hears_of_it_is_not_counted,
+    );
+    on_meilisearch!(
+        configured_by = with_demo_content;
+        demo_content_is_searchable_in_any_inflected_form,
+        a_rebuild_swaps_in_a_complete_index,
+    );
+}
 
 /// The seed article says "partnerstwa lokalnego" and "partnerstwie lokalnym"; a reader
 /// types another case, or no Polish letters.

@@ -1,5 +1,6 @@
-//! The search engine fails for a while under load and comes back, all within one server
-//! process: content reads and writes never fail, the outbox holds the changes meanwhile,
+//! The search engine fails for a while under load and comes back (the embedded engine
+//! switched off within the server process, and a real Meilisearch killed and started
+//! again): content reads and writes never fail, the outbox holds the changes meanwhile,
 //! and once the engine answers again the backlog drains and the index has exactly the
 //! published articles.
 
@@ -13,6 +14,7 @@ use kronika_api::Config;
 use kronika_core::domain::Role;
 use kronika_tests::fixtures::{create_article, section_id};
 use kronika_tests::load::Tally;
+use kronika_tests::meilisearch::PrivateMeilisearch;
 use kronika_tests::{Backend, Session, TestApp, on_both_databases, wait_until};
 use search_index::{
     Analyzer, IndexRebuild, SearchBackend, SearchDocument, SearchError, SearchQuery, SearchResults,
@@ -20,10 +22,11 @@ use search_index::{
 };
 use serde_json::{Value, json};
 
-/// The embedded engine behind a switch. It stands in for a Meilisearch outage, which
-/// cannot run on the machine these tests run on: while switched off, every call answers
-/// `SearchError::Unavailable`, as `MeilisearchBackend` does when its server does not
-/// answer, and the index keeps what it had, as Meilisearch's does across a restart.
+/// The embedded engine behind a switch: an outage on any machine, within the process.
+/// While switched off, every call answers `SearchError::Unavailable`, as
+/// `MeilisearchBackend` does when its server does not answer, and the index keeps what it
+/// had, as Meilisearch's does across a restart. The test with a real Meilisearch process,
+/// killed and started again, runs where its binary is installed.
 struct SwitchableEngine {
     engine: TantivyBackend,
     up: AtomicBool,
@@ -124,7 +127,35 @@ fn no_cache_quick_retries(config: &mut Config) {
     config.search_retry_max_delay = Duration::from_secs(1);
 }
 
-on_both_databases!(starts_its_own_server; a_search_outage_under_load_loses_nothing);
+/// What takes the engine away during the load and brings it back.
+enum Outage {
+    /// The embedded engine behind a switch, in this process.
+    Switch(Arc<SwitchableEngine>),
+    /// A real Meilisearch server, killed (SIGKILL) and started again on its database.
+    Process(PrivateMeilisearch),
+}
+
+impl Outage {
+    async fn begin(&mut self) {
+        match self {
+            Outage::Switch(engine) => engine.switch(false),
+            Outage::Process(meilisearch) => meilisearch.kill(),
+        }
+    }
+
+    async fn end(&mut self) {
+        match self {
+            Outage::Switch(engine) => engine.switch(true),
+            Outage::Process(meilisearch) => meilisearch.start_again().await,
+        }
+    }
+}
+
+on_both_databases!(
+    starts_its_own_server;
+    a_search_outage_under_load_loses_nothing,
+    a_meilisearch_killed_under_load_loses_nothing,
+);
 
 /// The scenario starts its own server, around an engine it keeps a handle on to switch.
 async fn a_search_outage_under_load_loses_nothing(backend: Backend) {
@@ -135,6 +166,31 @@ async fn a_search_outage_under_load_loses_nothing(backend: Backend) {
     else {
         return;
     };
+    outage_under_load(app, Outage::Switch(engine)).await;
+}
+
+/// The same with a real Meilisearch process behind the server, killed in the middle of
+/// the load (perhaps during one of the indexer's tasks) and started again.
+async fn a_meilisearch_killed_under_load_loses_nothing(backend: Backend) {
+    let Some(meilisearch) = PrivateMeilisearch::start().await else {
+        return;
+    };
+    let search = meilisearch.config("articles");
+    let Some(app) = TestApp::spawn_with(backend, |config| {
+        no_cache_quick_retries(config);
+        config.search = search;
+    })
+    .await
+    else {
+        return;
+    };
+    outage_under_load(app, Outage::Process(meilisearch)).await;
+}
+
+/// Writes, reads and searches under load; the engine goes away and comes back; then
+/// nothing failed but searches during the outage, and the index holds exactly the
+/// published articles.
+async fn outage_under_load(app: TestApp, mut outage: Outage) {
     let admin = app.login_as("Adam Admin", Role::Admin).await;
     let section = section_id(&app, &admin).await;
     let seed = create_article(&app, &admin, &section, "Sesja rady gminy").await["id"].clone();
@@ -170,7 +226,7 @@ async fn a_search_outage_under_load_loses_nothing(backend: Backend) {
     .await;
 
     // The outage: writes go on, and their changes wait in the outbox.
-    engine.switch(false);
+    outage.begin().await;
     let before_outage = written();
     wait_until("the backlog grows while the engine is down", async || {
         written() >= before_outage + 9 && backlog(&load).await > 0
@@ -186,8 +242,8 @@ async fn a_search_outage_under_load_loses_nothing(backend: Backend) {
     assert_eq!(ready["checks"]["search"], "unavailable", "{ready:#}");
     assert_eq!(ready["checks"]["database"], "ok", "{ready:#}");
 
-    // The engine is back in the same process; more writes, then the load stops.
-    engine.switch(true);
+    // The engine is back; more writes, then the load stops.
+    outage.end().await;
     let after_outage = written();
     wait_until(
         "articles are written after the engine came back",
