@@ -16,7 +16,10 @@ use meilisearch_sdk::settings::{
 use serde::{Deserialize, Serialize};
 
 use crate::query_words::{MIN_PREFIX_CHARS, lemma_key};
-use crate::{Analyzer, SearchDocument, SearchQuery as OurQuery, SearchSort, TaxonomyRef};
+use crate::{
+    AnalysisMode, Analyzer, PolishDictionary, SearchDocument, SearchQuery as OurQuery, SearchSort,
+    TaxonomyRef,
+};
 
 pub(crate) const TITLE_LEMMAS: &str = "title_lemmas";
 pub(crate) const LEAD_LEMMAS: &str = "lead_lemmas";
@@ -286,11 +289,30 @@ fn quoted(value: &str) -> String {
     format!("\"{escaped}\"")
 }
 
+/// See [`SearchParts::finished_lemma_query`]. An unknown word being typed ("kontr") has
+/// only a guessed stem, which would match unrelated words: no second query for it.
+fn finished_lemma_query(analyzer: &Analyzer, text: &str) -> Option<String> {
+    if text.trim().is_empty() || text.ends_with(char::is_whitespace) {
+        return None;
+    }
+    let last = analyzer.analyze(text).pop()?;
+    let known = analyzer.mode() == AnalysisMode::Full
+        && !last.is_stop_word
+        && PolishDictionary::embedded().contains(&last.text);
+    let query = lemma_query(analyzer, &format!("{text} "));
+    (known && !query.trim().is_empty()).then_some(query)
+}
+
 /// Owned pieces of a search request; [`federated_search`] borrows them.
 pub(crate) struct SearchParts {
     pub raw_query: String,
     /// Empty for a blank query, or when no word has a lemma (only stop words).
     pub lemma_query: String,
+    /// When the word being typed is one the dictionary knows, it may already be complete
+    /// ("warsztatach"): the lemma query again with that word finished, so that its lemmas
+    /// count as on the embedded engine. (One query cannot hold both: Meilisearch takes
+    /// only the last word as a prefix and drops words from the end first.)
+    pub finished_lemma_query: Option<String>,
     pub filter: Option<String>,
     pub sort: Vec<&'static str>,
 }
@@ -305,6 +327,7 @@ pub(crate) fn search_parts(analyzer: &Analyzer, query: &OurQuery) -> SearchParts
         } else {
             lemma_query(analyzer, &query.text)
         },
+        finished_lemma_query: finished_lemma_query(analyzer, &query.text),
         filter: filter(query),
         sort: if newest {
             vec!["published_at:desc"]
@@ -346,6 +369,15 @@ pub(crate) fn federated_search<'a>(
         let mut lemmas = SearchQuery::new(index);
         lemmas
             .with_query(&parts.lemma_query)
+            .with_matching_strategy(MATCHING_STRATEGY)
+            .with_attributes_to_search_on(&LEMMA_FIELDS);
+        with_common(&mut lemmas);
+        multi.with_search_query_and_weight(lemmas.build(), LEMMA_QUERY_WEIGHT);
+    }
+    if let Some(finished) = &parts.finished_lemma_query {
+        let mut lemmas = SearchQuery::new(index);
+        lemmas
+            .with_query(finished)
             .with_matching_strategy(MATCHING_STRATEGY)
             .with_attributes_to_search_on(&LEMMA_FIELDS);
         with_common(&mut lemmas);
