@@ -26,14 +26,15 @@ use crate::{Analyzer, SearchDocument, SearchError, SearchQuery};
 /// to cost nothing for a few dozen documents; it grows if they need more.
 const SEGMENT_MEMORY: usize = 1024 * 1024;
 
-/// `candidates` in the embedded engine's order for `text`, as ids, best first. Candidates
+/// `candidates` in the embedded engine's order for `text`, as positions in `candidates`,
+/// best first. Candidates
 /// the embedded query does not match at all (Meilisearch may allow a typo inside a prefix,
 /// say) follow in their original order, so no candidate is lost.
 pub(crate) fn rank_candidates(
     analyzer: &Analyzer,
     text: &str,
     candidates: &[SearchDocument],
-) -> Result<Vec<i64>, SearchError> {
+) -> Result<Vec<usize>, SearchError> {
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
@@ -73,10 +74,7 @@ pub(crate) fn rank_candidates(
         matched[position] = true;
     }
     order.extend((0..candidates.len()).filter(|&position| !matched[position]));
-    Ok(order
-        .into_iter()
-        .map(|position| candidates[position].id)
-        .collect())
+    Ok(order)
 }
 
 #[cfg(test)]
@@ -120,7 +118,8 @@ mod tests {
             candidate(4, "Gmina", "Partnerstwa lokalnego szuka gmina."),
         ];
         let order = rank_candidates(&analyzer, "partnerstwo lokalne", &candidates).unwrap();
-        assert_eq!(order, [3, 4, 1, 2]);
+        // Ids 3, 4, 1, 2.
+        assert_eq!(order, [2, 3, 0, 1]);
     }
 
     #[test]

@@ -6,7 +6,6 @@
 mod errors;
 mod wire;
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -151,10 +150,11 @@ impl MeilisearchBackend {
         tokio::task::spawn_blocking(move || {
             let candidates: Vec<SearchDocument> = hits.iter().map(MeiliHit::as_candidate).collect();
             let order = rank_candidates(&analyzer, &text, &candidates)?;
-            let mut by_id: HashMap<i64, MeiliHit> =
-                hits.into_iter().map(|hit| (hit.id, hit)).collect();
-            let mut ranked: Vec<MeiliHit> =
-                order.iter().filter_map(|id| by_id.remove(id)).collect();
+            let mut hits: Vec<Option<MeiliHit>> = hits.into_iter().map(Some).collect();
+            let mut ranked: Vec<MeiliHit> = order
+                .into_iter()
+                .filter_map(|position| hits[position].take())
+                .collect();
             ranked.extend(rest);
             Ok(ranked)
         })

@@ -365,19 +365,14 @@ pub(crate) fn federated_search<'a>(
     with_common(&mut raw);
     let mut multi = client.multi_search();
     multi.with_search_query_and_weight(raw.build(), RAW_QUERY_WEIGHT);
-    if !parts.lemma_query.is_empty() {
+    let lemma_queries = (!parts.lemma_query.is_empty())
+        .then_some(&parts.lemma_query)
+        .into_iter()
+        .chain(&parts.finished_lemma_query);
+    for lemma_query in lemma_queries {
         let mut lemmas = SearchQuery::new(index);
         lemmas
-            .with_query(&parts.lemma_query)
-            .with_matching_strategy(MATCHING_STRATEGY)
-            .with_attributes_to_search_on(&LEMMA_FIELDS);
-        with_common(&mut lemmas);
-        multi.with_search_query_and_weight(lemmas.build(), LEMMA_QUERY_WEIGHT);
-    }
-    if let Some(finished) = &parts.finished_lemma_query {
-        let mut lemmas = SearchQuery::new(index);
-        lemmas
-            .with_query(finished)
+            .with_query(lemma_query)
             .with_matching_strategy(MATCHING_STRATEGY)
             .with_attributes_to_search_on(&LEMMA_FIELDS);
         with_common(&mut lemmas);
