@@ -17,7 +17,7 @@ pub mod views;
 pub mod webhook;
 
 pub use fixtures::{PASSWORD, Session};
-pub use test_support::{Service, skip, wait_until};
+pub use test_support::{Service, meilisearch_from_env, skip, unique_name, wait_until};
 
 use std::io;
 use std::net::SocketAddr;
@@ -482,6 +482,10 @@ async fn connect(url: &str) -> DatabaseConnection {
 /// `async fn scenario(backend: Backend)`, which returns early when `TestApp::spawn_*`
 /// returns `None` (having said why).
 ///
+/// `on_both_databases!(and_meilisearch; scenario, …)` (also with `configured_by`) adds a
+/// third test, `scenario::meilisearch`: on SQLite with the Meilisearch of
+/// `MEILISEARCH_URL` behind search, each server in an index of its own, SKIPPED without one.
+///
 /// `on_both_databases!(replicas, configured_by = function; scenario, …)` starts the app
 /// with [`TestApp::spawn_with_shared_state`], for scenarios that run further servers on
 /// the same database with [`TestApp::spawn_sharing_database`].
@@ -503,19 +507,52 @@ macro_rules! on_both_databases {
     };
     (@spawned_by $spawn:path, $configure:path; $($scenario:ident),* $(,)?) => {$(
         mod $scenario {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let app = $spawn($crate::Backend::Sqlite, $configure)
-                    .await
-                    .unwrap_or_else(|| panic!("SQLite is always available"));
+            $crate::on_both_databases!(@database_tests $spawn, $configure; $scenario);
+        }
+    )*};
+    (@database_tests $spawn:path, $configure:path; $scenario:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn sqlite() {
+            let app = $spawn($crate::Backend::Sqlite, $configure)
+                .await
+                .unwrap_or_else(|| panic!("SQLite is always available"));
+            super::$scenario(app).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn postgres() {
+            if let Some(app) = $spawn($crate::Backend::Postgres, $configure).await {
                 super::$scenario(app).await;
             }
+        }
+    };
+    (and_meilisearch, configured_by = $configure:ident; $($scenario:ident),* $(,)?) => {
+        $crate::on_both_databases!(and_meilisearch, @configured super::$configure; $($scenario),*);
+    };
+    (and_meilisearch; $($scenario:ident),* $(,)?) => {
+        $crate::on_both_databases!(
+            and_meilisearch, @configured $crate::keep_defaults; $($scenario),*
+        );
+    };
+    (and_meilisearch, @configured $configure:path; $($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            $crate::on_both_databases!(
+                @database_tests $crate::TestApp::spawn_with, $configure; $scenario
+            );
 
+            /// On SQLite with the Meilisearch of `MEILISEARCH_URL`, in an index of its own.
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if let Some(app) = $spawn($crate::Backend::Postgres, $configure).await {
-                    super::$scenario(app).await;
-                }
+            async fn meilisearch() {
+                let Some(search) = $crate::meilisearch::shared_server() else {
+                    return;
+                };
+                let app = $crate::TestApp::spawn_with($crate::Backend::Sqlite, |config| {
+                    $configure(config);
+                    config.search = search;
+                })
+                .await
+                .unwrap_or_else(|| panic!("SQLite is always available"));
+                super::$scenario(app).await;
             }
         }
     )*};
@@ -534,32 +571,6 @@ macro_rules! on_both_databases {
     )*};
     ($($scenario:ident),* $(,)?) => {
         $crate::on_both_databases!(@configured $crate::keep_defaults; $($scenario),*);
-    };
-}
-
-/// Defines a test per scenario that runs it on SQLite with the Meilisearch of
-/// `MEILISEARCH_URL` behind search, each test server with an index of its own, and says
-/// SKIPPED without one. Invoke it inside a module of its own (`mod on_meilisearch`), since
-/// the tests take the scenarios' names; `configured_by` changes other settings first.
-#[macro_export]
-macro_rules! on_meilisearch {
-    (configured_by = $configure:path; $($scenario:ident),* $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $scenario() {
-            let Some(search) = $crate::meilisearch::shared_server() else {
-                return;
-            };
-            let app = $crate::TestApp::spawn_with($crate::Backend::Sqlite, |config| {
-                $configure(config);
-                config.search = search;
-            })
-            .await
-            .unwrap_or_else(|| panic!("SQLite is always available"));
-            super::$scenario(app).await;
-        }
-    )*};
-    ($($scenario:ident),* $(,)?) => {
-        $crate::on_meilisearch!(configured_by = $crate::keep_defaults; $($scenario),*);
     };
 }
 

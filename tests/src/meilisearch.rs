@@ -7,13 +7,12 @@
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use kronika_api::config::{SearchEngineConfig, Secret};
 
 use crate::private_postgres::free_loopback_port;
-use crate::{Service, skip, wait_until};
+use crate::{Service, meilisearch_from_env, skip, unique_name, wait_until};
 
 /// Where `.ci/run` and docs/meilisearch.md put the binary when `MEILISEARCH_BIN` is unset.
 const DEFAULT_BINARY: &str = "/opt/meilisearch/meilisearch";
@@ -23,25 +22,8 @@ const DEFAULT_BINARY: &str = "/opt/meilisearch/meilisearch";
 /// after saying through [`skip`] that the variable is not set.
 #[track_caller]
 pub fn shared_server() -> Option<SearchEngineConfig> {
-    let Ok(url) = std::env::var("MEILISEARCH_URL") else {
-        skip(
-            Service::Meilisearch,
-            "set MEILISEARCH_URL (and MEILISEARCH_API_KEY) to run it; .ci/run does when Meilisearch is installed",
-        );
-        return None;
-    };
-    let api_key = std::env::var("MEILISEARCH_API_KEY").ok();
-    Some(config(&url, api_key.as_deref(), &unique_index_name("e2e")))
-}
-
-/// An index name unique to this process and call: `<prefix>_<pid>_<count>_<nanos>`.
-pub fn unique_index_name(prefix: &str) -> String {
-    static COUNT: AtomicU64 = AtomicU64::new(0);
-    let count = COUNT.fetch_add(1, Ordering::SeqCst);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos());
-    format!("{prefix}_{}_{count}_{nanos}", std::process::id())
+    let (url, api_key) = meilisearch_from_env()?;
+    Some(config(&url, api_key.as_deref(), &unique_name("e2e")))
 }
 
 fn config(url: &str, api_key: Option<&str>, index: &str) -> SearchEngineConfig {
@@ -87,7 +69,7 @@ impl PrivateMeilisearch {
         let mut server = Self {
             binary,
             port: free_loopback_port(),
-            master_key: format!("test-key-{}", unique_index_name("k")),
+            master_key: unique_name("test-key"),
             dir: tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}")),
             process: None,
         };

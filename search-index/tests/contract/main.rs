@@ -13,7 +13,6 @@ mod fixtures;
 use std::sync::Arc;
 
 use search_index::{AnalysisMode, Analyzer, MeilisearchBackend, SearchBackend, TantivyBackend};
-use test_support::{Service, skip};
 
 /// The analysis the suite runs with: the one production uses.
 const MODE: AnalysisMode = AnalysisMode::Full;
@@ -36,20 +35,10 @@ fn stop_words() -> Vec<String> {
 }
 
 async fn meilisearch(behaviour: &str) -> Option<Box<dyn SearchBackend>> {
-    let Ok(url) = std::env::var("MEILISEARCH_URL") else {
-        skip(
-            Service::Meilisearch,
-            "set MEILISEARCH_URL (and MEILISEARCH_API_KEY) to run it",
-        );
-        return None;
-    };
-    let key = std::env::var("MEILISEARCH_API_KEY").ok();
+    let (url, key) = test_support::meilisearch_from_env()?;
     // A fresh index per test, so tests run in parallel and leave nothing for the next run
     // to trip over.
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos());
-    let uid = format!("contract_{behaviour}_{}_{nanos}", std::process::id());
+    let uid = test_support::unique_name(&format!("contract_{behaviour}"));
     let backend = MeilisearchBackend::new(&url, key.as_deref(), &uid, analyzer(), stop_words())
         .expect("client");
     backend.apply_settings().await.expect("settings");

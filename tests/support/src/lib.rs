@@ -82,6 +82,31 @@ pub fn skip(service: Service, reason: &str) {
     let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
+/// The Meilisearch server `MEILISEARCH_URL` names and the key of `MEILISEARCH_API_KEY`,
+/// or `None` after saying through [`skip`] that the variable is not set.
+#[track_caller]
+pub fn meilisearch_from_env() -> Option<(String, Option<String>)> {
+    let Ok(url) = std::env::var("MEILISEARCH_URL") else {
+        skip(
+            Service::Meilisearch,
+            "set MEILISEARCH_URL (and MEILISEARCH_API_KEY) to run it; .ci/run does when Meilisearch is installed",
+        );
+        return None;
+    };
+    Some((url, std::env::var("MEILISEARCH_API_KEY").ok()))
+}
+
+/// A name unique to this process and call, `<prefix>_<pid>_<count>_<nanos>`: for an index
+/// of one test's own on a server that tests running in parallel share.
+pub fn unique_name(prefix: &str) -> String {
+    static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let count = COUNT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos());
+    format!("{prefix}_{}_{count}_{nanos}", std::process::id())
+}
+
 /// Whether `KRONIKA_REQUIRE_SERVICES` asks for every service CI provides.
 fn services_required() -> bool {
     requirement_from(std::env::var(REQUIRE_SERVICES))

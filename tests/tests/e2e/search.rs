@@ -10,6 +10,7 @@ use kronika_tests::{TestApp, first_error_code, on_both_databases, wait_until, wi
 use serde_json::{Value, json};
 
 on_both_databases!(
+    and_meilisearch;
     publishing_editing_and_unpublishing_reach_the_index,
     deleting_an_article_removes_it_from_the_index,
     drafts_are_never_indexed,
@@ -268,34 +269,16 @@ async fn the_index_status_is_for_editors(app: TestApp) {
 }
 
 on_both_databases!(
-    configured_by = with_demo_content;
+    and_meilisearch, configured_by = with_demo_content;
     demo_content_is_searchable_in_any_inflected_form,
     a_rebuild_swaps_in_a_complete_index,
+);
+// A rebuild requested from outside is the embedded engine's way round its one-writer
+// lock; Meilisearch has none to go round.
+on_both_databases!(
+    configured_by = with_demo_content;
     a_rebuild_requested_from_outside_is_run_by_the_server,
 );
-
-/// The same scenarios with Meilisearch behind search (`MEILISEARCH_URL`), each test server
-/// with an index of its own. (A rebuild requested from outside is the embedded engine's
-/// way round its one-writer lock; Meilisearch has none to go round.)
-mod on_meilisearch {
-    use kronika_tests::{on_meilisearch, with_demo_content};
-
-    on_meilisearch!(
-        publishing_editing_and_unpublishing_reach_the_index,
-        deleting_an_article_removes_it_from_the_index,
-        drafts_are_never_indexed,
-        scheduled_publication_reaches_the_index,
-        facets_filters_and_pagination,
-        absurd_queries_are_refused,
-        the_index_status_is_for_editors,
-        an_article_unpublished_before_the_index_hears_of_it_is_not_counted,
-    );
-    on_meilisearch!(
-        configured_by = with_demo_content;
-        demo_content_is_searchable_in_any_inflected_form,
-        a_rebuild_swaps_in_a_complete_index,
-    );
-}
 
 /// The seed article says "partnerstwa lokalnego" and "partnerstwie lokalnym"; a reader
 /// types another case, or no Polish letters.
