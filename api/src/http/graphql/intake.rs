@@ -3,6 +3,8 @@
 //! and multipart parsers' own messages describe their internals, so they are logged at
 //! most, never sent.
 
+use std::time::Duration;
+
 use async_graphql::http::MultipartOptions;
 use async_graphql::{BatchRequest, ParseRequestError, Request as GraphqlRequest};
 use poem::error::ReadBodyError;
@@ -16,6 +18,11 @@ use crate::http::HttpState;
 
 /// Files one multipart request may carry.
 const MAX_UPLOAD_FILES: usize = 4;
+
+/// How much of a refused upload is still read, and for how long, so that the client sees
+/// the refusal (see `drain_refused_upload`).
+const DRAIN_MAX_BYTES: u64 = 16 * 1024 * 1024;
+const DRAIN_MAX_TIME: Duration = Duration::from_secs(5);
 
 /// Reads a POST body into one operation or a batch.
 pub(super) async fn posted_operations(
@@ -46,12 +53,13 @@ pub(super) async fn posted_operations(
         let options = MultipartOptions::default()
             .max_file_size(state.upload_max_bytes)
             .max_num_files(MAX_UPLOAD_FILES);
-        async_graphql::http::receive_batch_body(
-            Some(content_type),
-            body.into_async_read().compat(),
-            options,
-        )
-        .await
+        let mut reader = body.into_async_read().compat();
+        let received =
+            async_graphql::http::receive_batch_body(Some(content_type), &mut reader, options).await;
+        if matches!(received, Err(ParseRequestError::PayloadTooLarge)) {
+            drain_refused_upload(&mut reader).await;
+        }
+        received
     } else {
         let body = json_body(state, request, body).await?;
         async_graphql::http::receive_batch_body(
@@ -62,6 +70,24 @@ pub(super) async fn posted_operations(
         .await
     };
     received.map_err(|error| refusal_of(&error, state.upload_max_bytes))
+}
+
+/// Reads and drops what is left of a refused upload, up to a bound, before the refusal
+/// is sent. A server that answers and closes while the client is still sending makes the
+/// client's kernel see a reset, and most clients (browsers, reqwest) then report "connection
+/// reset" instead of our 413 and its message. Past the bound the connection is closed
+/// anyway: nobody gets to make us read gigabytes.
+async fn drain_refused_upload(reader: &mut (impl futures::io::AsyncRead + Unpin)) {
+    let mut rest = futures::io::AsyncReadExt::take(reader, DRAIN_MAX_BYTES);
+    let drained = tokio::time::timeout(
+        DRAIN_MAX_TIME,
+        futures::io::copy(&mut rest, &mut futures::io::sink()),
+    )
+    .await;
+    tracing::debug!(
+        ?drained,
+        "the rest of a refused upload was read and dropped"
+    );
 }
 
 /// The whole body of a JSON request, refused past the body limit: at once when the
