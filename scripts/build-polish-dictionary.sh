@@ -3,8 +3,12 @@
 # form → lemmas dictionary) from Debian's libmorfologik-stemming2-java: PoliMorf 2.1 in
 # Morfologik's polish.dict, BSD-2 (search-index/dict/LICENSE-morfologik-polish.txt).
 #
+# The dump carries Morfologik's tags, so the compiler can add what PoliMorf lacks: the plural
+# of every gerund, and names' lemmas beside a lowercase form's own (search-index/dict/README.md).
+#
 # Needs: apt-get (Debian packages reachable), a JDK (javac, java), cargo. Run from anywhere:
-#   scripts/build-polish-dictionary.sh
+#   scripts/build-polish-dictionary.sh [--without gerund-plurals|names]...
+# (--without only to measure one addition's effect; the committed files are built with both.)
 # Deterministic: the same package version gives byte-identical files.
 set -euo pipefail
 
@@ -27,4 +31,4 @@ unzip -p "$jars/morfologik-polish.jar" morfologik/stemming/polish/polish.LICENSE
 
 cd "$repo"
 cargo run --release -p search-index --example build_polish_dictionary -- \
-    "$work/polish-dict.tsv" search-index/dict
+    "$work/polish-dict.tsv" search-index/dict "$@"

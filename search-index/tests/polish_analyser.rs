@@ -188,9 +188,19 @@ fn ambiguous_forms_keep_every_lemma() {
     assert_eq!(lemmas("wybrany"), ["wybrany", "wybrać"]);
     assert_eq!(lemmas("lata"), ["latać", "lato", "rok"]);
     assert_eq!(lemmas("powiecie"), ["powiat", "powiedzieć"]);
-    // The lowercase entries win over the capitalised ones (the name "Mark"), whatever the
-    // case the word was written in.
-    assert_eq!(lemmas("Marka"), ["marek", "marka"]);
+    // A name not spelt like a common word ("Mark", "Mińsk") is kept beside the lowercase
+    // entries, whatever the case the word was written in.
+    assert_eq!(lemmas("Marka"), ["marek", "mark", "marka"]);
+    assert_eq!(lemmas("mińsku"), ["mińsk", "miński"]);
+    // A surname spelt like a common word ("Członka") is not.
+    assert_eq!(lemmas("członka"), ["członek"]);
+}
+
+#[test]
+fn plural_gerunds_have_the_verb_as_lemma() {
+    assert_eq!(lemmas("budowaniach"), ["budować"]);
+    assert_eq!(lemmas("dostarczeniami"), ["dostarczyć"]);
+    assert_eq!(lemmas("finansowań"), ["finansować"]);
 }
 
 #[test]

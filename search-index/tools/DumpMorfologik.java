@@ -1,6 +1,8 @@
 // Dumps Morfologik's Polish dictionary (polish.dict inside morfologik-polish.jar) as
-// "form<TAB>lemma" lines, one per dictionary entry, for build-polish-dictionary to compile.
-// Tags are dropped: the analyser keeps every lemma of a form whatever its reading.
+// "form<TAB>lemma<TAB>tag" lines, one per dictionary entry, for build-polish-dictionary to
+// compile. The analyser keeps every lemma of a form whatever its reading, but the compiler
+// needs the tags to see which entries are gerunds (it adds their plurals, which PoliMorf
+// lists only in the singular) and which are names.
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +20,9 @@ public class DumpMorfologik {
         try (BufferedWriter out = new BufferedWriter(
                 new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 20)) {
             for (WordData entry : new DictionaryLookup(dictionary)) {
-                out.append(entry.getWord()).append('\t').append(entry.getStem()).append('\n');
+                CharSequence tag = entry.getTag();
+                out.append(entry.getWord()).append('\t').append(entry.getStem()).append('\t')
+                        .append(tag == null ? "" : tag).append('\n');
                 entries++;
             }
         }

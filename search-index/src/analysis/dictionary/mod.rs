@@ -3,27 +3,34 @@
 //!
 //! - `polish-forms.fst`: an `fst::Map` from every lowercase word form to the id of its lemma
 //!   set. Set ids are numbered in the order the sorted forms first use them, so neighbouring
-//!   forms carry close ids and the map stays small (4.1 MiB for 4.6 million forms).
+//!   forms carry close ids and the map stays small (4.1 MiB for 4.8 million forms).
 //! - `polish-lemmas.bin`: the lemma sets (format in [`LemmaTable`]).
 //!
 //! The analyser looks words up lowercased (so a query typed in lowercase and the text's
 //! capitalised word meet), and the lookup cascades as the research recommends: the lowercase
 //! entries of a form if the dictionary has any, else its capitalised (or upper-case) entries,
-//! which is where names live ("struzika" → `struzik`, "łodzi" → `łódź`). The cascade is done
-//! when the dictionary is compiled, so the map is keyed by lowercase form and a lookup is one
-//! fst query. On the LibreOffice-help benchmark the cascade ranked slightly better than merging
-//! every case variant's lemmas (BM25 MRR@10 on inflected queries 0.512 against 0.510).
-//! Lemmas are stored lowercase.
+//! which is where names live ("struzika" → `struzik`, "łodzi" → `łódź`). A name not spelt
+//! like a common word is kept beside the lowercase entries too ("mińsku" → `mińsk`,
+//! `miński`). The cascade is done when the dictionary is compiled ([`compile`]), so the map
+//! is keyed by lowercase form and a lookup is one fst query. On the LibreOffice-help
+//! benchmark the cascade ranked slightly better than merging every case variant's lemmas
+//! (BM25 MRR@10 on inflected queries 0.512 against 0.510). Lemmas are stored lowercase.
 //!
-//! `scripts/build-polish-dictionary.sh` rebuilds both files from the Debian package.
+//! `scripts/build-polish-dictionary.sh` rebuilds both files from the Debian package; the
+//! compiler also adds the gerund plurals PoliMorf lacks ([`gerund_plurals`]).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+mod compile;
+mod gerund_plurals;
+
 use std::sync::LazyLock;
 
-use fst::{Map, MapBuilder};
+use fst::Map;
 
-const EMBEDDED_FORMS: &[u8] = include_bytes!("../../dict/polish-forms.fst");
-const EMBEDDED_LEMMAS: &[u8] = include_bytes!("../../dict/polish-lemmas.bin");
+pub use compile::{CompileOptions, CompiledDictionary, DictionaryEntry, compile};
+pub use gerund_plurals::gerund_plurals;
+
+const EMBEDDED_FORMS: &[u8] = include_bytes!("../../../dict/polish-forms.fst");
+const EMBEDDED_LEMMAS: &[u8] = include_bytes!("../../../dict/polish-lemmas.bin");
 
 static EMBEDDED: LazyLock<PolishDictionary> = LazyLock::new(|| {
     // The bytes are compiled into the binary and checked by the unit test
@@ -133,82 +140,6 @@ fn read_u32(bytes: &[u8], index: usize) -> Option<u32> {
     Some(u32::from_le_bytes(chunk.try_into().ok()?))
 }
 
-/// The two compiled files.
-pub struct CompiledDictionary {
-    pub forms_fst: Vec<u8>,
-    pub lemma_table: Vec<u8>,
-    pub form_count: usize,
-    pub lemma_count: usize,
-    pub set_count: usize,
-}
-
-/// Compiles (form, lemma) pairs, in any order and case, into the embedded format. A lowercase
-/// form gets the lemmas of its lowercase entries, or when it has none those of its other case
-/// variants; forms the tokenizer would split (hyphens, dots, spaces: "ABB-ach") are skipped
-/// because no token can ever look them up.
-pub fn compile<'a>(
-    entries: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<CompiledDictionary, fst::Error> {
-    // Per lowercase form: (lemmas of the lowercase entries, lemmas of the others).
-    let mut readings: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
-    for (form, lemma) in entries {
-        if !is_single_word(form) || lemma.is_empty() || lemma.contains('\n') {
-            continue;
-        }
-        let lower = form.to_lowercase();
-        let (lowercase, other) = readings.entry(lower.clone()).or_default();
-        if lower == form { lowercase } else { other }.push(lemma.to_lowercase());
-    }
-    let mut forms: BTreeMap<String, Vec<String>> = readings
-        .into_iter()
-        .map(|(form, (lowercase, other))| {
-            let lemmas = if lowercase.is_empty() {
-                other
-            } else {
-                lowercase
-            };
-            (form, lemmas)
-        })
-        .collect();
-
-    let mut set_ids: HashMap<Vec<String>, u64> = HashMap::new();
-    let mut set_offsets = vec![0u32];
-    let mut text = String::new();
-    let mut builder = MapBuilder::memory();
-    for (form, lemmas) in &mut forms {
-        lemmas.sort_unstable();
-        lemmas.dedup();
-        let next_id = set_ids.len() as u64;
-        let id = *set_ids.entry(lemmas.clone()).or_insert_with(|| {
-            text.push_str(&lemmas.join("\n"));
-            set_offsets.push(text.len() as u32);
-            next_id
-        });
-        builder.insert(form, id)?;
-    }
-    let lemma_count = set_ids.keys().flatten().collect::<HashSet<_>>().len();
-
-    let mut lemma_table = Vec::with_capacity(4 * (set_offsets.len() + 1) + text.len());
-    lemma_table.extend_from_slice(&(set_ids.len() as u32).to_le_bytes());
-    for offset in &set_offsets {
-        lemma_table.extend_from_slice(&offset.to_le_bytes());
-    }
-    lemma_table.extend_from_slice(text.as_bytes());
-
-    Ok(CompiledDictionary {
-        forms_fst: builder.into_inner()?,
-        lemma_table,
-        form_count: forms.len(),
-        lemma_count,
-        set_count: set_ids.len(),
-    })
-}
-
-fn is_single_word(form: &str) -> bool {
-    let mut words = super::words(form);
-    matches!((words.next(), words.next()), (Some((0, word)), None) if word.len() == form.len())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,42 +151,15 @@ mod tests {
     }
 
     #[test]
-    fn compiled_dictionary_round_trips_ambiguous_forms_and_case_variants() -> TestResult {
-        let compiled = compile([
-            ("Marka", "Marek"),
-            ("marka", "marka"),
-            ("marka", "marek"),
-            ("Struzika", "Struzik"),
-            ("gminie", "gmina"),
-            ("ABB-ach", "ABBA"),
-            ("Łodzi", "Łódź"),
-            ("łodzi", "łódź"),
-            ("łodzi", "łodzia"),
-        ])?;
-        assert_eq!(
-            (
-                compiled.form_count,
-                compiled.lemma_count,
-                compiled.set_count
-            ),
-            (4, 6, 4)
-        );
-        let dict =
-            PolishDictionary::from_bytes(leak(compiled.forms_fst), leak(compiled.lemma_table))?;
-        assert_eq!(dict.lemmas("marka"), ["marek", "marka"]);
-        assert_eq!(dict.lemmas("MARKA"), ["marek", "marka"]);
-        assert_eq!(dict.lemmas("gminie"), ["gmina"]);
-        assert_eq!(dict.lemmas("łodzi"), ["łodzia", "łódź"]);
-        assert!(dict.lemmas("abb").is_empty());
-        assert!(!dict.contains("abb-ach"));
-        assert_eq!(dict.lemmas("struzika"), ["struzik"]);
-        assert_eq!(dict.form_count(), 4);
-        Ok(())
-    }
-
-    #[test]
     fn truncated_lemma_table_is_an_error_not_a_panic() -> TestResult {
-        let compiled = compile([("gminie", "gmina")])?;
+        let compiled = compile(
+            [DictionaryEntry::new(
+                "gminie",
+                "gmina",
+                "subst:sg:dat.loc:f",
+            )],
+            CompileOptions::default(),
+        )?;
         let forms = leak(compiled.forms_fst);
         let table = leak(compiled.lemma_table[..compiled.lemma_table.len() - 1].to_vec());
         assert!(PolishDictionary::from_bytes(forms, table).is_err());
