@@ -60,6 +60,9 @@ fn init_logging(format: LogFormat) {
 }
 
 async fn serve(config: kronika_api::Config) -> Result<(), String> {
+    // Before anything else: a stop asked for while the server starts is honoured once it
+    // serves, gracefully.
+    let stop = shutdown_signal();
     let app = App::build(config)
         .await
         .map_err(|error| error.to_string())?;
@@ -78,7 +81,7 @@ async fn serve(config: kronika_api::Config) -> Result<(), String> {
             reachable_address(listener.local_address())
         );
     }
-    app.serve(listener, shutdown_signal())
+    app.serve(listener, stop)
         .await
         .map_err(|error| error.to_string())
 }
@@ -238,31 +241,44 @@ async fn reindex_through_server(db: &sea_orm::DatabaseConnection) -> Result<(), 
     }
 }
 
-/// Completes on Ctrl-C or SIGTERM, whichever comes first.
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Listens for Ctrl-C and SIGTERM from the moment it is called, and completes on whichever
+/// comes first. The handlers are installed here, not when the serving loop first polls
+/// the future: until then a SIGTERM (an orchestrator stopping a replica that is still
+/// migrating or loading demo content) killed the process instead of stopping it.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send {
+    #[cfg(unix)]
+    let (interrupt, terminate) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        tokio::select! {
+            () = next_signal(interrupt, "Ctrl-C") => {}
+            () = next_signal(terminate, "SIGTERM") => {}
+        }
+        #[cfg(not(unix))]
         if let Err(error) = tokio::signal::ctrl_c().await {
             tracing::error!(%error, "cannot listen for Ctrl-C");
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::error!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
+        tracing::info!("shutting down");
     }
-    tracing::info!("shutting down");
+}
+
+/// Completes when the signal arrives; never, if it could not be listened for.
+#[cfg(unix)]
+async fn next_signal(signal: std::io::Result<tokio::signal::unix::Signal>, name: &str) {
+    match signal {
+        Ok(mut signal) => {
+            signal.recv().await;
+        }
+        Err(error) => {
+            tracing::error!(%error, "cannot listen for {name}");
+            std::future::pending::<()>().await;
+        }
+    }
 }

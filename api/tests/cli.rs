@@ -593,3 +593,65 @@ fn a_broken_allow_list_exits_2_naming_the_variable_before_anything_starts() {
         "refused before the database was created"
     );
 }
+
+/// A loopback port nobody listens on right now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .unwrap_or_else(|error| panic!("no free port: {error}"))
+}
+
+#[test]
+fn a_sigterm_while_the_server_starts_stops_it_gracefully() {
+    use std::time::{Duration, Instant};
+    let (dir, data_dir) = temp_data_dir();
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap_or_else(|error| panic!("{error}"));
+    let mut server = Command::new(env!("CARGO_BIN_EXE_kronika"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{}", free_port())])
+        .args(["--data-dir", &data_dir])
+        .env_remove("DATABASE_URL")
+        .env_remove("KRONIKA_SEARCH")
+        .env_remove("MEILISEARCH_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot start kronika: {error}"));
+    let read_log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    // The database appears while the server starts (migrations, demo content): an
+    // orchestrator stopping a replica it has just started sends SIGTERM about then, or
+    // right after the first health check. Either way the stop must be graceful.
+    let database = dir.path().join("kronika.sqlite3");
+    let started = Instant::now();
+    while !database.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no database after 60 s:\n{}",
+            read_log()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let sent = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap_or_else(|error| panic!("cannot run kill: {error}"));
+    assert!(sent.success());
+    let stopping = Instant::now();
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap_or_else(|error| panic!("{error}")) {
+            break status;
+        }
+        assert!(
+            stopping.elapsed() < Duration::from_secs(60),
+            "still running 60 s after SIGTERM:\n{}",
+            read_log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(
+        status.success(),
+        "a SIGTERM must stop the server gracefully, with exit code 0; got {status:?}:\n{}",
+        read_log()
+    );
+}
