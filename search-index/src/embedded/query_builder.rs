@@ -43,25 +43,32 @@ pub(crate) fn build_query(
     words: &[QueryWord],
     query: &SearchQuery,
 ) -> Box<dyn Query> {
-    let mut word_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    // An article matches when at least one of the words that carry meaning does; stop
+    // words ("jak", "w", "się") only add to the score of the articles that match, or
+    // nearly every article would match every question, to be counted, faceted and scored
+    // for nothing. A query of stop words alone matches by them.
+    let has_content_words = words.iter().any(|word| !word.is_stop_word());
+    let mut content_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut scoring_only: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for word in words {
         let word_query = word_query(fields, word);
-        // A stop word ("w", "się") may help an article's score a little but never counts
-        // as a word of the query matched.
-        let word_query: Box<dyn Query> = if word.is_stop_word() {
-            word_query
+        // Only a word that carries meaning counts as a word of the query matched.
+        if !word.is_stop_word() {
+            let counted = Box::new(WordBonusQuery::new(word_query, WORD_BONUS));
+            content_clauses.push((Occur::Should, counted));
+        } else if has_content_words {
+            scoring_only.push((Occur::Should, word_query));
         } else {
-            Box::new(WordBonusQuery::new(word_query, WORD_BONUS))
-        };
-        word_clauses.push((Occur::Should, word_query));
+            content_clauses.push((Occur::Should, word_query));
+        }
     }
-    // Only optional clauses: an article matches when at least one word does.
     let matching_words: Box<dyn Query> = if words.is_empty() {
         Box::new(AllQuery)
     } else {
-        Box::new(BooleanQuery::new(word_clauses))
+        Box::new(BooleanQuery::new(content_clauses))
     };
     let mut clauses = vec![(Occur::Must, matching_words)];
+    clauses.extend(scoring_only);
     // Filters must hold but must not change the ranking: they score zero.
     for filter in filters(fields, query) {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));

@@ -82,6 +82,31 @@ pub async fn articles_with_some_of_the_words_follow_those_with_all(backend: &dyn
     assert!(ids(&results).contains(&WORKSHOPS), "{results:?}");
 }
 
+pub async fn stop_words_alone_do_not_make_an_article_match(backend: &dyn SearchBackend) {
+    indexed(backend).await;
+    backend
+        .upsert(&[document(
+            80,
+            "Dziurkacz konduktorski",
+            "Eksponat miesiąca.",
+            "Opis eksponatu.",
+            "kultura",
+            &[],
+            at(2023, 3, 1),
+        )])
+        .await
+        .expect("upsert");
+    // Several fixture articles have "w" in them; only the one with a word that carries
+    // meaning matches the question.
+    let results = run(
+        backend,
+        &query("Jak wyglądał dziurkacz konduktorski w muzeum?"),
+    )
+    .await;
+    assert_eq!(ids(&results), [80], "{results:?}");
+    assert_eq!(results.total_hits, 1, "{results:?}");
+}
+
 pub async fn typos_are_tolerated_on_long_words_only(backend: &dyn SearchBackend) {
     indexed(backend).await;
     // One typo in a seven-letter word (a swap), two in a nine-letter one.
