@@ -78,7 +78,7 @@ impl<'a> Highlighter<'a> {
     /// needs.
     pub(crate) fn snippet(&self, texts: &[&str]) -> String {
         for text in texts {
-            let scanned = &text[..floor_char_boundary(text, SCANNED_BYTES)];
+            let scanned = &text[..text.floor_char_boundary(SCANNED_BYTES)];
             let mut spans = Vec::new();
             let mut first_match = None;
             for span in self.spans(scanned) {
@@ -148,16 +148,6 @@ impl<'a> Highlighter<'a> {
         escape_into(&text[cursor..end], &mut out);
         out
     }
-}
-
-fn floor_char_boundary(text: &str, at: usize) -> usize {
-    if at >= text.len() {
-        return text.len();
-    }
-    (0..=at)
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0)
 }
 
 /// Escapes the characters HTML gives meaning to, in text and in attribute values alike.

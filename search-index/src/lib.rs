@@ -17,5 +17,5 @@ pub use backend::{IndexRebuild, SearchBackend};
 pub use document::{SearchDocument, TaxonomyRef};
 pub use embedded::TantivyBackend;
 pub use error::SearchError;
-pub use meilisearch::MeilisearchBackend;
+pub use meilisearch::{DEFAULT_RERANK_DEPTH, MeilisearchBackend};
 pub use query::{FacetCount, Facets, SearchHit, SearchQuery, SearchResults, SearchSort};

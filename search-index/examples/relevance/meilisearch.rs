@@ -1,7 +1,8 @@
 //! The help pages in Meilisearch, through `MeilisearchBackend` and the same `SearchBackend`
 //! calls the API makes. Needs a running server, named by `MEILISEARCH_URL` (and
 //! `MEILISEARCH_API_KEY` when it has a master key); each analysis mode gets its own index,
-//! `relevance-<mode>`, dropped and filled again on every run.
+//! `relevance-<mode>`, dropped and filled again on every run. `RERANK_DEPTH=N` re-ranks
+//! the first N matches instead of the backend's default (0: Meilisearch's own order).
 
 use std::error::Error;
 use std::sync::Arc;
@@ -10,7 +11,9 @@ use std::time::Duration;
 use meilisearch_sdk::client::Client;
 use meilisearch_sdk::errors::ErrorCode;
 use meilisearch_sdk::tasks::Task;
-use search_index::{AnalysisMode, Analyzer, MeilisearchBackend, SearchBackend};
+use search_index::{
+    AnalysisMode, Analyzer, DEFAULT_RERANK_DEPTH, MeilisearchBackend, SearchBackend,
+};
 
 use crate::dataset::Page;
 use crate::embedded::{BATCH, documents, ranked_pages, runtime};
@@ -38,6 +41,16 @@ impl Server {
     }
 }
 
+/// `RERANK_DEPTH` from the environment, else the backend's default.
+fn rerank_depth() -> Result<usize, Box<dyn Error>> {
+    match std::env::var("RERANK_DEPTH") {
+        Ok(depth) => Ok(depth
+            .parse()
+            .map_err(|_| format!("RERANK_DEPTH={depth}: expected a number"))?),
+        Err(_) => Ok(DEFAULT_RERANK_DEPTH),
+    }
+}
+
 pub struct Meilisearch {
     backend: MeilisearchBackend,
     runtime: tokio::runtime::Runtime,
@@ -59,7 +72,8 @@ impl Meilisearch {
             &uid,
             Arc::new(Analyzer::new(mode)),
             stop_words(),
-        )?;
+        )?
+        .with_rerank_depth(rerank_depth()?);
         let documents = documents(pages)?;
         runtime.block_on(async {
             delete_index(server, &uid).await?;

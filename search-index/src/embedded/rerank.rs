@@ -22,13 +22,19 @@ use super::schema::build_schema;
 use crate::query_words::query_words;
 use crate::{Analyzer, SearchDocument, SearchError, SearchQuery};
 
+/// How much of a candidate's body is ranked: its beginning, up to this many bytes. Ranking
+/// analyses every candidate's text on each search, so without a bound one search over
+/// long articles could cost a second of CPU; news articles are shorter than this, and an
+/// article is about what its beginning is about.
+pub(crate) const RANKED_BODY_BYTES: usize = 10_000;
+
 /// Sizes the segment's initial term table (tantivy gives it a third of this), small enough
 /// to cost nothing for a few dozen documents; it grows if they need more.
 const SEGMENT_MEMORY: usize = 1024 * 1024;
 
 /// `candidates` in the embedded engine's order for `text`, as positions in `candidates`,
-/// best first. Candidates
-/// the embedded query does not match at all (Meilisearch may allow a typo inside a prefix,
+/// best first. Bodies are expected cut to [`RANKED_BODY_BYTES`]. Candidates the embedded
+/// query does not match at all (Meilisearch may allow a typo inside a prefix,
 /// say) follow in their original order, so no candidate is lost.
 pub(crate) fn rank_candidates(
     analyzer: &Analyzer,

@@ -32,10 +32,11 @@ const TASK_POLL: Duration = Duration::from_millis(25);
 const TASK_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How many of Meilisearch's best matches are re-ranked with the embedded engine's scoring
-/// (`crate::embedded::rank_candidates`): Meilisearch finds the right articles, but its
-/// ranking rules order long questions far worse. Chosen on the relevance benchmark
-/// (BENCHMARKS.md): deeper finds more, and costs analysis time per search.
-const RERANK_DEPTH: usize = 50;
+/// (`crate::embedded::rank_candidates`) unless [`MeilisearchBackend::with_rerank_depth`]
+/// says otherwise: Meilisearch finds the right articles, but its ranking rules order long
+/// questions far worse. Chosen on the relevance benchmark (BENCHMARKS.md): deeper finds
+/// more, and costs analysis time per search.
+pub const DEFAULT_RERANK_DEPTH: usize = 50;
 
 #[derive(Clone)]
 pub struct MeilisearchBackend {
@@ -43,6 +44,8 @@ pub struct MeilisearchBackend {
     index_uid: String,
     analyzer: Arc<Analyzer>,
     stop_words: Vec<String>,
+    /// How many of the best matches are re-ranked; 0 keeps Meilisearch's order.
+    rerank_depth: usize,
     /// The index a rebuild started by this process is filling, if any. Writes go there
     /// too, or an edit made while `kronika reindex` runs would vanish at the swap. (A
     /// rebuild run by another process cannot be seen here; `core::search::rebuild`
@@ -66,8 +69,17 @@ impl MeilisearchBackend {
             index_uid: index_uid.to_owned(),
             analyzer,
             stop_words,
+            rerank_depth: DEFAULT_RERANK_DEPTH,
             rebuilding: Arc::new(Mutex::new(None)),
         })
+    }
+
+    /// Re-ranks the first `depth` matches of a search by relevance instead of
+    /// [`DEFAULT_RERANK_DEPTH`]; 0 keeps Meilisearch's own order and its cost.
+    #[must_use]
+    pub fn with_rerank_depth(mut self, depth: usize) -> Self {
+        self.rerank_depth = depth;
+        self
     }
 
     /// The live index and, while this process rebuilds, the new one.
@@ -137,7 +149,7 @@ impl MeilisearchBackend {
         self.wait(task).await
     }
 
-    /// The first [`RERANK_DEPTH`] hits in the embedded engine's order, the rest as they
+    /// The first `rerank_depth` hits in the embedded engine's order, the rest as they
     /// came. Ranking analyses every candidate's texts: CPU work, kept off the async threads.
     async fn rerank(
         &self,
@@ -146,7 +158,7 @@ impl MeilisearchBackend {
     ) -> Result<Vec<MeiliHit>, SearchError> {
         let analyzer = Arc::clone(&self.analyzer);
         let text = text.to_owned();
-        let rest = hits.split_off(RERANK_DEPTH.min(hits.len()));
+        let rest = hits.split_off(self.rerank_depth.min(hits.len()));
         tokio::task::spawn_blocking(move || {
             let candidates: Vec<SearchDocument> = hits.iter().map(MeiliHit::as_candidate).collect();
             let order = rank_candidates(&analyzer, &text, &candidates)?;
@@ -201,9 +213,9 @@ impl SearchBackend for MeilisearchBackend {
         let parts = search_parts(&self.analyzer, query);
         // A search by relevance re-ranks Meilisearch's first candidates; a page within them
         // is cut from the re-ranked list, so the pages of one query never overlap.
-        let rerank = parts.sort.is_empty() && query.offset < RERANK_DEPTH;
+        let rerank = parts.sort.is_empty() && query.offset < self.rerank_depth;
         let (offset, limit) = if rerank {
-            (0, RERANK_DEPTH.max(query.offset + query.limit))
+            (0, self.rerank_depth.max(query.offset + query.limit))
         } else {
             (query.offset, query.limit)
         };
