@@ -72,6 +72,7 @@ const MAX_TOTAL_HITS: usize = 10_000_000;
 
 pub(crate) const RAW_QUERY_WEIGHT: f32 = 1.0;
 pub(crate) const LEMMA_QUERY_WEIGHT: f32 = 0.75;
+pub(crate) const RAREST_WORDS_QUERY_WEIGHT: f32 = 0.5;
 
 /// A search document as Meilisearch stores it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -381,6 +382,18 @@ pub(crate) fn federated_search<'a>(
         with_common(&mut lemmas);
         multi.with_search_query_and_weight(lemmas.build(), LEMMA_QUERY_WEIGHT);
     }
+    // `last` keeps the first word to the end: a question whose first word an article
+    // lacks ("wyglądał dziurkacz konduktorski") would never find it. The lemmas once more,
+    // relaxed from their most common word, find the articles with the rarest words.
+    if !parts.lemma_query.is_empty() {
+        let mut rarest = SearchQuery::new(index);
+        rarest
+            .with_query(&parts.lemma_query)
+            .with_matching_strategy(MatchingStrategies::FREQUENCY)
+            .with_attributes_to_search_on(&LEMMA_FIELDS);
+        with_common(&mut rarest);
+        multi.with_search_query_and_weight(rarest.build(), RAREST_WORDS_QUERY_WEIGHT);
+    }
     multi.with_federation(FederationOptions {
         offset: Some(offset),
         limit: Some(limit),
@@ -551,6 +564,16 @@ mod tests {
                         "attributesToRetrieve": retrieve,
                         "indexUid": "articles",
                         "federationOptions": {"weight": 0.75}
+                    },
+                    {
+                        "q": "lodz dworzec ",
+                        "matchingStrategy": "frequency",
+                        "filter": "section = \"region\"",
+                        "sort": ["published_at:desc"],
+                        "attributesToSearchOn": ["title_lemmas", "lead_lemmas", "body_lemmas"],
+                        "attributesToRetrieve": retrieve,
+                        "indexUid": "articles",
+                        "federationOptions": {"weight": 0.5}
                     }
                 ],
                 "federation": {
