@@ -321,6 +321,9 @@ pub enum SearchEngineConfig {
         /// The index holding the articles; several sites or environments can share one
         /// server under different names.
         index: MeilisearchIndex,
+        /// How many of Meilisearch's best matches are re-ranked with the embedded engine's
+        /// scoring (0: Meilisearch's own order); each costs Kronika CPU on every search.
+        rerank_depth: usize,
     },
 }
 
@@ -463,6 +466,7 @@ mod tests {
                 .unwrap_or_else(|error| panic!("{error}")),
             api_key: Some(Secret::new("masterKey123")),
             index: MeilisearchIndex::default(),
+            rerank_depth: search_index::DEFAULT_RERANK_DEPTH,
         };
         assert!(!format!("{config:?}").contains("masterKey123"));
     }

@@ -26,6 +26,7 @@ pub async fn open(config: &Config) -> Result<Arc<dyn SearchBackend>, SearchError
             url,
             api_key,
             index,
+            rerank_depth,
         } => {
             // The Polish stop words in Meilisearch's settings too: the queries we send
             // leave them out already, and in the index they no longer count towards
@@ -41,7 +42,8 @@ pub async fn open(config: &Config) -> Result<Arc<dyn SearchBackend>, SearchError
                 index.as_str(),
                 analyzer,
                 stop_words,
-            )?;
+            )?
+            .with_rerank_depth(*rerank_depth);
             Ok(Arc::new(backend))
         }
     }

@@ -62,6 +62,8 @@ fn help_lists_every_subcommand_flag_and_environment_variable() {
         "MEILISEARCH_URL",
         "MEILISEARCH_API_KEY",
         "KRONIKA_SEARCH_RETRY_MAX_SECONDS",
+        "MEILISEARCH_INDEX",
+        "MEILISEARCH_RERANK_DEPTH",
     ] {
         assert!(
             help.contains(expected),
@@ -93,6 +95,10 @@ fn bad_configuration_values_are_refused_before_anything_starts() {
         (vec!["--trust-proxy", "sometimes"], "--trust-proxy"),
         (vec!["--upload-max-bytes", "0"], "--upload-max-bytes"),
         (vec!["--storage", "ftp"], "--storage"),
+        (
+            vec!["--meilisearch-rerank-depth", "201"],
+            "--meilisearch-rerank-depth",
+        ),
     ] {
         let output = kronika(&args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");

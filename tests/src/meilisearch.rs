@@ -35,6 +35,7 @@ fn config(url: &str, api_key: Option<&str>, index: &str) -> SearchEngineConfig {
         index: index
             .parse()
             .unwrap_or_else(|_| panic!("not an index name: {index}")),
+        rerank_depth: search_index::DEFAULT_RERANK_DEPTH,
     }
 }
 

@@ -312,6 +312,7 @@ fn unreachable_engine(config: &mut Config) {
             .unwrap_or_else(|_| panic!("url")),
         api_key: None,
         index: MeilisearchIndex::default(),
+        rerank_depth: 0,
     };
     config.search_retry_max_delay = std::time::Duration::from_secs(1);
 }
