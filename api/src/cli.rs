@@ -86,7 +86,7 @@ Environment variables (each flag above also names its variable):
 With no subcommand, `kronika` runs `serve`.";
 
 /// The deepest re-rank a configuration may ask for: every candidate is analysed on every
-/// search (about 0.55 ms each), so this bounds what one search can cost.
+/// search (about 0.4 ms each), so this bounds what one search can cost.
 const MAX_RERANK_DEPTH: u64 = 200;
 
 /// Kronika: a GraphQL content hub for articles, galleries and Polish search.

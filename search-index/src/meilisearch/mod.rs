@@ -34,11 +34,10 @@ const TASK_TIMEOUT: Duration = Duration::from_secs(60);
 /// How many of Meilisearch's best matches are re-ranked with the embedded engine's scoring
 /// (`crate::embedded::rank_candidates`) unless [`MeilisearchBackend::with_rerank_depth`]
 /// says otherwise: Meilisearch finds the right articles, but its ranking rules order long
-/// questions far worse. Measured on the relevance benchmark (BENCHMARKS.md, questions
-/// MRR@10 and Kronika's CPU per search): depth 0 0.293 and about 0 ms, 10 0.336 and 13 ms,
-/// 20 0.350 and 21 ms, 50 0.368 and 34 ms, 200 0.390. Deeper gains little for a cost that
-/// grows with every candidate analysed, so 20.
-pub const DEFAULT_RERANK_DEPTH: usize = 20;
+/// questions far worse. Measured on the relevance benchmark (BENCHMARKS.md; bodies ranked
+/// by their first 2,000 bytes; questions MRR@10 and Kronika's CPU per question): depth 20
+/// 0.391 and 12 ms, 50 0.416 and 22 ms; with whole bodies 200 reached only 0.390.
+pub const DEFAULT_RERANK_DEPTH: usize = 50;
 
 #[derive(Clone)]
 pub struct MeilisearchBackend {
