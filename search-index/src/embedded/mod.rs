@@ -19,7 +19,7 @@ use async_trait::async_trait;
 use tantivy::TantivyDocument;
 
 use self::open_index::{Change, OpenIndex, internal};
-pub(crate) use self::rerank::{RANKED_BODY_BYTES, rank_candidates};
+pub(crate) use self::rerank::rank_candidates;
 use self::schema::Fields;
 use crate::{
     Analyzer, IndexRebuild, SearchBackend, SearchDocument, SearchError, SearchQuery, SearchResults,

@@ -29,22 +29,23 @@ use crate::{Analyzer, SearchDocument, SearchError, SearchQuery};
 /// bytes 0.426 / 0.502, 15 ms; 2,000 bytes 0.416 / 0.518, 22 ms; 10,000 bytes (measured
 /// before the frequency sub-query, which adds about 0.03 on questions) 0.368 / 0.529,
 /// 34 ms.
-pub(crate) const RANKED_BODY_BYTES: usize = 2_000;
+const RANKED_BODY_BYTES: usize = 2_000;
 
 /// Sizes the segment's initial term table (tantivy gives it a third of this), small enough
 /// to cost nothing for a few dozen documents; it grows if they need more.
 const SEGMENT_MEMORY: usize = 1024 * 1024;
 
 /// `candidates` in the embedded engine's order for `text`, as positions in `candidates`,
-/// best first. Bodies are expected cut to [`RANKED_BODY_BYTES`]. Candidates the embedded
-/// query does not match at all (Meilisearch may allow a typo inside a prefix,
+/// best first, each ranked by its body's first [`RANKED_BODY_BYTES`]. Candidates the
+/// embedded query does not match at all (Meilisearch may allow a typo inside a prefix,
 /// say) follow in their original order, so no candidate is lost.
 pub(crate) fn rank_candidates(
     analyzer: &Analyzer,
     text: &str,
-    candidates: &[SearchDocument],
+    candidates: Vec<SearchDocument>,
 ) -> Result<Vec<usize>, SearchError> {
-    if candidates.is_empty() {
+    let count = candidates.len();
+    if count == 0 {
         return Ok(Vec::new());
     }
     let (schema, fields) = build_schema();
@@ -54,9 +55,11 @@ pub(crate) fn rank_candidates(
         .schema(schema)
         .single_segment_index_writer::<TantivyDocument>(RamDirectory::create(), SEGMENT_MEMORY)
         .map_err(internal)?;
-    for candidate in candidates {
+    for mut candidate in candidates {
+        let ranked = candidate.body.floor_char_boundary(RANKED_BODY_BYTES);
+        candidate.body.truncate(ranked);
         writer
-            .add_document(to_tantivy(analyzer, &fields, candidate))
+            .add_document(to_tantivy(analyzer, &fields, &candidate))
             .map_err(internal)?;
     }
     let index = writer.finalize().map_err(internal)?;
@@ -69,20 +72,17 @@ pub(crate) fn rank_candidates(
     };
     let query = build_query(&fields, &words, &words_only);
     let ranked = searcher
-        .search(
-            &query,
-            &TopDocs::with_limit(candidates.len()).order_by_score(),
-        )
+        .search(&query, &TopDocs::with_limit(count).order_by_score())
         .map_err(internal)?;
     let mut order: Vec<usize> = ranked
         .into_iter()
         .map(|(_, address)| address.doc_id as usize)
         .collect();
-    let mut matched = vec![false; candidates.len()];
+    let mut matched = vec![false; count];
     for &position in &order {
         matched[position] = true;
     }
-    order.extend((0..candidates.len()).filter(|&position| !matched[position]));
+    order.extend((0..count).filter(|&position| !matched[position]));
     Ok(order)
 }
 
@@ -116,7 +116,7 @@ mod tests {
     #[test]
     fn candidates_come_back_in_the_embedded_order_and_none_is_lost() {
         let analyzer = Analyzer::new(AnalysisMode::Full);
-        let candidates = [
+        let candidates = vec![
             candidate(1, "Sesja rady", "Radni obradowali nad budżetem."),
             candidate(2, "Nieznane słowo", "Nic tu nie pasuje."),
             candidate(
@@ -126,16 +126,33 @@ mod tests {
             ),
             candidate(4, "Gmina", "Partnerstwa lokalnego szuka gmina."),
         ];
-        let order = rank_candidates(&analyzer, "partnerstwo lokalne", &candidates).unwrap();
+        let order = rank_candidates(&analyzer, "partnerstwo lokalne", candidates).unwrap();
         // Ids 3, 4, 1, 2.
         assert_eq!(order, [2, 3, 0, 1]);
+    }
+
+    #[test]
+    fn only_the_beginning_of_a_body_is_ranked() {
+        let analyzer = Analyzer::new(AnalysisMode::Full);
+        let filler = "kot ".repeat(RANKED_BODY_BYTES / 4 + 10);
+        let candidates = vec![
+            // Fifty times, but all past the ranked beginning: no match at all.
+            candidate(
+                1,
+                "Notatka",
+                &format!("{filler}{}", "partnerstwo ".repeat(50)),
+            ),
+            candidate(2, "Notatka", &format!("partnerstwo {filler}")),
+        ];
+        let order = rank_candidates(&analyzer, "partnerstwo", candidates).unwrap();
+        assert_eq!(order, [1, 0]);
     }
 
     #[test]
     fn no_candidates_no_work() {
         let analyzer = Analyzer::new(AnalysisMode::Plain);
         assert!(
-            rank_candidates(&analyzer, "cokolwiek", &[])
+            rank_candidates(&analyzer, "cokolwiek", Vec::new())
                 .unwrap()
                 .is_empty()
         );

@@ -162,7 +162,7 @@ impl MeilisearchBackend {
         let rest = hits.split_off(self.rerank_depth.min(hits.len()));
         tokio::task::spawn_blocking(move || {
             let candidates: Vec<SearchDocument> = hits.iter().map(MeiliHit::as_candidate).collect();
-            let order = rank_candidates(&analyzer, &text, &candidates)?;
+            let order = rank_candidates(&analyzer, &text, candidates)?;
             let mut hits: Vec<Option<MeiliHit>> = hits.into_iter().map(Some).collect();
             let mut ranked: Vec<MeiliHit> = order
                 .into_iter()

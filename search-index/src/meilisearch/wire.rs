@@ -15,7 +15,6 @@ use meilisearch_sdk::settings::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::embedded::RANKED_BODY_BYTES;
 use crate::query_words::{MIN_PREFIX_CHARS, lemma_key};
 use crate::{
     AnalysisMode, Analyzer, PolishDictionary, SearchDocument, SearchQuery as OurQuery, SearchSort,
@@ -111,16 +110,14 @@ pub(crate) const RETRIEVED: [&str; 5] = ["id", "title", "lead", "body", "photo_c
 
 impl MeiliHit {
     /// The hit as a document to re-rank: its texts are all that ranking reads (the filters
-    /// were applied by Meilisearch), so the rest is left empty, and of the body only its
-    /// beginning is ranked.
+    /// were applied by Meilisearch), so the rest is left empty.
     pub(crate) fn as_candidate(&self) -> SearchDocument {
-        let ranked_body = &self.body[..self.body.floor_char_boundary(RANKED_BODY_BYTES)];
         SearchDocument {
             id: self.id,
             slug: String::new(),
             title: self.title.clone(),
             lead: self.lead.clone(),
-            body: ranked_body.to_owned(),
+            body: self.body.clone(),
             section: TaxonomyRef {
                 slug: String::new(),
                 name: String::new(),
