@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use crate::analysis::fold_polish;
-use crate::{Analyzer, Token};
+use crate::{Analyzer, SearchError, Token};
 
 /// Words shorter than this get no typo tolerance (Meilisearch's default: 5).
 const ONE_TYPO_FROM: usize = 5;
@@ -63,6 +63,25 @@ pub(crate) fn typo_budget(word: &str) -> u8 {
         n if n >= ONE_TYPO_FROM => 1,
         _ => 0,
     }
+}
+
+/// More words than any reader types. Longer queries are refused by every engine rather
+/// than run slowly: each word becomes clauses, typo automata among them, scored over every
+/// match (and on Meilisearch over every candidate re-ranked).
+pub const MAX_QUERY_WORDS: usize = 32;
+
+/// [`query_words`], refused past [`MAX_QUERY_WORDS`].
+pub(crate) fn checked_query_words(
+    analyzer: &Analyzer,
+    text: &str,
+) -> Result<Vec<QueryWord>, SearchError> {
+    let words = query_words(analyzer, text);
+    if words.len() > MAX_QUERY_WORDS {
+        return Err(SearchError::InvalidQuery(format!(
+            "a query may have at most {MAX_QUERY_WORDS} words"
+        )));
+    }
+    Ok(words)
 }
 
 /// Analyses a query. The last word is a prefix when the text ends right after it (the

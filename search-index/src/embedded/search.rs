@@ -10,11 +10,8 @@ use super::open_index::{OpenIndex, internal};
 use super::query_builder::build_query;
 use super::schema::{Fields, PUBLISHED_AT};
 use crate::highlight::Highlighter;
-use crate::query_words::{QueryWord, query_words};
+use crate::query_words::{QueryWord, checked_query_words};
 use crate::{Analyzer, Facets, SearchError, SearchHit, SearchQuery, SearchResults, SearchSort};
-
-/// More words than any reader types; longer queries are refused rather than run slowly.
-pub const MAX_QUERY_WORDS: usize = 32;
 
 struct Page {
     total_hits: usize,
@@ -27,12 +24,7 @@ pub(crate) fn search(
     index: &OpenIndex,
     query: &SearchQuery,
 ) -> Result<SearchResults, SearchError> {
-    let words = query_words(analyzer, &query.text);
-    if words.len() > MAX_QUERY_WORDS {
-        return Err(SearchError::InvalidQuery(format!(
-            "a query may have at most {MAX_QUERY_WORDS} words"
-        )));
-    }
+    let words = checked_query_words(analyzer, &query.text)?;
     let searcher = index.reader.searcher();
     let page = run(&searcher, &index.fields, &words, query)?;
     let highlighter = Highlighter::new(analyzer, &words);

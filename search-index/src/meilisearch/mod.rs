@@ -19,7 +19,7 @@ use self::errors::{from_sdk, from_task};
 use self::wire::{MeiliHit, federated_search, search_parts, settings, to_meili};
 use crate::embedded::rank_candidates;
 use crate::highlight::Highlighter;
-use crate::query_words::query_words;
+use crate::query_words::checked_query_words;
 use crate::{
     Analyzer, IndexRebuild, SearchBackend, SearchDocument, SearchError, SearchHit, SearchQuery,
     SearchResults,
@@ -210,6 +210,8 @@ impl SearchBackend for MeilisearchBackend {
     }
 
     async fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
+        // Refused before anything is sent, as the embedded engine refuses it.
+        let words = checked_query_words(&self.analyzer, &query.text)?;
         let index = self.client.index(&self.index_uid);
         let parts = search_parts(&self.analyzer, query);
         // A search by relevance re-ranks Meilisearch's first candidates; a page within them
@@ -232,7 +234,6 @@ impl SearchBackend for MeilisearchBackend {
                 .take(query.limit)
                 .collect();
         }
-        let words = query_words(&self.analyzer, &query.text);
         let highlighter = Highlighter::new(&self.analyzer, &words);
         let hits = found
             .into_iter()

@@ -1,6 +1,6 @@
 //! The behaviours every engine must show, each a function over a backend.
 
-use search_index::{SearchBackend, SearchQuery, SearchResults, SearchSort};
+use search_index::{SearchBackend, SearchError, SearchQuery, SearchResults, SearchSort};
 
 use crate::fixtures::{ACCESSIBILITY, CONFERENCE, LODZ, RIGHTS, WORKSHOPS, articles, at, document};
 
@@ -105,6 +105,18 @@ pub async fn stop_words_alone_do_not_make_an_article_match(backend: &dyn SearchB
     .await;
     assert_eq!(ids(&results), [80], "{results:?}");
     assert_eq!(results.total_hits, 1, "{results:?}");
+}
+
+pub async fn a_query_of_too_many_words_is_refused(backend: &dyn SearchBackend) {
+    indexed(backend).await;
+    let words = |count: usize| vec!["dworzec"; count].join(" ");
+    let longest = run(backend, &query(&words(32))).await;
+    assert_eq!(ids(&longest), [LODZ], "{longest:?}");
+    let refused = backend.search(&query(&words(33))).await;
+    assert!(
+        matches!(refused, Err(SearchError::InvalidQuery(_))),
+        "{refused:?}"
+    );
 }
 
 pub async fn typos_are_tolerated_on_long_words_only(backend: &dyn SearchBackend) {

@@ -72,6 +72,7 @@ for_every_engine!(
     a_query_without_polish_letters_finds_words_with_them,
     articles_with_some_of_the_words_follow_those_with_all,
     stop_words_alone_do_not_make_an_article_match,
+    a_query_of_too_many_words_is_refused,
     typos_are_tolerated_on_long_words_only,
     the_last_word_matches_as_a_prefix_while_it_is_typed,
     exact_forms_rank_above_other_forms_and_titles_above_bodies,
