@@ -68,12 +68,6 @@ start_server() {
     wait_until_healthy "$server_pid" "$base_url/health" "$work/$1.log"
 }
 
-stop_server() {
-    kill -TERM "$server_pid"
-    wait "$server_pid" || fail "kronika did not exit cleanly after SIGTERM"
-    server_pid=
-}
-
 # First start: migrations, demo content (its photos through the upload
 # pipeline) and the index of the demo articles.
 start_server setup

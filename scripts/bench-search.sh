@@ -56,12 +56,6 @@ start_server() {
     wait_until_healthy "$server_pid" "$base_url/health" "$work/$2.log"
 }
 
-stop_server() {
-    kill -TERM "$server_pid"
-    wait "$server_pid" || fail "kronika did not exit cleanly after SIGTERM"
-    server_pid=
-}
-
 # user + system CPU seconds of a process so far.
 cpu_seconds() {
     python3 -c 'import os, sys

@@ -66,12 +66,6 @@ start_server() {
 
 # SIGTERM, as a service manager stops it: the server writes every counted
 # view before it exits, and must exit cleanly.
-stop_server() {
-    kill -TERM "$server_pid"
-    wait "$server_pid" || fail "kronika did not exit cleanly after SIGTERM"
-    server_pid=
-}
-
 total_views() {
     python3 - "$database" <<'EOF'
 import sqlite3, sys

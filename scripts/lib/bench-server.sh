@@ -31,6 +31,14 @@ wait_until_healthy() {
     done
 }
 
+# Stops the server whose pid is in `server_pid` as an orchestrator does, with SIGTERM,
+# and fails unless it exits cleanly (a graceful stop writes everything it holds).
+stop_server() {
+    kill -TERM "$server_pid"
+    wait "$server_pid" || fail "kronika did not exit cleanly after SIGTERM"
+    server_pid=
+}
+
 # Builds the release binaries (sets `kronika` and `loadbench`, under
 # `target_dir`) and makes a fresh work directory `work` with an empty `data/`.
 # However the script ends, the processes whose ids are in the variables named
