@@ -6,8 +6,8 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::Analyzer;
-use crate::analysis::words;
-use crate::query_words::QueryWord;
+use crate::analysis::{fold_polish, words};
+use crate::query_words::{QueryWord, shares_a_lemma};
 
 /// How many words a snippet shows.
 const SNIPPET_WORDS: usize = 30;
@@ -57,12 +57,16 @@ impl<'a> Highlighter<'a> {
         if let Some(&verdict) = self.verdicts.borrow().get(word) {
             return verdict;
         }
-        // A word analysed alone is analysed as in its text: analysis has no context.
-        let verdict = self.analyzer.analyze(word).first().is_some_and(|token| {
-            self.words
-                .iter()
-                .any(|query_word| query_word.matches(token, &self.lemmas))
-        });
+        // The form first: it needs no dictionary. A word analysed alone is analysed as in
+        // its text (analysis has no context).
+        let lower = word.to_lowercase();
+        let folded = fold_polish(&lower);
+        let verdict = self
+            .words
+            .iter()
+            .any(|query_word| query_word.matches_form(&lower, &folded))
+            || (!self.lemmas.is_empty()
+                && shares_a_lemma(&self.analyzer.word_lemmas(&lower), &self.lemmas));
         self.verdicts.borrow_mut().insert(word.to_owned(), verdict);
         verdict
     }

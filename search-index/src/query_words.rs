@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use crate::analysis::fold_polish;
-use crate::{Analyzer, SearchError, Token};
+use crate::{Analyzer, SearchError};
 
 /// Words shorter than this get no typo tolerance (Meilisearch's default: 5).
 const ONE_TYPO_FROM: usize = 5;
@@ -34,19 +34,54 @@ impl QueryWord {
         self.stop_word
     }
 
-    /// Whether a word of a document is a match for this query word, by the same rules the
-    /// engine's query applies.
-    pub fn matches(&self, token: &Token, lemmas: &HashSet<&str>) -> bool {
-        token.text == self.text
-            || token.folded == self.folded
-            || token
-                .lemmas
-                .iter()
-                .any(|lemma| lemmas.contains(lemma_key(lemma).as_str()))
-            || (self.prefix && token.folded.starts_with(&self.folded))
-            || (self.typos > 0
-                && strsim::osa_distance(&token.folded, &self.folded) <= usize::from(self.typos))
+    /// Whether a word of a document, lowercased and folded, is this query word by its form:
+    /// as written, without Polish letters, within its typos, or (a word still being typed)
+    /// by its beginning. By lemma, see [`shares_a_lemma`].
+    pub fn matches_form(&self, lower: &str, folded: &str) -> bool {
+        lower == self.text
+            || folded == self.folded
+            || (self.prefix && folded.starts_with(&self.folded))
+            || within_typos(folded, &self.folded, self.typos)
     }
+}
+
+/// Whether a word of a document with these lemmas shares one with the query, whose lemma
+/// keys are `query_lemmas` ([`all_lemmas`]).
+pub(crate) fn shares_a_lemma(lemmas: &[String], query_lemmas: &HashSet<&str>) -> bool {
+    lemmas
+        .iter()
+        .any(|lemma| query_lemmas.contains(lemma_key(lemma).as_str()))
+}
+
+/// Whether `candidate` is `word` with at most `typos` edits (Damerau–Levenshtein, adjacent
+/// swaps counting one), where an edit of the first letter counts as two: nobody mistypes
+/// the letter a word starts with, and Meilisearch counts it so too. A word of one typo
+/// must keep its first letter; a word of two may change it and nothing else.
+///
+/// It is also what makes typos cheap to match: with the first letter fixed, the typo
+/// automaton walks one branch of the term dictionary instead of all of them.
+pub(crate) fn within_typos(candidate: &str, word: &str, typos: u8) -> bool {
+    if typos == 0 {
+        return false;
+    }
+    let (Some(first), Some(candidate_first)) = (word.chars().next(), candidate.chars().next())
+    else {
+        return false;
+    };
+    let typos = usize::from(typos);
+    // Each edit changes the length by at most one: most words of a text are ruled out
+    // without computing a distance.
+    if candidate.chars().count().abs_diff(word.chars().count()) > typos {
+        return false;
+    }
+    (first == candidate_first
+        && strsim::osa_distance(
+            &candidate[candidate_first.len_utf8()..],
+            &word[first.len_utf8()..],
+        ) <= typos)
+        // The first letter edited (one edit to the distance, two to the budget), the rest
+        // within what is left.
+        || (typos >= 2 && strsim::osa_distance(candidate, word) < typos)
 }
 
 /// How a lemma is indexed and compared: lowercased (the dictionary capitalises names) and
@@ -119,7 +154,7 @@ pub(crate) fn all_lemmas(words: &[QueryWord]) -> HashSet<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::AnalysisMode;
+    use crate::{AnalysisMode, Token};
 
     #[test]
     fn typo_budget_follows_meilisearch_word_lengths() {
@@ -127,6 +162,19 @@ mod tests {
         assert_eq!(typo_budget("gmina"), 1);
         assert_eq!(typo_budget("marszałek"), 2);
         assert_eq!(typo_budget("powiatu"), 1);
+    }
+
+    #[test]
+    fn a_typo_in_the_first_letter_counts_as_two() {
+        // One typo allowed: anywhere but in the first letter.
+        assert!(within_typos("struzik", "strusik", 1));
+        assert!(!within_typos("tsruzik", "struzik", 1));
+        assert!(!within_typos("dtruzik", "struzik", 1));
+        // Two allowed: two after the first letter, or the first letter alone.
+        assert!(within_typos("brajlowksim", "brajlowskim", 2));
+        assert!(within_typos("prajlowskim", "brajlowskim", 2));
+        assert!(!within_typos("prajlowksim", "brajlowskim", 2));
+        assert!(!within_typos("struzik", "struzik", 0));
     }
 
     #[test]
@@ -147,13 +195,13 @@ mod tests {
         let words = query_words(&analyzer, "lodz partnerstwo marszalek gosp");
         let lemmas = all_lemmas(&words);
         let document = analyzer.analyze("Łódź partnerstwem marszałkek gospodarczy");
+        let matches = |word: &QueryWord, token: &Token| {
+            word.matches_form(&token.text, &token.folded) || shares_a_lemma(&token.lemmas, &lemmas)
+        };
         for (word, token) in words.iter().zip(&document) {
-            assert!(
-                word.matches(token, &lemmas),
-                "{word:?} should match {token:?}"
-            );
+            assert!(matches(word, token), "{word:?} should match {token:?}");
         }
         let other = analyzer.analyze("Kraków");
-        assert!(!words.iter().any(|word| word.matches(&other[0], &lemmas)));
+        assert!(!words.iter().any(|word| matches(word, &other[0])));
     }
 }

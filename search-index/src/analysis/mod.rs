@@ -87,7 +87,7 @@ impl Analyzer {
             .enumerate()
             .map(|(position, (start, word))| {
                 let lower = word.to_lowercase();
-                let is_stop_word = self.mode != AnalysisMode::Plain && is_stop_word(&lower);
+                let is_stop_word = self.drops_stop_word(&lower);
                 let lemmas = if is_stop_word {
                     Vec::new()
                 } else {
@@ -104,6 +104,19 @@ impl Analyzer {
                 }
             })
             .collect()
+    }
+
+    /// The lemmas [`Analyzer::analyze`] gives one lowercase word (none for a stop word).
+    pub(crate) fn word_lemmas(&self, lower: &str) -> Vec<String> {
+        if self.drops_stop_word(lower) {
+            Vec::new()
+        } else {
+            self.lemmas(lower)
+        }
+    }
+
+    fn drops_stop_word(&self, lower: &str) -> bool {
+        self.mode != AnalysisMode::Plain && is_stop_word(lower)
     }
 
     /// What the lemma side holds for one lowercase word, stop list aside.

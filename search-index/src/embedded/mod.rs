@@ -10,6 +10,7 @@ mod query_builder;
 mod rerank;
 mod schema;
 mod search;
+mod typo_query;
 mod word_bonus;
 
 use std::path::{Path, PathBuf};

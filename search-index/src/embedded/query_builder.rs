@@ -18,6 +18,7 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 
 use super::schema::{Fields, FormFields};
+use super::typo_query::TypoQuery;
 use super::word_bonus::WordBonusQuery;
 use crate::SearchQuery;
 use crate::query_words::QueryWord;
@@ -108,7 +109,7 @@ fn word_query(fields: &Fields, word: &QueryWord) -> Box<dyn Query> {
     add(exact(folded()), WRITTEN_FORM_WEIGHT);
     if word.typos > 0 {
         add(
-            Box::new(FuzzyTermQuery::new(folded(), word.typos, true)),
+            Box::new(TypoQuery::new(fields.folded, &word.folded, word.typos)),
             TYPO_WEIGHT,
         );
     }

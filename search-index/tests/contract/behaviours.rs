@@ -131,6 +131,22 @@ pub async fn typos_are_tolerated_on_long_words_only(backend: &dyn SearchBackend)
     assert!(short.hits.is_empty(), "{short:?}");
 }
 
+/// As in Meilisearch: nobody mistypes the letter a word starts with, so a change there
+/// spends two typos.
+pub async fn a_typo_in_the_first_letter_counts_as_two(backend: &dyn SearchBackend) {
+    indexed(backend).await;
+    // Seven letters, one typo allowed: not in the first letter.
+    let first = run(backend, &query("Dtruzik ")).await;
+    assert!(!ids(&first).contains(&CONFERENCE), "{first:?}");
+    let second = run(backend, &query("Sdruzik ")).await;
+    assert!(ids(&second).contains(&CONFERENCE), "{second:?}");
+    // Eleven letters, two allowed: the first letter alone, or two others.
+    let first_alone = run(backend, &query("prajlowskim ")).await;
+    assert_eq!(ids(&first_alone), [ACCESSIBILITY], "{first_alone:?}");
+    let first_and_another = run(backend, &query("prajlowksim ")).await;
+    assert!(first_and_another.hits.is_empty(), "{first_and_another:?}");
+}
+
 pub async fn the_last_word_matches_as_a_prefix_while_it_is_typed(backend: &dyn SearchBackend) {
     indexed(backend).await;
     let typing = run(backend, &query("kontr")).await;

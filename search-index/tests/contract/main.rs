@@ -74,6 +74,7 @@ for_every_engine!(
     stop_words_alone_do_not_make_an_article_match,
     a_query_of_too_many_words_is_refused,
     typos_are_tolerated_on_long_words_only,
+    a_typo_in_the_first_letter_counts_as_two,
     the_last_word_matches_as_a_prefix_while_it_is_typed,
     exact_forms_rank_above_other_forms_and_titles_above_bodies,
     typo_matches_rank_below_exact_matches,
