@@ -262,7 +262,7 @@ impl IndexRebuild for TantivyRebuild {
 /// the old one. Searches running meanwhile finish on the old index, which stays readable
 /// until they drop it.
 fn swap_in(inner: &Inner, index: Arc<OpenIndex>) -> Result<(), SearchError> {
-    index.commit_now()?;
+    index.commit_as_one_segment()?;
     if let (Some(data_dir), Some(directory)) = (&inner.data_dir, &index.directory) {
         generations::publish(data_dir, directory).map_err(internal)?;
     }

@@ -130,7 +130,10 @@ impl OpenIndex {
         Ok(())
     }
 
-    pub(crate) fn commit_now(&self) -> Result<(), SearchError> {
+    /// Commits, then merges every segment into one. For a rebuilt index, before it goes
+    /// live: each segment costs every search its own term look-ups and typo automaton walk
+    /// per word, and a rebuild leaves one segment per indexing thread or more.
+    pub(crate) fn commit_as_one_segment(&self) -> Result<(), SearchError> {
         let mut guard = self
             .writer
             .lock()
@@ -139,6 +142,10 @@ impl OpenIndex {
             .as_mut()
             .ok_or_else(|| SearchError::Internal("the search index was closed".into()))?;
         writer.commit().map_err(internal)?;
+        let segments = writer.index().searchable_segment_ids().map_err(internal)?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait().map_err(internal)?;
+        }
         self.reader.reload().map_err(internal)
     }
 
