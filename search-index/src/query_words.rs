@@ -54,9 +54,9 @@ pub(crate) fn shares_a_lemma(lemmas: &[String], query_lemmas: &HashSet<&str>) ->
 }
 
 /// Whether `candidate` is `word` with at most `typos` edits (Damerau–Levenshtein, adjacent
-/// swaps counting one), where an edit of the first letter counts as two: nobody mistypes
-/// the letter a word starts with, and Meilisearch counts it so too. A word of one typo
-/// must keep its first letter; a word of two may change it and nothing else.
+/// swaps counting one), where an edit of the first letter counts as two: people seldom
+/// mistype the letter a word starts with, and Meilisearch counts it so too. A word of one
+/// typo must keep its first letter; a word of two may change it and nothing else.
 ///
 /// It is also what makes typos cheap to match: with the first letter fixed, the typo
 /// automaton walks one branch of the term dictionary instead of all of them.

@@ -131,8 +131,8 @@ pub async fn typos_are_tolerated_on_long_words_only(backend: &dyn SearchBackend)
     assert!(short.hits.is_empty(), "{short:?}");
 }
 
-/// As in Meilisearch: nobody mistypes the letter a word starts with, so a change there
-/// spends two typos.
+/// As in Meilisearch: people seldom mistype the letter a word starts with, so a change
+/// there spends two typos.
 pub async fn a_typo_in_the_first_letter_counts_as_two(backend: &dyn SearchBackend) {
     indexed(backend).await;
     // Seven letters, one typo allowed: not in the first letter.
