@@ -381,20 +381,32 @@ impl TestApp {
         self.app.statement_count()
     }
 
-    /// Delivers the search outbox rows the fixtures wrote, so that the indexer's work is
-    /// not counted with the statements of the request under test (pair it with
-    /// [`search_indexer_asleep`]).
+    /// Delivers the search outbox rows the fixtures wrote and waits until the server sends
+    /// no statement for a while, so that neither the indexer's work nor a delivery the
+    /// fixtures' change notices woke is counted with the statements of the request under
+    /// test (pair it with [`background_work_asleep`]). A fixed pause was not enough: on a
+    /// loaded machine a woken delivery outlasted it.
     pub async fn settle_search_indexer(&self) {
         self.app
             .deliver_search_outbox()
             .await
             .unwrap_or_else(|error| panic!("{error}"));
-        // A delivery the fixtures' change notices woke may still be finishing.
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        self.app
-            .deliver_search_outbox()
-            .await
-            .unwrap_or_else(|error| panic!("{error}"));
+        const QUIET: std::time::Duration = std::time::Duration::from_millis(300);
+        const AT_MOST: std::time::Duration = std::time::Duration::from_secs(30);
+        let started = std::time::Instant::now();
+        let mut seen = self.statement_count();
+        loop {
+            tokio::time::sleep(QUIET).await;
+            let now = self.statement_count();
+            if now == seen {
+                return;
+            }
+            assert!(
+                started.elapsed() < AT_MOST,
+                "the server kept sending statements for {AT_MOST:?} after the fixtures"
+            );
+            seen = now;
+        }
     }
 }
 
@@ -574,10 +586,11 @@ macro_rules! on_both_databases {
     };
 }
 
-/// For tests that count SQL statements: the search indexer polls hourly instead of every
-/// second, so only the deliveries the tests ask for run.
-pub fn search_indexer_asleep(config: &mut Config) {
+/// For tests that count SQL statements: the search indexer and the scheduler run hourly
+/// instead of every second or ten, so only the work the tests ask for runs.
+pub fn background_work_asleep(config: &mut Config) {
     config.search_poll_interval = std::time::Duration::from_secs(3_600);
+    config.scheduler_interval = std::time::Duration::from_secs(3_600);
 }
 
 /// The configuration of `on_both_databases!` without `configured_by`: the defaults.

@@ -1,11 +1,11 @@
 //! The DataLoader proof: a page of 20 articles with every relation costs the same number
 //! of SQL statements as a page of 2.
 
-use kronika_tests::{TestApp, on_both_databases, search_indexer_asleep};
+use kronika_tests::{TestApp, background_work_asleep, on_both_databases};
 use serde_json::json;
 
 on_both_databases!(
-    configured_by = search_indexer_asleep;
+    configured_by = background_work_asleep;
     a_page_of_twenty_costs_as_many_statements_as_a_page_of_two,
     a_front_page_of_many_sections_costs_as_much_as_one_of_two,
 );

@@ -1,10 +1,10 @@
 //! Anonymous queries are replayed from the response cache until content changes.
 
-use kronika_tests::{TestApp, on_both_databases, search_indexer_asleep};
+use kronika_tests::{TestApp, background_work_asleep, on_both_databases};
 use serde_json::{Value, json};
 
 on_both_databases!(
-    configured_by = search_indexer_asleep;
+    configured_by = background_work_asleep;
     an_anonymous_query_is_replayed_until_content_changes,
     requests_with_credentials_and_failed_queries_are_never_cached,
 );

@@ -39,8 +39,8 @@ on_both_databases!(
 /// from the shutdown.
 fn flush_only_on_demand(config: &mut Config) {
     config.view_flush_interval = Duration::from_secs(3600);
-    // Some tests count the flush's statements; the search indexer's polls must not mix in.
-    kronika_tests::search_indexer_asleep(config);
+    // Some tests count the flush's statements; other background work must not mix in.
+    kronika_tests::background_work_asleep(config);
 }
 
 fn behind_a_trusted_proxy(config: &mut Config) {

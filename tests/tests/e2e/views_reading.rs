@@ -2,11 +2,11 @@
 
 use kronika_core::domain::ArticleStatus;
 use kronika_tests::views::{days_before, site_today};
-use kronika_tests::{TestApp, first_error_code, on_both_databases, search_indexer_asleep};
+use kronika_tests::{TestApp, background_work_asleep, first_error_code, on_both_databases};
 use serde_json::{Value, json};
 
 on_both_databases!(
-    configured_by = search_indexer_asleep;
+    configured_by = background_work_asleep;
     views_by_day_on_a_list_costs_one_statement,
 );
 
