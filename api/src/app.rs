@@ -363,6 +363,9 @@ impl App {
                 metrics: self.metrics.clone(),
                 upload_max_bytes: self.config.upload_max_bytes,
                 media: self.photos.media.clone(),
+                site: self.config.site.clone().map(Arc::new),
+                time_zone: self.config.timezone,
+                media_url: self.config.media_url.clone(),
             },
             crate::admin::AdminState {
                 store: self.store.clone(),

@@ -12,6 +12,7 @@ use crate::config::{
     ChangeWebhook, Config, ConfigError, DatabaseUrl, GraphqlLimits, MeilisearchIndex,
     MeilisearchUrl, RateLimits, S3Config, SearchEngineConfig, Secret, StorageConfig,
 };
+use crate::site::{ArticleUrlPattern, Site};
 use kronika_core::domain::Role;
 
 const AFTER_HELP: &str = "\
@@ -71,6 +72,11 @@ Environment variables (each flag above also names its variable):
   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
                       S3 credentials; the secret is read only from the environment
   KRONIKA_MEDIA_URL   URL prefix of photo files in the API (default /media)
+  KRONIKA_SITE_URL    the public site's address of an article page, with {slug}, e.g.
+                      https://urzad.example.gov.pl/aktualnosci/{slug}; feeds and
+                      sitemaps link there and answer 404 while it is unset
+  KRONIKA_SITE_NAME   the site's name in feeds and the news sitemap (default: the
+                      host of KRONIKA_SITE_URL)
   KRONIKA_SEARCH      search engine: embedded (tantivy under <data-dir>/search) or
                       meilisearch (default: meilisearch when MEILISEARCH_URL is set,
                       else embedded)
@@ -289,6 +295,13 @@ pub struct ServeArgs {
         action = clap::ArgAction::Set
     )]
     pub trust_proxy: bool,
+    /// The public site's address of an article page, with `{slug}` where the slug goes:
+    /// what feeds and sitemaps link to.
+    #[arg(long, env = "KRONIKA_SITE_URL", global = true)]
+    pub site_url: Option<ArticleUrlPattern>,
+    /// The site's name in feeds and the news sitemap (default: the site's host).
+    #[arg(long, env = "KRONIKA_SITE_NAME", global = true)]
+    pub site_name: Option<String>,
     /// Deepest field nesting a query may have.
     #[arg(long, env = "KRONIKA_MAX_QUERY_DEPTH", default_value_t = GraphqlLimits::default().max_depth, global = true)]
     pub max_query_depth: usize,
@@ -435,6 +448,10 @@ impl Cli {
         config.scheduler_interval = std::time::Duration::from_secs(serve.scheduler_seconds);
         config.view_flush_interval = std::time::Duration::from_secs(serve.view_flush_seconds);
         config.trust_proxy = serve.trust_proxy;
+        config.site = serve
+            .site_url
+            .clone()
+            .map(|article_url| Site::new(article_url, serve.site_name.clone()));
         config.upload_max_bytes = usize::try_from(serve.upload_max_bytes).unwrap_or(usize::MAX);
         config.upload_max_pixels = serve.upload_max_pixels;
         if let Some(workers) = serve.image_workers {

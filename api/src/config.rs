@@ -42,6 +42,9 @@ pub struct Config {
     /// connection. Only for a server behind one reverse proxy that sets that header.
     /// Default off.
     pub trust_proxy: bool,
+    /// The public site whose article pages feeds and sitemaps link to; without it they
+    /// answer 404. Default none.
+    pub site: Option<crate::site::Site>,
     /// What a GraphQL request may ask for and how long it may take.
     pub graphql_limits: GraphqlLimits,
     /// Serve the schema to introspection queries. Default on; production may turn it
@@ -241,6 +244,7 @@ impl Config {
             search: SearchEngineConfig::Embedded,
             search_poll_interval: Duration::from_secs(1),
             search_retry_max_delay: Duration::from_secs(300),
+            site: None,
         }
     }
 

@@ -19,6 +19,7 @@ pub mod readiness;
 pub mod replica_lock;
 pub mod search_engine;
 pub mod sign_in;
+pub mod site;
 
 pub use app::App;
 pub use config::Config;

@@ -64,6 +64,10 @@ fn help_lists_every_subcommand_flag_and_environment_variable() {
         "KRONIKA_SEARCH_RETRY_MAX_SECONDS",
         "MEILISEARCH_INDEX",
         "MEILISEARCH_RERANK_DEPTH",
+        "export",
+        "import",
+        "KRONIKA_SITE_URL",
+        "KRONIKA_SITE_NAME",
     ] {
         assert!(
             help.contains(expected),

@@ -1,9 +1,11 @@
 //! HTTP routes and middleware: GraphQL over HTTP (with multipart uploads), GraphiQL (its
 //! assets served from the binary),
-//! health and readiness, metrics, the view beacon and photo files under `/media`; CORS,
+//! health and readiness, metrics, the view beacon, photo files under `/media`, feeds and
+//! sitemaps; CORS,
 //! request ids and the request log around them.
 
 mod client_address;
+mod conditional;
 pub(crate) use client_address::client_address;
 mod graphiql;
 mod graphql;
@@ -13,6 +15,7 @@ mod metrics;
 pub mod persisted_queries;
 mod request_log;
 pub mod session_cookie;
+mod syndication;
 mod views;
 
 use std::sync::Arc;
@@ -52,6 +55,12 @@ pub struct HttpState {
     /// The largest uploaded file accepted in a multipart request.
     pub upload_max_bytes: usize,
     pub media: kronika_core::storage::MediaStore,
+    /// The public site feeds and sitemaps link to; they answer 404 without it.
+    pub site: Option<Arc<crate::site::Site>>,
+    /// The site's zone, in which feeds and sitemaps give their times.
+    pub time_zone: chrono_tz::Tz,
+    /// The prefix of media URLs (`/media` or a CDN's absolute URL).
+    pub media_url: String,
 }
 
 /// All routes of the server, with CORS (when origins are configured), request ids and
@@ -70,6 +79,10 @@ pub fn routes(
         )
         .at("/media/originals/:hash", get(media::original))
         .at("/media/:hash/:file", get(media::rendition))
+        .at("/feeds/rss", get(syndication::rss_feed))
+        .at("/feeds/atom", get(syndication::atom_feed))
+        .at("/sitemap.xml", get(syndication::sitemap))
+        .at("/sitemap-news.xml", get(syndication::news_sitemap))
         .at("/health", get(health::health))
         .at("/ready", get(health::ready))
         .at("/api/views/:article_id", post(views::view_beacon))

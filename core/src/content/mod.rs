@@ -10,6 +10,7 @@ pub mod galleries;
 pub mod photo_library;
 pub mod photos;
 pub mod relations;
+pub mod syndication;
 pub mod taxonomy;
 pub mod title_terms;
 pub mod views;

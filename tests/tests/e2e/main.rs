@@ -11,6 +11,7 @@ mod change_signal;
 mod database_restart;
 mod edge;
 mod errors;
+mod feeds;
 mod galleries;
 mod gallery_references;
 mod hardening;

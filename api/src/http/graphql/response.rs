@@ -118,16 +118,7 @@ impl Executed {
         } else {
             format!("public, max-age={max_age}")
         };
-        let not_modified = request
-            .headers()
-            .get_all(header::IF_NONE_MATCH)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(','))
-            .any(|candidate| {
-                let candidate = candidate.trim();
-                candidate == "*" || candidate.trim_start_matches("W/") == &*public.etag
-            });
+        let not_modified = crate::http::conditional::etag_matches(request, &public.etag);
         let mut response = Response::builder()
             .header(header::CACHE_CONTROL, cache_control)
             .header(header::VARY, "accept, authorization")
