@@ -322,6 +322,11 @@ impl App {
         self.search_indexer.engine()
     }
 
+    /// Where photo files are kept.
+    pub fn media(&self) -> &kronika_core::storage::MediaStore {
+        &self.photos.media
+    }
+
     /// Views counted in memory and not yet written.
     pub fn pending_views(&self) -> u64 {
         self.views.pending_views()

@@ -132,6 +132,26 @@ pub enum Command {
     /// one, which keeps answering searches, and then takes its place. A server running on
     /// the same embedded index is asked to do it, and the command waits.
     Reindex,
+    /// Write everything (accounts without their passwords, sections, tags, articles with
+    /// their revisions, galleries, photos with their files, daily views) into a new or
+    /// empty directory, from one consistent snapshot; servers may keep running.
+    Export {
+        /// The directory to create (or an empty one).
+        dir: PathBuf,
+    },
+    /// Bring content in from elsewhere.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Restore a `kronika export` into an empty database (and its files into the
+    /// storage); the search index is rebuilt at the next start.
+    Kronika {
+        /// The export's directory.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -151,6 +171,13 @@ pub enum UserCommand {
     List,
     /// Disable an account and revoke its tokens.
     Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Set an account's password (from KRONIKA_PASSWORD, or else the first line of
+    /// standard input) and end its sessions; e.g. after an import, which brings accounts
+    /// without passwords.
+    SetPassword {
         #[arg(long)]
         email: String,
     },

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use kronika_api::App;
-use kronika_api::cli::{Cli, Command, LogFormat, UserCommand};
+use kronika_api::cli::{Cli, Command, ImportCommand, LogFormat, UserCommand};
 use kronika_core::auth::accounts;
 use kronika_core::search::rebuild::ServerRebuild;
 use kronika_core::{db, search};
@@ -32,6 +32,8 @@ async fn main() -> ExitCode {
         Some(Command::Healthcheck) => healthcheck(config.listen),
         Some(Command::User(command)) => user(config, command).await,
         Some(Command::Reindex) => reindex(config).await,
+        Some(Command::Export { dir }) => export(config, &dir).await,
+        Some(Command::Import(ImportCommand::Kronika { dir })) => import_kronika(config, &dir).await,
         Some(Command::Analyze { .. }) => Ok(()),
         Some(Command::Serve) | None => serve(config).await,
     };
@@ -143,16 +145,7 @@ async fn user(config: kronika_api::Config, command: UserCommand) -> Result<(), S
     let db = migrate(config).await?;
     match command {
         UserCommand::Add { email, name, role } => {
-            let password = match std::env::var("KRONIKA_PASSWORD") {
-                Ok(password) => password,
-                Err(_) => {
-                    let mut line = String::new();
-                    std::io::stdin()
-                        .read_line(&mut line)
-                        .map_err(|error| format!("cannot read the password: {error}"))?;
-                    line.trim_end_matches(['\r', '\n']).to_owned()
-                }
-            };
+            let password = read_password()?;
             let account = accounts::add(&db, &email, &name, role, &password)
                 .await
                 .map_err(|error| error.to_string())?;
@@ -183,7 +176,69 @@ async fn user(config: kronika_api::Config, command: UserCommand) -> Result<(), S
                 .map_err(|error| error.to_string())?;
             println!("disabled {} and revoked its tokens", account.email);
         }
+        UserCommand::SetPassword { email } => {
+            let password = read_password()?;
+            let account = accounts::set_password(&db, &email, &password)
+                .await
+                .map_err(|error| error.to_string())?;
+            println!(
+                "set the password of {} and ended its sessions",
+                account.email
+            );
+        }
     }
+    Ok(())
+}
+
+/// KRONIKA_PASSWORD, or else the first line of standard input.
+fn read_password() -> Result<String, String> {
+    if let Ok(password) = std::env::var("KRONIKA_PASSWORD") {
+        return Ok(password);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|error| format!("cannot read the password: {error}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn export(config: kronika_api::Config, dir: &std::path::Path) -> Result<(), String> {
+    let url = config.effective_database_url();
+    let db = db::connect(&url, &db::StatementCounter::default())
+        .await
+        .map_err(|error| format!("cannot open the database {url}: {error}"))?;
+    let media = kronika_core::storage::MediaStore::open(&config.storage, &config.data_dir)
+        .map_err(|error| error.to_string())?;
+    let manifest = kronika_core::transfer::export::export(&db, &media, dir)
+        .await
+        .map_err(|error| error.to_string())?;
+    println!("exported into {}:", dir.display());
+    for (table, rows) in &manifest.tables {
+        println!("  {table}: {rows}");
+    }
+    println!("  media files: {}", manifest.media_files);
+    for missing in &manifest.missing_media {
+        eprintln!("warning: the storage has no {missing}, which the database names");
+    }
+    Ok(())
+}
+
+async fn import_kronika(config: kronika_api::Config, dir: &std::path::Path) -> Result<(), String> {
+    let media = kronika_core::storage::MediaStore::open(&config.storage, &config.data_dir)
+        .map_err(|error| error.to_string())?;
+    let db = migrate(config).await?;
+    let manifest = kronika_core::transfer::import::import(&db, &media, dir)
+        .await
+        .map_err(|error| error.to_string())?;
+    println!("imported {}:", dir.display());
+    for (table, rows) in &manifest.tables {
+        println!("  {table}: {rows}");
+    }
+    println!("  media files: {}", manifest.media_files);
+    println!(
+        "Accounts come without passwords: give them one with `kronika user set-password --email E`. \
+         The search index is rebuilt when the server starts."
+    );
     Ok(())
 }
 

@@ -665,3 +665,114 @@ fn a_sigterm_while_the_server_starts_stops_it_gracefully() {
         read_log()
     );
 }
+
+#[test]
+fn an_export_moves_into_a_fresh_data_directory_once_and_its_accounts_get_passwords() {
+    let (_old_dir, old_data_dir) = temp_data_dir();
+    let (_new_dir, new_data_dir) = temp_data_dir();
+    let (_exports, exports) = temp_data_dir();
+    let export_dir = format!("{exports}/eksport");
+    let stderr =
+        |output: &std::process::Output| String::from_utf8_lossy(&output.stderr).into_owned();
+    let stdout =
+        |output: &std::process::Output| String::from_utf8_lossy(&output.stdout).into_owned();
+    let added = kronika_with_password(
+        &[
+            "--data-dir",
+            &old_data_dir,
+            "user",
+            "add",
+            "--email",
+            "ewa@example.org",
+            "--name",
+            "Ewa Redaktor",
+            "--role",
+            "editor",
+        ],
+        "a long enough password",
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+
+    let exported = kronika(&["--data-dir", &old_data_dir, "export", &export_dir]);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    assert!(
+        stdout(&exported).contains("accounts: 1"),
+        "{}",
+        stdout(&exported)
+    );
+    let again = kronika(&["--data-dir", &old_data_dir, "export", &export_dir]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("not empty"), "{}", stderr(&again));
+
+    let imported = kronika(&[
+        "--data-dir",
+        &new_data_dir,
+        "import",
+        "kronika",
+        &export_dir,
+    ]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    assert!(
+        stdout(&imported).contains("set-password"),
+        "{}",
+        stdout(&imported)
+    );
+    let twice = kronika(&[
+        "--data-dir",
+        &new_data_dir,
+        "import",
+        "kronika",
+        &export_dir,
+    ]);
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(
+        stderr(&twice).contains("already holds accounts"),
+        "{}",
+        stderr(&twice)
+    );
+    let not_an_export = kronika(&[
+        "--data-dir",
+        &new_data_dir,
+        "import",
+        "kronika",
+        &old_data_dir,
+    ]);
+    assert_eq!(not_an_export.status.code(), Some(1));
+    assert!(
+        stderr(&not_an_export).contains("manifest.json"),
+        "{}",
+        stderr(&not_an_export)
+    );
+
+    let listed = kronika(&["--data-dir", &new_data_dir, "user", "list"]);
+    assert!(
+        stdout(&listed).contains("ewa@example.org"),
+        "{}",
+        stdout(&listed)
+    );
+    let unknown = kronika_with_password(
+        &[
+            "--data-dir",
+            &new_data_dir,
+            "user",
+            "set-password",
+            "--email",
+            "nikt@example.org",
+        ],
+        "a long enough password",
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    let set = kronika_with_password(
+        &[
+            "--data-dir",
+            &new_data_dir,
+            "user",
+            "set-password",
+            "--email",
+            "Ewa@Example.org",
+        ],
+        "another long password",
+    );
+    assert!(set.status.success(), "{}", stderr(&set));
+    assert!(stdout(&set).contains("ewa@example.org"), "{}", stdout(&set));
+}

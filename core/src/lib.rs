@@ -25,4 +25,5 @@ pub mod search;
 pub mod settings;
 pub mod storage;
 pub mod store;
+pub mod transfer;
 pub mod views;

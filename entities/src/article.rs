@@ -1,10 +1,14 @@
 //! An article: the unit of content that editors write and readers read.
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
 /// Where an article is in its life cycle. Only `Published` articles are visible to
 /// readers. A typed column: a value outside these four cannot be read or written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum ArticleStatus {
     /// Being written; visible to editors only.
@@ -39,7 +43,7 @@ impl std::fmt::Display for ArticleStatus {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "articles")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -1,8 +1,9 @@
 //! One change of an article: who, when, which fields, and the state before it.
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "article_revisions")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -1,8 +1,9 @@
 //! A slug an article had before: links to it keep working after a rename.
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "article_slugs")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

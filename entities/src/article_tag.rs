@@ -1,8 +1,9 @@
 //! The many-to-many link between articles and tags.
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "article_tags")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -1,8 +1,9 @@
 //! Views of one article on one day (Europe/Warsaw calendar day).
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "article_views_daily")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

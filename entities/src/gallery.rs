@@ -1,8 +1,9 @@
 //! A gallery: an ordered set of photos, usually shown with one article.
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "galleries")]
 pub struct Model {
     #[sea_orm(primary_key)]

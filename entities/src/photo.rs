@@ -1,8 +1,9 @@
 //! A photo with its descriptive metadata. Width and height are those of the upright image.
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "photos")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -1,8 +1,9 @@
 //! A section of the site ("Aktualności"), which every article belongs to.
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "sections")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -181,6 +181,30 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<account::Model>, Accoun
         .await?)
 }
 
+/// Sets the password of the account with `email` and ends its sessions, API tokens and
+/// reset links (`kronika user set-password`): how an operator gives back access, e.g. to
+/// accounts an import brought without passwords.
+pub async fn set_password(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+) -> Result<account::Model, AccountError> {
+    let email = email.trim().to_lowercase();
+    let hash = hash_off_runtime(password).await?;
+    let transaction = crate::db::begin_write(db).await?;
+    let found = account::Entity::find()
+        .filter(account::Column::Email.eq(&email))
+        .one(&transaction)
+        .await?
+        .ok_or_else(|| AccountError::Unknown(email.clone()))?;
+    let mut changed: account::ActiveModel = found.into();
+    changed.password_hash = Set(Some(hash));
+    let changed = changed.update(&transaction).await?;
+    revoke_tokens_of(&transaction, changed.id, TokenScope::Everything).await?;
+    transaction.commit().await?;
+    Ok(changed)
+}
+
 /// Disables an account by e-mail address and revokes its tokens at once, in one
 /// transaction (`kronika user disable`). The command line may disable anyone: it is how
 /// an operator locks out an administrator.

@@ -49,6 +49,42 @@ impl MediaKey {
     }
 }
 
+impl MediaKey {
+    /// The key's path under the storage root (`originals/<sha256>`,
+    /// `renditions/<sha256>/<width>.<ext>`): how an export names its files.
+    pub fn relative_path(&self) -> String {
+        self.path().to_string()
+    }
+
+    /// The key a path of [`relative_path`](Self::relative_path)'s form names; `None` for
+    /// any other path, so that no file of an import lands outside the media layout.
+    pub fn from_relative_path(path: &str) -> Option<Self> {
+        let parts: Vec<&str> = path.split('/').collect();
+        match parts.as_slice() {
+            ["originals", hash] => Some(Self::Original {
+                hash: ContentHash::parse(hash)?,
+            }),
+            ["renditions", hash, file] => {
+                let (width_text, extension) = file.split_once('.')?;
+                let width: u32 = width_text.parse().ok()?;
+                // `parse` accepts "+5" and "05"; the layout writes neither.
+                if width.to_string() != width_text {
+                    return None;
+                }
+                let format = RenditionFormat::ALL
+                    .into_iter()
+                    .find(|format| format.extension() == extension)?;
+                Some(Self::Rendition {
+                    hash: ContentHash::parse(hash)?,
+                    width,
+                    format,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
 /// A SHA-256 in lower-case hex, checked, so that no other text becomes a storage path.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ContentHash(String);
@@ -171,6 +207,46 @@ impl MediaStore {
         match self.store.delete(&key.path()).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(error) => Err(error.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_media_key_survives_its_relative_path_and_nothing_else_parses() {
+        let hash = ContentHash::parse(&"ab".repeat(32)).unwrap_or_else(|| panic!("valid"));
+        for key in [
+            MediaKey::Original { hash: hash.clone() },
+            MediaKey::Rendition {
+                hash: hash.clone(),
+                width: 640,
+                format: RenditionFormat::Webp,
+            },
+            MediaKey::Rendition {
+                hash: hash.clone(),
+                width: 1280,
+                format: RenditionFormat::Jpeg,
+            },
+        ] {
+            assert_eq!(
+                MediaKey::from_relative_path(&key.relative_path()),
+                Some(key)
+            );
+        }
+        let h = hash.as_str();
+        for hostile in [
+            format!("originals/{h}/../../etc/passwd"),
+            format!("../originals/{h}"),
+            format!("renditions/{h}/0640.jpg"),
+            format!("renditions/{h}/+640.jpg"),
+            format!("renditions/{h}/640.png"),
+            "originals/ABCDEF".to_owned(),
+            format!("thumbnails/{h}"),
+        ] {
+            assert_eq!(MediaKey::from_relative_path(&hostile), None, "{hostile}");
         }
     }
 }

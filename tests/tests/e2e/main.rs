@@ -40,6 +40,7 @@ mod search_outage;
 mod seed;
 mod shutdown;
 mod title_search;
+mod transfer;
 mod views_counting;
 mod views_reading;
 mod views_replicas;
