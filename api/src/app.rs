@@ -327,6 +327,11 @@ impl App {
         &self.photos.media
     }
 
+    /// The photo pipeline and storage, for work outside requests (imports).
+    pub fn photo_services(&self) -> &PhotoServices {
+        &self.photos
+    }
+
     /// Views counted in memory and not yet written.
     pub fn pending_views(&self) -> u64 {
         self.views.pending_views()

@@ -146,6 +146,20 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
+    /// Import a WordPress export (WXR, from Tools → Export): posts become articles with
+    /// their dates, status, categories (the first is the section, the others tags), tags,
+    /// excerpt, views and photos; pages and menu items are reported and skipped. Running it
+    /// again updates what it imported before.
+    Wordpress {
+        /// The export file (.xml).
+        file: PathBuf,
+        /// A copy of the site's wp-content/uploads, where the photos are found.
+        #[arg(long)]
+        uploads: Option<PathBuf>,
+        /// Read and check everything, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Restore a `kronika export` into an empty database (and its files into the
     /// storage); the search index is rebuilt at the next start.
     Kronika {

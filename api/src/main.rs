@@ -34,6 +34,11 @@ async fn main() -> ExitCode {
         Some(Command::Reindex) => reindex(config).await,
         Some(Command::Export { dir }) => export(config, &dir).await,
         Some(Command::Import(ImportCommand::Kronika { dir })) => import_kronika(config, &dir).await,
+        Some(Command::Import(ImportCommand::Wordpress {
+            file,
+            uploads,
+            dry_run,
+        })) => import_wordpress(config, &file, uploads.as_deref(), dry_run).await,
         Some(Command::Analyze { .. }) => Ok(()),
         Some(Command::Serve) | None => serve(config).await,
     };
@@ -240,6 +245,77 @@ async fn import_kronika(config: kronika_api::Config, dir: &std::path::Path) -> R
          The search index is rebuilt when the server starts."
     );
     Ok(())
+}
+
+async fn import_wordpress(
+    config: kronika_api::Config,
+    file: &std::path::Path,
+    uploads: Option<&std::path::Path>,
+    dry_run: bool,
+) -> Result<(), String> {
+    use kronika_core::editing::photos::PhotoServices;
+    use kronika_core::images::ImagePipeline;
+
+    let photos = PhotoServices {
+        media: kronika_core::storage::MediaStore::open(&config.storage, &config.data_dir)
+            .map_err(|error| error.to_string())?,
+        pipeline: ImagePipeline::new(
+            config.image_workers,
+            config.upload_max_pixels,
+            config.timezone,
+        ),
+        zone: config.timezone,
+    };
+    let db = migrate(config).await?;
+    // A bar on a terminal; nothing when the output goes to a file or a pipe.
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let summary =
+        kronika_core::import::wordpress(&db, &photos, file, uploads, dry_run, |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await
+        .map_err(|error| error.to_string())?;
+    bar.finish_and_clear();
+    print_summary(&summary, dry_run);
+    if summary.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} articles could not be imported",
+            summary.failed.len()
+        ))
+    }
+}
+
+fn print_summary(summary: &kronika_core::import::ImportSummary, dry_run: bool) {
+    let (created, updated) = if dry_run {
+        ("would create", "would update")
+    } else {
+        ("created", "updated")
+    };
+    println!(
+        "{created}: {}, {updated}: {}, skipped: {}, failed: {}",
+        summary.created,
+        summary.updated,
+        summary.skipped.len(),
+        summary.failed.len()
+    );
+    for (title, reason) in &summary.skipped {
+        println!("skipped  {title}: {reason}");
+    }
+    for warning in &summary.warnings {
+        println!("warning  {warning}");
+    }
+    for (title, reason) in &summary.failed {
+        println!("failed   {title}: {reason}");
+    }
+    if dry_run {
+        println!("--dry-run: nothing was written");
+    }
 }
 
 /// One line per word: `token<TAB>lemma1,lemma2<TAB>folded`, what the index stores for it.

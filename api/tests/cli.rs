@@ -776,3 +776,57 @@ fn an_export_moves_into_a_fresh_data_directory_once_and_its_accounts_get_passwor
     assert!(set.status.success(), "{}", stderr(&set));
     assert!(stdout(&set).contains("ewa@example.org"), "{}", stdout(&set));
 }
+
+#[test]
+fn a_wordpress_export_is_checked_by_a_dry_run_and_then_imported() {
+    let (_dir, data_dir) = temp_data_dir();
+    let export = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/wordpress/a11y-theme-unit-test-data.xml"
+    );
+    let stdout =
+        |output: &std::process::Output| String::from_utf8_lossy(&output.stdout).into_owned();
+    let dry = kronika(&[
+        "--data-dir",
+        &data_dir,
+        "import",
+        "wordpress",
+        export,
+        "--dry-run",
+    ]);
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    assert!(
+        stdout(&dry).contains("would create: 47, would update: 0, skipped: 68, failed: 0"),
+        "{}",
+        stdout(&dry)
+    );
+    assert!(stdout(&dry).contains("nothing was written"));
+    let real = kronika(&["--data-dir", &data_dir, "import", "wordpress", export]);
+    assert!(
+        real.status.success(),
+        "{}",
+        String::from_utf8_lossy(&real.stderr)
+    );
+    assert!(
+        stdout(&real).contains("created: 47, updated: 0, skipped: 68, failed: 0"),
+        "{}",
+        stdout(&real)
+    );
+    assert!(
+        stdout(&real).contains("skipped  About The Tests: a page"),
+        "{}",
+        stdout(&real)
+    );
+    let missing = kronika(&[
+        "--data-dir",
+        &data_dir,
+        "import",
+        "wordpress",
+        "/nie/ma/takiego.xml",
+    ]);
+    assert_eq!(missing.status.code(), Some(1));
+}

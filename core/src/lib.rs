@@ -19,6 +19,7 @@ pub mod demo;
 pub mod domain;
 pub mod editing;
 pub mod images;
+pub mod import;
 pub mod metrics;
 pub mod response_cache;
 pub mod search;

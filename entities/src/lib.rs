@@ -8,8 +8,10 @@
 pub mod access_token;
 pub mod account;
 pub mod article;
+pub mod article_path;
 pub mod article_revision;
 pub mod article_slug;
+pub mod article_source;
 pub mod article_tag;
 pub mod article_title_term;
 pub mod article_view_daily;

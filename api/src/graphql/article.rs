@@ -64,6 +64,31 @@ impl ArticleQueries {
         Ok(found.map(Article))
     }
 
+    /// The article an address of the old site showed, for a frontend to answer it with a
+    /// permanent redirect to the article's new address. Imports record those addresses;
+    /// `path` is the old path with its query (`/?p=12`) or the whole old URL. Null when no
+    /// article had it, or the one that did is not visible to the caller.
+    async fn article_by_path(
+        &self,
+        ctx: &Context<'_>,
+        path: String,
+    ) -> Result<Option<Article>, ApiError> {
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let audience = Audience::of(
+            viewer(ctx)
+                .actor()
+                .map(|actor| (actor.account_id, actor.role)),
+        );
+        let found = content::article_by_path(db, &path, audience).await?;
+        uses(
+            ctx,
+            found
+                .as_ref()
+                .map_or(CacheTag::Lists, |article| CacheTag::Article(article.id)),
+        );
+        Ok(found.map(Article))
+    }
+
     /// Published articles, newest first unless `orderBy` says otherwise. With
     /// `filter.status`, editors list drafts and other statuses too (authors their own).
     async fn articles(

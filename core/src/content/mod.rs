@@ -16,7 +16,7 @@ pub mod title_terms;
 pub mod views;
 pub mod write;
 
-use entities::{article, article_slug};
+use entities::{article, article_path, article_slug};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::domain::{ArticleStatus, Role};
@@ -87,6 +87,41 @@ pub async fn article_by_slug(
     article_by_id(db, former.article_id, audience).await
 }
 
+/// The article an address of the old site showed (recorded by an import), as
+/// `audience` may see it, or `None`. `path` is the path with its query (`/?p=12`,
+/// `/aktualnosci/nabor.html`); a whole URL is reduced to that first, so a frontend may
+/// pass what it was asked for either way.
+pub async fn article_by_path(
+    db: &impl ConnectionTrait,
+    path: &str,
+    audience: Audience,
+) -> Result<Option<article::Model>, DbErr> {
+    let Some(path) = old_site_path(path) else {
+        return Ok(None);
+    };
+    let Some(found) = article_path::Entity::find_by_id(path).one(db).await? else {
+        return Ok(None);
+    };
+    article_by_id(db, found.article_id, audience).await
+}
+
+/// The path-and-query of an address: `https://old.example.pl/a/b?x=1#top` and `/a/b?x=1`
+/// both give `/a/b?x=1`. `None` for text that is no path.
+pub fn old_site_path(address: &str) -> Option<String> {
+    let address = address.trim();
+    let without_origin = match address.split_once("://") {
+        Some((_, rest)) => &rest[rest.find('/').unwrap_or(rest.len())..],
+        None => address,
+    };
+    let without_fragment = without_origin.split('#').next().unwrap_or_default();
+    let path = if without_fragment.is_empty() {
+        "/"
+    } else {
+        without_fragment
+    };
+    path.starts_with('/').then(|| path.to_owned())
+}
+
 /// An article by its id as `audience` may see it, or `None`.
 pub async fn article_by_id(
     db: &impl ConnectionTrait,
@@ -98,4 +133,20 @@ pub async fn article_by_id(
         .filter(article::Column::Id.eq(id))
         .one(db)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::old_site_path;
+
+    #[test]
+    fn an_old_address_is_reduced_to_its_path_and_query() {
+        assert_eq!(
+            old_site_path("https://old.example.pl/aktualnosci/nabor.html?id=3#top").as_deref(),
+            Some("/aktualnosci/nabor.html?id=3")
+        );
+        assert_eq!(old_site_path(" /?p=12 ").as_deref(), Some("/?p=12"));
+        assert_eq!(old_site_path("http://old.example.pl").as_deref(), Some("/"));
+        assert_eq!(old_site_path("nabor.html"), None);
+    }
 }

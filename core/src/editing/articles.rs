@@ -341,7 +341,7 @@ async fn check_references(
     Ok(())
 }
 
-pub(super) async fn replace_tags(
+pub(crate) async fn replace_tags(
     db: &impl ConnectionTrait,
     article_id: i64,
     tag_ids: &[i64],
@@ -392,7 +392,7 @@ async fn hand_written_slug(
 }
 
 /// The slug of the title, or the first free `…-2`, `…-3`.
-async fn free_slug_for_title(
+pub(crate) async fn free_slug_for_title(
     db: &impl ConnectionTrait,
     title: &str,
     except_article: Option<i64>,

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 use entities::{
-    account, article, article_revision, article_slug, article_tag, article_view_daily, gallery,
-    gallery_photo, photo, section, tag,
+    account, article, article_path, article_revision, article_slug, article_source, article_tag,
+    article_view_daily, gallery, gallery_photo, photo, section, tag,
 };
 use futures::TryStreamExt;
 use sea_orm::{
@@ -97,6 +97,8 @@ async fn write_export(
     note(export_table::<article::Entity, _>(&snapshot, dir).await?);
     note(export_table::<article_tag::Entity, _>(&snapshot, dir).await?);
     note(export_table::<article_slug::Entity, _>(&snapshot, dir).await?);
+    note(export_table::<article_path::Entity, _>(&snapshot, dir).await?);
+    note(export_table::<article_source::Entity, _>(&snapshot, dir).await?);
     note(export_table::<article_revision::Entity, _>(&snapshot, dir).await?);
     note(export_table::<article_view_daily::Entity, _>(&snapshot, dir).await?);
     let keys = media_keys(&snapshot).await?;

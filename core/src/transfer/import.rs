@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use entities::{
-    account, article, article_revision, article_slug, article_tag, article_view_daily, gallery,
-    gallery_photo, photo, section, tag,
+    account, article, article_path, article_revision, article_slug, article_source, article_tag,
+    article_view_daily, gallery, gallery_photo, photo, section, tag,
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend};
 use sha2::{Digest, Sha256};
@@ -53,6 +53,8 @@ pub async fn import(
     note(import_table::<article::Entity, _>(&transaction, dir).await?);
     note(import_table::<article_tag::Entity, _>(&transaction, dir).await?);
     note(import_table::<article_slug::Entity, _>(&transaction, dir).await?);
+    note(import_table::<article_path::Entity, _>(&transaction, dir).await?);
+    note(import_table::<article_source::Entity, _>(&transaction, dir).await?);
     note(import_table::<article_revision::Entity, _>(&transaction, dir).await?);
     note(import_table::<article_view_daily::Entity, _>(&transaction, dir).await?);
     // A truncated file parses fine; the manifest's counts tell.
