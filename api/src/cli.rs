@@ -160,6 +160,20 @@ pub enum ImportCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Import the article pages of a mirrored old site (as `wget --mirror` leaves them),
+    /// with a profile that says where each part of a page is (docs/import-profile.toml
+    /// fits pages like the seed article). Pages without a title are skipped; running it
+    /// again updates what it imported before.
+    Html {
+        /// The mirror's directory.
+        dir: PathBuf,
+        /// The profile (TOML): CSS selectors and the words around dates, people and views.
+        #[arg(long)]
+        profile: PathBuf,
+        /// Read and check everything, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Restore a `kronika export` into an empty database (and its files into the
     /// storage); the search index is rebuilt at the next start.
     Kronika {

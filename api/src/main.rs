@@ -39,6 +39,11 @@ async fn main() -> ExitCode {
             uploads,
             dry_run,
         })) => import_wordpress(config, &file, uploads.as_deref(), dry_run).await,
+        Some(Command::Import(ImportCommand::Html {
+            dir,
+            profile,
+            dry_run,
+        })) => import_html(config, &dir, &profile, dry_run).await,
         Some(Command::Analyze { .. }) => Ok(()),
         Some(Command::Serve) | None => serve(config).await,
     };
@@ -253,25 +258,8 @@ async fn import_wordpress(
     uploads: Option<&std::path::Path>,
     dry_run: bool,
 ) -> Result<(), String> {
-    use kronika_core::editing::photos::PhotoServices;
-    use kronika_core::images::ImagePipeline;
-
-    let photos = PhotoServices {
-        media: kronika_core::storage::MediaStore::open(&config.storage, &config.data_dir)
-            .map_err(|error| error.to_string())?,
-        pipeline: ImagePipeline::new(
-            config.image_workers,
-            config.upload_max_pixels,
-            config.timezone,
-        ),
-        zone: config.timezone,
-    };
-    let db = migrate(config).await?;
-    // A bar on a terminal; nothing when the output goes to a file or a pipe.
-    let bar = indicatif::ProgressBar::new(0).with_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let (db, photos) = import_services(config).await?;
+    let bar = progress_bar();
     let summary =
         kronika_core::import::wordpress(&db, &photos, file, uploads, dry_run, |done, total| {
             bar.set_length(total);
@@ -280,7 +268,62 @@ async fn import_wordpress(
         .await
         .map_err(|error| error.to_string())?;
     bar.finish_and_clear();
-    print_summary(&summary, dry_run);
+    report(&summary, dry_run)
+}
+
+async fn import_html(
+    config: kronika_api::Config,
+    dir: &std::path::Path,
+    profile: &std::path::Path,
+    dry_run: bool,
+) -> Result<(), String> {
+    let (db, photos) = import_services(config).await?;
+    let bar = progress_bar();
+    let summary = kronika_core::import::html(&db, &photos, dir, profile, dry_run, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await
+    .map_err(|error| error.to_string())?;
+    bar.finish_and_clear();
+    report(&summary, dry_run)
+}
+
+/// The migrated database and the photo pipeline an import writes with.
+async fn import_services(
+    config: kronika_api::Config,
+) -> Result<
+    (
+        sea_orm::DatabaseConnection,
+        kronika_core::editing::photos::PhotoServices,
+    ),
+    String,
+> {
+    let photos = kronika_core::editing::photos::PhotoServices {
+        media: kronika_core::storage::MediaStore::open(&config.storage, &config.data_dir)
+            .map_err(|error| error.to_string())?,
+        pipeline: kronika_core::images::ImagePipeline::new(
+            config.image_workers,
+            config.upload_max_pixels,
+            config.timezone,
+        ),
+        zone: config.timezone,
+    };
+    let db = migrate(config).await?;
+    Ok((db, photos))
+}
+
+/// A bar on a terminal; nothing when the output goes to a file or a pipe.
+fn progress_bar() -> indicatif::ProgressBar {
+    indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    )
+}
+
+/// Prints the summary; an error when any article failed, so scripts notice.
+fn report(summary: &kronika_core::import::ImportSummary, dry_run: bool) -> Result<(), String> {
+    print_summary(summary, dry_run);
     if summary.failed.is_empty() {
         Ok(())
     } else {

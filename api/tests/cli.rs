@@ -830,3 +830,51 @@ fn a_wordpress_export_is_checked_by_a_dry_run_and_then_imported() {
     ]);
     assert_eq!(missing.status.code(), Some(1));
 }
+
+#[test]
+fn old_html_pages_are_imported_with_a_profile_and_a_bad_profile_is_refused() {
+    let (_dir, data_dir) = temp_data_dir();
+    let site = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/html/site");
+    let profile = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/import-profile.toml");
+    let stdout =
+        |output: &std::process::Output| String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr =
+        |output: &std::process::Output| String::from_utf8_lossy(&output.stderr).into_owned();
+    let imported = kronika(&[
+        "--data-dir",
+        &data_dir,
+        "import",
+        "html",
+        site,
+        "--profile",
+        profile,
+    ]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    assert!(
+        stdout(&imported).contains("created: 2, updated: 0, skipped: 1, failed: 0"),
+        "{}",
+        stdout(&imported)
+    );
+    let (_profiles, profiles) = temp_data_dir();
+    let bad = format!("{profiles}/bad.toml");
+    std::fs::write(
+        &bad,
+        "[selectors]\ntitle = \"h1[\"\n[words]\ndate_format = \"%Y\"\n",
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    let refused = kronika(&[
+        "--data-dir",
+        &data_dir,
+        "import",
+        "html",
+        site,
+        "--profile",
+        &bad,
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("selector"),
+        "{}",
+        stderr(&refused)
+    );
+}

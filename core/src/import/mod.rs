@@ -1,4 +1,4 @@
-//! Bringing an old site's articles in: the importers (`wordpress`) turn what they read
+//! Bringing an old site's articles in: the importers (`wordpress`, `html`) turn what they read
 //! into [`ImportedArticle`]s, and [`write_article`] stores each one in its own transaction.
 //!
 //! Each article remembers where it came from (`article_sources`), so running an import
@@ -6,6 +6,7 @@
 //! had (`article_paths`), which `articleByPath` answers for redirects. Published articles
 //! are queued for the search index in the same transaction, like any edit.
 
+pub mod html;
 pub mod wordpress;
 
 use std::path::PathBuf;
@@ -28,6 +29,16 @@ use crate::editing::revisions::{self, ArticleSnapshot, RevisionKind};
 const DEFAULT_SECTION: (&str, &str) = ("bez-kategorii", "Bez kategorii");
 /// The account of articles whose author the source does not name.
 const IMPORT_ACCOUNT: (&str, &str) = ("import@kronika.invalid", "Import");
+
+/// What an importer read: the articles, what it passed over and why, and remarks.
+#[derive(Debug, Default)]
+pub struct Export {
+    pub articles: Vec<ImportedArticle>,
+    /// Items that are not articles (pages, menu items, list pages…), with the reason.
+    pub skipped: Vec<(String, String)>,
+    /// Photos named but not found, and such remarks.
+    pub warnings: Vec<String>,
+}
 
 /// One article as an importer read it, before it is stored.
 #[derive(Clone, Debug)]
@@ -143,9 +154,34 @@ pub async fn wordpress(
     file: &std::path::Path,
     uploads: Option<&std::path::Path>,
     dry_run: bool,
-    mut progress: impl FnMut(u64, u64),
+    progress: impl FnMut(u64, u64),
 ) -> Result<ImportSummary, wordpress::WxrError> {
     let export = wordpress::read(file, uploads, photos.zone)?;
+    Ok(store_all(db, photos, export, dry_run, progress).await)
+}
+
+/// Imports the article pages of a mirrored old site as `profile` reads them, each in its
+/// own transaction.
+pub async fn html(
+    db: &DatabaseConnection,
+    photos: &PhotoServices,
+    dir: &std::path::Path,
+    profile: &std::path::Path,
+    dry_run: bool,
+    progress: impl FnMut(u64, u64),
+) -> Result<ImportSummary, html::HtmlImportError> {
+    let loaded = html::load_profile(profile)?;
+    let export = html::read(dir, &loaded, profile, photos.zone)?;
+    Ok(store_all(db, photos, export, dry_run, progress).await)
+}
+
+async fn store_all(
+    db: &DatabaseConnection,
+    photos: &PhotoServices,
+    export: Export,
+    dry_run: bool,
+    mut progress: impl FnMut(u64, u64),
+) -> ImportSummary {
     let mut summary = ImportSummary {
         skipped: export.skipped,
         warnings: export.warnings,
@@ -157,7 +193,7 @@ pub async fn wordpress(
         summary.record(&article.title, outcome);
         progress(done, total);
     }
-    Ok(summary)
+    summary
 }
 
 /// Stores one article in one transaction: created the first time its source is seen,

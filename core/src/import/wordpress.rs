@@ -15,7 +15,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use regex::Regex;
 
-use super::{ImportedArticle, ImportedAuthor, ImportedPhoto, ImportedTerm};
+use super::{Export, ImportedArticle, ImportedAuthor, ImportedPhoto, ImportedTerm};
 use crate::content::old_site_path;
 use crate::domain::ArticleStatus;
 
@@ -27,16 +27,6 @@ const VIEW_COUNT_KEYS: [&str; 5] = [
     "wpb_post_views_count",
     "_views",
 ];
-
-/// What a WXR file holds, read.
-#[derive(Debug, Default)]
-pub struct Export {
-    pub articles: Vec<ImportedArticle>,
-    /// Items that are not posts, or posts in the trash, with the reason.
-    pub skipped: Vec<(String, String)>,
-    /// Photos the posts name that the uploads copy does not have.
-    pub warnings: Vec<String>,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum WxrError {

@@ -17,6 +17,7 @@ mod gallery_references;
 mod hardening;
 mod http;
 mod http_caching;
+mod import_html;
 mod import_wordpress;
 mod lifecycle;
 mod lists;
