@@ -28,6 +28,9 @@ const VIEW_COUNT_KEYS: [&str; 5] = [
     "_views",
 ];
 
+/// The remark for posts that name photos when no uploads copy was given.
+const NO_UPLOADS: &str = "no --uploads directory given: the articles come without their photos";
+
 #[derive(Debug, thiserror::Error)]
 pub enum WxrError {
     #[error("{path}: {message}")]
@@ -127,18 +130,13 @@ pub fn read(path: &Path, uploads: Option<&Path>, zone: chrono_tz::Tz) -> Result<
             )),
         }
     }
-    if uploads.is_none()
-        && export
-            .articles
-            .iter()
-            .any(|article| !article.photos.is_empty())
-    {
-        export.warnings.push(
-            "no --uploads directory given: the articles come without their photos".to_owned(),
-        );
-        for article in &mut export.articles {
-            article.photos.clear();
-        }
+    // Said once for the whole export, not once per post.
+    let without_files = export.warnings.iter().filter(|w| *w == NO_UPLOADS).count();
+    export.warnings.retain(|warning| warning != NO_UPLOADS);
+    if without_files > 0 {
+        export
+            .warnings
+            .push(format!("{NO_UPLOADS} ({without_files} posts name photos)"));
     }
     Ok(export)
 }
@@ -501,13 +499,19 @@ fn photos(
             .unwrap_or_default();
         wanted.push((url, caption, alt));
     }
+    let Some(uploads) = uploads else {
+        let warnings = if wanted.is_empty() {
+            Vec::new()
+        } else {
+            vec![NO_UPLOADS.to_owned()]
+        };
+        return (Vec::new(), warnings);
+    };
     let mut photos: Vec<ImportedPhoto> = Vec::new();
     let mut warnings = Vec::new();
     for (url, caption, alt) in wanted {
-        let Some(file) = uploads.and_then(|uploads| upload_file(uploads, &url)) else {
-            if uploads.is_some() {
-                warnings.push(format!("{title}: no file for {url} in the uploads"));
-            }
+        let Some(file) = upload_file(uploads, &url) else {
+            warnings.push(format!("{title}: no file for {url} in the uploads"));
             continue;
         };
         if photos.iter().any(|photo| photo.file == file) {
@@ -519,10 +523,6 @@ fn photos(
             alt,
             credit: String::new(),
         });
-    }
-    // Without --uploads, `read` drops the photos and says so once.
-    if uploads.is_none() {
-        return (Vec::new(), warnings);
     }
     (photos, warnings)
 }

@@ -172,6 +172,14 @@ async fn a_rerun_updates_a_dry_run_writes_nothing_and_a_broken_post_spares_the_r
 
     let first = run(&app, &export_file(), None, false).await;
     assert_eq!((first.created, first.updated), (47, 0));
+    assert!(
+        first
+            .warnings
+            .iter()
+            .any(|warning| warning.starts_with("no --uploads directory given")),
+        "{:?}",
+        first.warnings
+    );
     let second = run(&app, &export_file(), None, false).await;
     assert_eq!(
         (second.created, second.updated),
