@@ -851,7 +851,7 @@ fn old_html_pages_are_imported_with_a_profile_and_a_bad_profile_is_refused() {
     ]);
     assert!(imported.status.success(), "{}", stderr(&imported));
     assert!(
-        stdout(&imported).contains("created: 2, updated: 0, skipped: 1, failed: 0"),
+        stdout(&imported).contains("created: 3, updated: 0, skipped: 1, failed: 0"),
         "{}",
         stdout(&imported)
     );

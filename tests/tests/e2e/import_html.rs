@@ -1,5 +1,6 @@
 //! `kronika import html`: a mirrored old site (the seed article rebuilt as its page, a
-//! page without an update date or photos, a list page) read with the shipped profile.
+//! page without an update date or photos, one whose photo is missing, a list page) read
+//! with the shipped profile.
 
 use std::path::PathBuf;
 
@@ -42,12 +43,17 @@ const BY_SLUG: &str = r#"query($slug: String!) { article(slug: $slug) {
 
 async fn old_article_pages_become_articles_with_their_dates_people_photos_and_views(app: TestApp) {
     let dry = run(&app, true).await;
-    assert_eq!((dry.created, dry.updated), (2, 0), "{dry:?}");
+    assert_eq!((dry.created, dry.updated), (3, 0), "{dry:?}");
     let summary = run(&app, false).await;
     assert_eq!(
         (summary.created, summary.failed.len()),
-        (2, 0),
+        (3, 0),
         "{summary:?}"
+    );
+    assert_eq!(
+        summary.warnings,
+        ["aktualnosci/wystawa.html: no file for the photo images/zaginione.jpg"],
+        "a missing photo is reported and the article comes without it"
     );
     assert_eq!(
         summary.skipped.len(),
@@ -115,9 +121,9 @@ async fn old_article_pages_become_articles_with_their_dates_people_photos_and_vi
     );
 
     let again = run(&app, false).await;
-    assert_eq!((again.created, again.updated), (0, 2), "{again:?}");
+    assert_eq!((again.created, again.updated), (0, 3), "{again:?}");
     assert_eq!(
         app.data(r#"{ articles { totalCount } }"#, json!({})).await["articles"]["totalCount"],
-        2
+        3
     );
 }

@@ -5,9 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
+use entities::article;
+use kronika_core::domain::ArticleStatus;
 use kronika_core::import::{self, ImportSummary};
 use kronika_tests::photos::fixture;
 use kronika_tests::{TestApp, background_work_asleep, on_both_databases};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
 on_both_databases!(
@@ -137,6 +140,25 @@ async fn a_wordpress_export_becomes_articles_with_their_dates_sections_tags_and_
         app.data(by_path, json!({"path": "/?p=1164"})).await["articleByPath"],
         json!(null)
     );
+    // The file's own counts: 47 posts (45 published, 1 draft, 1 scheduled), 9 distinct
+    // first categories and 81 other categories and tags (counted from the XML).
+    let taxonomy = app
+        .data(r#"{ sections { slug } tags { slug } }"#, json!({}))
+        .await;
+    assert_eq!(
+        taxonomy["sections"].as_array().map(Vec::len),
+        Some(9),
+        "{taxonomy}"
+    );
+    assert_eq!(taxonomy["tags"].as_array().map(Vec::len), Some(81));
+    for (status, expected) in [(ArticleStatus::Draft, 1), (ArticleStatus::Scheduled, 1)] {
+        let found = article::Entity::find()
+            .filter(article::Column::Status.eq(status))
+            .count(app.db())
+            .await
+            .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(found, expected, "{status:?}");
+    }
     let statuses = r#"{ articles(first: 100) { totalCount } }"#;
     let published = app.data(statuses, json!({})).await["articles"]["totalCount"]
         .as_u64()
