@@ -15,6 +15,7 @@ pub mod photos;
 pub mod private_postgres;
 pub mod views;
 pub mod webhook;
+pub mod xml_schema;
 
 pub use fixtures::{PASSWORD, Session};
 pub use test_support::{Service, meilisearch_from_env, skip, unique_name, wait_until};

@@ -33,21 +33,26 @@ pub enum Service {
     /// axe-core's `axe.min.js` (npm, in `tests/browser`), for the browser tests'
     /// accessibility audit.
     AxeCore,
+    /// `xmllint` (Debian's `libxml2-utils`), which validates the sitemaps against their
+    /// XML schemas.
+    Xmllint,
 }
 
 impl Service {
     /// Whether `KRONIKA_REQUIRE_SERVICES=1` makes this service's absence a failure. CI
     /// provides PostgreSQL (and with it the programs of a private cluster) and moto for
-    /// S3, and Chromium, chromedriver and axe-core for the browser tests. It has no
-    /// Meilisearch: no binary is installed and none can be fetched, so the
-    /// Meilisearch half of the search contract suite stays skipped there, loudly.
+    /// S3, Chromium, chromedriver and axe-core for the browser tests, and xmllint for the
+    /// sitemaps' schemas. It has no Meilisearch: no binary is installed and none can be
+    /// fetched, so the Meilisearch half of the search contract suite stays skipped there,
+    /// loudly.
     pub fn required_in_ci(self) -> bool {
         match self {
             Self::Postgres
             | Self::S3
             | Self::PrivatePostgresCluster
             | Self::Chromium
-            | Self::AxeCore => true,
+            | Self::AxeCore
+            | Self::Xmllint => true,
             Self::Meilisearch => false,
         }
     }
@@ -62,6 +67,7 @@ impl fmt::Display for Service {
             Self::Meilisearch => "Meilisearch",
             Self::Chromium => "Chromium and chromedriver",
             Self::AxeCore => "axe-core",
+            Self::Xmllint => "xmllint",
         })
     }
 }

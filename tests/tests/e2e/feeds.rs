@@ -5,6 +5,7 @@
 use kronika_api::config::Config;
 use kronika_api::site::Site;
 use kronika_core::domain::{ArticleStatus, Role};
+use kronika_tests::xml_schema;
 use kronika_tests::{Session, TestApp, on_both_databases};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
@@ -102,6 +103,21 @@ async fn xml(app: &TestApp, path: &str, content_type: &str) -> String {
         );
     }
     fetched.body
+}
+
+/// The body of a sitemap at `path`, checked against its XML schema (`siteindex.xsd` for
+/// the index, `urlset.xsd` for a page).
+async fn sitemap(app: &TestApp, path: &str, schema: &str) -> String {
+    let document = xml(app, path, XML).await;
+    xml_schema::validate(&document, &xml_schema::schema(schema));
+    document
+}
+
+/// `document` read by feed-rs, the feed parser of Rust's feed readers, which must
+/// understand it without error.
+fn parsed_feed(document: &str) -> feed_rs::model::Feed {
+    feed_rs::parser::parse(document.as_bytes())
+        .unwrap_or_else(|error| panic!("feed-rs cannot read the feed ({error}):\n{document}"))
 }
 
 /// The texts of every element named `name` (with its namespace URI) in document order.
@@ -275,6 +291,80 @@ async fn feeds_carry_the_newest_published_articles_with_links_to_the_public_site
             "{hidden} leaked"
         );
     }
+
+    // What a feed reader makes of them: the same entries, links, people, bodies and
+    // cover photo from either format.
+    for (format, document) in [("RSS", &rss), ("Atom", &atom)] {
+        let feed = parsed_feed(document);
+        assert_eq!(
+            feed.title.map(|title| title.content).as_deref(),
+            Some("Urząd Gminy Przykładowo"),
+            "{format}"
+        );
+        assert_eq!(feed.language.as_deref(), Some("pl"), "{format}");
+        let titles: Vec<String> = feed
+            .entries
+            .iter()
+            .filter_map(|entry| entry.title.as_ref().map(|title| title.content.clone()))
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                "Sesja Rady Gminy",
+                "Nabór na stanowisko urzędnicze",
+                "Dożynki gminne"
+            ],
+            "{format}"
+        );
+        let newest = &feed.entries[0];
+        assert_eq!(newest.id, guids[0], "{format}");
+        assert!(
+            newest
+                .links
+                .iter()
+                .any(|link| link.href == public_url(&slug)),
+            "{format}: {:?}",
+            newest.links
+        );
+        assert_eq!(
+            newest
+                .authors
+                .iter()
+                .map(|person| person.name.as_str())
+                .collect::<Vec<_>>(),
+            ["oprac. WKZ"],
+            "{format}"
+        );
+        let body = newest
+            .content
+            .as_ref()
+            .and_then(|content| content.body.clone())
+            .unwrap_or_default();
+        assert!(body.contains("Budżet na 2027 rok"), "{format}: {body}");
+        assert!(newest.published.is_some(), "{format}");
+        // RSS names the category; Atom gives its slug as the term and the name as label.
+        assert!(
+            newest.categories.iter().any(|category| {
+                category.term == "Aktualności" || category.label.as_deref() == Some("Aktualności")
+            }),
+            "{format}: {:?}",
+            newest.categories
+        );
+        let cover: Vec<String> = newest
+            .media
+            .iter()
+            .flat_map(|media| &media.content)
+            .filter_map(|content| content.url.as_ref().map(ToString::to_string))
+            .chain(
+                newest
+                    .links
+                    .iter()
+                    .filter(|link| link.rel.as_deref() == Some("enclosure"))
+                    .map(|link| link.href.clone()),
+            )
+            .collect();
+        assert!(cover.contains(&enclosures[0]), "{format}: {cover:?}");
+    }
 }
 
 async fn a_feed_follows_one_section_or_one_tag(app: TestApp) {
@@ -363,14 +453,14 @@ async fn the_sitemap_lists_every_published_article_with_its_photos(app: TestApp)
     )
     .await;
 
-    let index = xml(&app, "/sitemap.xml", XML).await;
+    let index = sitemap(&app, "/sitemap.xml", "siteindex.xsd").await;
     assert_eq!(
         texts(&index, SITEMAP_NS, "loc"),
         [app.url("/sitemap.xml?page=1")]
     );
     assert_eq!(texts(&index, SITEMAP_NS, "lastmod").len(), 1);
 
-    let page = xml(&app, "/sitemap.xml?page=1", XML).await;
+    let page = sitemap(&app, "/sitemap.xml?page=1", "urlset.xsd").await;
     let mut addresses = texts(&page, SITEMAP_NS, "loc");
     addresses.sort();
     let mut expected = vec![
@@ -411,7 +501,7 @@ async fn the_news_sitemap_lists_the_last_two_days(app: TestApp) {
                "body": "<p>Raport.</p>"}),
     )
     .await;
-    let news = xml(&app, "/sitemap-news.xml", XML).await;
+    let news = sitemap(&app, "/sitemap-news.xml", "urlset.xsd").await;
     assert_eq!(texts(&news, SITEMAP_NS, "loc"), [public_url(&fresh)]);
     assert_eq!(texts(&news, NEWS_NS, "name"), ["Urząd Gminy Przykładowo"]);
     assert_eq!(texts(&news, NEWS_NS, "language"), ["pl"]);
@@ -450,7 +540,7 @@ async fn a_sitemap_of_more_than_fifty_thousand_articles_is_split_into_pages(app:
         .await
         .unwrap_or_else(|error| panic!("copy articles: {error}"));
 
-    let index = xml(&app, "/sitemap.xml", XML).await;
+    let index = sitemap(&app, "/sitemap.xml", "siteindex.xsd").await;
     assert_eq!(
         texts(&index, SITEMAP_NS, "loc"),
         [
@@ -458,11 +548,11 @@ async fn a_sitemap_of_more_than_fifty_thousand_articles_is_split_into_pages(app:
             app.url("/sitemap.xml?page=2")
         ]
     );
-    let first = xml(&app, "/sitemap.xml?page=1", XML).await;
+    let first = sitemap(&app, "/sitemap.xml?page=1", "urlset.xsd").await;
     let first_addresses = texts(&first, SITEMAP_NS, "loc");
     assert_eq!(first_addresses.len(), 50_000);
     assert_eq!(first_addresses[0], public_url("artykul-wzorcowy"));
-    let second = xml(&app, "/sitemap.xml?page=2", XML).await;
+    let second = sitemap(&app, "/sitemap.xml?page=2", "urlset.xsd").await;
     assert_eq!(
         texts(&second, SITEMAP_NS, "loc"),
         [public_url("artykul-wzorcowy-50000")]
