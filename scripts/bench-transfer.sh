@@ -13,7 +13,11 @@
 #   - `kronika import wordpress` of the test fixture's 47 posts repeated to
 #     BENCH_WORDPRESS_POSTS (default 10,000) posts, each with an id, address and slug of
 #     its own, into an empty data directory: posts per second, sanitising, revisions and
-#     search outbox rows included (no photos: the fixture's images are on the web).
+#     search outbox rows included (no photos: the fixture's images are on the web);
+#   - the export/import round trip of BENCH_PHOTO_ARTICLES (default 10,000) published
+#     articles that each show a gallery with a photo of their own: the seed gallery's
+#     JPEG with a distinct trailer after its end marker, so that every original has bytes
+#     and a SHA-256 of its own (the import checks them), with its renditions copied.
 # The report goes to stdout and to target/bench-transfer.md.
 set -euo pipefail
 
@@ -21,6 +25,7 @@ cd "$(dirname "$0")/.."
 target_dir=${CARGO_TARGET_DIR:-target}
 articles=${BENCH_ARTICLES:-100000}
 wordpress_posts=${BENCH_WORDPRESS_POSTS:-10000}
+photo_articles=${BENCH_PHOTO_ARTICLES:-10000}
 
 bench_name=bench-transfer
 # shellcheck source=scripts/lib/bench-server.sh
@@ -69,6 +74,14 @@ size_kb() {
 }
 
 report=$target_dir/bench-transfer.md
+# timed COMMAND...: runs it, failing the script if it fails; prints its wall time and
+# peak memory (GNU time).
+timed() {
+    /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/command.log" 2>&1 ||
+        { cat "$work/command.log" >&2; fail "$* failed"; }
+    read -r seconds kib <"$work/time"
+    echo "$seconds s, peak $((kib / 1024)) MiB"
+}
 {
     echo "# bench-transfer: $articles published articles (SQLite), response cache off"
     echo
@@ -78,12 +91,6 @@ report=$target_dir/bench-transfer.md
         echo "| GET $path | $(median_ms "$base$path") ms | $(size_kb "$base$path") KiB |"
     done
     echo
-    timed() {
-        /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/command.log" 2>&1 ||
-            { cat "$work/command.log" >&2; fail "$* failed"; }
-        read -r seconds kib <"$work/time"
-        echo "$seconds s, peak $((kib / 1024)) MiB"
-    }
     echo "| command | wall time, peak memory |"
     echo "| --- | --- |"
     echo "| kronika export (server running) | $(timed "$kronika" --data-dir "$work/data" export "$work/export") |"
@@ -120,3 +127,65 @@ PY
     echo "Export: $(du -sh "$work/export" | cut -f1) on disk; server peak RSS $(awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' "/proc/$server_pid/status")."
 } | tee "$report"
 stop_server
+
+# Articles with photos of their own: a fresh data directory with the demo content,
+# stopped while its database and media are copied into place.
+mkdir "$work/photo-data"
+KRONIKA_RESPONSE_CACHE_SECONDS=0 "$kronika" --data-dir "$work/photo-data" \
+    --listen "127.0.0.1:$port" >"$work/photo-server.log" 2>&1 &
+server_pid=$!
+wait_until_healthy "$server_pid" "$base/health" "$work/photo-server.log"
+stop_server
+python3 - "$work/photo-data" "$photo_articles" <<'PY'
+import hashlib, os, shutil, sqlite3, sys
+
+data_dir, wanted = sys.argv[1], int(sys.argv[2])
+media = os.path.join(data_dir, "media")
+db = sqlite3.connect(os.path.join(data_dir, "kronika.sqlite3"))
+
+def columns(table):
+    return [row[1] for row in db.execute(f"PRAGMA table_info({table})") if row[1] != "id"]
+
+def copy_row(table, row_id, **changed):
+    names = columns(table)
+    values = dict(zip(names, db.execute(
+        f"SELECT {', '.join(names)} FROM {table} WHERE id = ?", (row_id,)).fetchone()))
+    values.update(changed)
+    cursor = db.execute(
+        f"INSERT INTO {table} ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+        list(values.values()))
+    return cursor.lastrowid
+
+article, gallery = db.execute(
+    "SELECT id, gallery_id FROM articles WHERE slug = 'razem-dla-wspolnej-sprawy'").fetchone()
+photo, seed_hash = db.execute(
+    "SELECT photos.id, content_hash FROM photos JOIN gallery_photos ON photo_id = photos.id "
+    "WHERE gallery_id = ? AND original_format = 'jpeg' ORDER BY position LIMIT 1",
+    (gallery,)).fetchone()
+original = open(os.path.join(media, "originals", seed_hash), "rb").read()
+renditions = os.path.join(media, "renditions", seed_hash)
+for number in range(wanted):
+    # Bytes after a JPEG's end marker are ignored by decoders: a distinct file per photo.
+    data = original + f"kronika-bench-{number}".encode()
+    digest = hashlib.sha256(data).hexdigest()
+    with open(os.path.join(media, "originals", digest), "wb") as file:
+        file.write(data)
+    shutil.copytree(renditions, os.path.join(media, "renditions", digest))
+    new_photo = copy_row("photos", photo, content_hash=digest, original_bytes=len(data))
+    new_gallery = copy_row("galleries", gallery, slug=f"galeria-{number}",
+                           title=f"Galeria {number}", cover_photo_id=new_photo)
+    db.execute("INSERT INTO gallery_photos (gallery_id, photo_id, position) VALUES (?, ?, 0)",
+               (new_gallery, new_photo))
+    slug = db.execute("SELECT slug FROM articles WHERE id = ?", (article,)).fetchone()[0]
+    copy_row("articles", article, slug=f"{slug}-{number}", gallery_id=new_gallery)
+db.commit()
+PY
+photo_export_size() { du -sh "$work/photo-export" | cut -f1; }
+{
+    echo
+    echo "| $photo_articles articles, each with a photo of its own | wall time, peak memory |"
+    echo "| --- | --- |"
+    echo "| kronika export | $(timed "$kronika" --data-dir "$work/photo-data" export "$work/photo-export") ($(photo_export_size) on disk, $(find "$work/photo-export/media" -type f | wc -l) media files) |"
+    mkdir "$work/photo-fresh"
+    echo "| kronika import kronika (into an empty SQLite) | $(timed "$kronika" --data-dir "$work/photo-fresh" import kronika "$work/photo-export") |"
+} | tee -a "$report"

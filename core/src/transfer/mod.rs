@@ -8,7 +8,7 @@
 //! password hashes; access tokens, sessions, the search outbox and the derived title
 //! terms stay behind (the import and the next start rebuild what is derived).
 //!
-//! The format is documented in `docs/export.md`.
+//! The format is documented in `docs/backup.md`.
 
 pub mod export;
 pub mod import;
