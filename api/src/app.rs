@@ -23,6 +23,7 @@ use crate::rate_limit::RateLimiters;
 use crate::readiness::Readiness;
 use crate::replica_lock::{PrivateState, ReplicaLock, ReplicaLockError};
 use kronika_core::auth::LoginThrottle;
+use kronika_core::change_broadcast;
 use kronika_core::change_signal::ContentChanges;
 use kronika_core::changes::ContentChange;
 use kronika_core::content::title_terms;
@@ -223,9 +224,13 @@ impl App {
         );
         changes.subscribe(Arc::new(response_cache.clone()));
         changes.subscribe(Arc::new(views.clone()));
-        changes.subscribe(search_indexer.wake_on_changes());
+        // The replica that queued outbox rows wakes its own indexer; waking the others'
+        // would only have them race it for the same rows.
+        changes.subscribe_to_own(search_indexer.wake_on_changes());
         if let Some(webhook) = webhook {
-            changes.subscribe(Arc::new(webhook));
+            // Each replica tells the webhook of its own changes only, so that a change is
+            // sent once however many replicas hear of it.
+            changes.subscribe_to_own(Arc::new(webhook));
         }
         prepare_search_index(&db, &search_indexer).await;
         let store = ContentStore::new(db.clone(), changes);
@@ -430,7 +435,8 @@ impl App {
 
     /// Serves until `shutdown` completes, then lets in-flight requests finish, and then
     /// writes every view still counted in memory. While it serves, the scheduler
-    /// publishes due articles and counted views are written every `view_flush_interval`.
+    /// publishes due articles, counted views are written every `view_flush_interval`, and
+    /// on PostgreSQL the changes other replicas announce reach this one's caches.
     ///
     /// A graceful stop loses no counted view unless the last flush fails on every retry;
     /// that ends in an error naming how many were lost.
@@ -443,6 +449,8 @@ impl App {
         let housekeeping = tokio::spawn(self.clone().run_housekeeping());
         let flusher = self.views.start_flusher(self.config.view_flush_interval);
         let indexer = self.search_indexer.start();
+        // On PostgreSQL, the other replicas' changes reach this one's caches.
+        let other_replicas = change_broadcast::listen(&self.db, self.store.changes().clone());
         let BoundListener {
             acceptor,
             replica_lock,
@@ -453,6 +461,9 @@ impl App {
             .await;
         scheduler.abort();
         housekeeping.abort();
+        if let Some(other_replicas) = other_replicas {
+            other_replicas.abort();
+        }
         flusher.stop().await;
         indexer.stop().await;
         let flushed = self.views.flush_before_exit().await;

@@ -6,7 +6,15 @@
 //! a batch. Consumers subscribe once at start: the response cache, the view counter's set
 //! of published articles, the search indexer's wake-up, and the change webhook. A new
 //! cache of content subscribes here and cannot miss a producer.
+//!
+//! On PostgreSQL several replicas serve one database, and `change_broadcast` carries each
+//! replica's changes to the others: what they hear arrives through
+//! [`ContentChanges::notify_from_other_replica`] and reaches every listener except those
+//! subscribed with [`ContentChanges::subscribe_to_own`]: the change webhook, which must
+//! say each change once however many replicas run, and the search indexer's wake-up,
+//! since the replica that queued the outbox rows delivers them.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crate::changes::ContentChange;
@@ -17,10 +25,46 @@ pub trait ChangeListener: Send + Sync + 'static {
     fn content_changed(&self, changes: &[ContentChange]);
 }
 
-/// The signal. Cloning shares the listeners.
-#[derive(Clone, Default)]
+/// Which replica a change came from: a number drawn when the signal is made, so two
+/// servers in one process (the tests' replicas) are told apart as well as two processes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ReplicaId(pub u64);
+
+impl ReplicaId {
+    /// A new identity: every signal draws one, and so does a process that writes without
+    /// serving (an importer), whose announcements every server must hear.
+    pub fn fresh() -> Self {
+        // Distinct across processes (the random state is seeded per process) and within
+        // one (the counter).
+        static MADE: AtomicU64 = AtomicU64::new(0);
+        let mut hasher = std::hash::BuildHasher::build_hasher(&std::hash::RandomState::new());
+        std::hash::Hasher::write_u64(&mut hasher, MADE.fetch_add(1, Ordering::Relaxed));
+        std::hash::Hasher::write_u32(&mut hasher, std::process::id());
+        Self(std::hash::Hasher::finish(&hasher))
+    }
+}
+
+/// A consumer and whether it hears other replicas' changes too.
+#[derive(Clone)]
+struct Subscription {
+    listener: Arc<dyn ChangeListener>,
+    own_changes_only: bool,
+}
+
+/// The signal. Cloning shares the listeners and the replica's identity.
+#[derive(Clone)]
 pub struct ContentChanges {
-    listeners: Arc<RwLock<Vec<Arc<dyn ChangeListener>>>>,
+    listeners: Arc<RwLock<Vec<Subscription>>>,
+    replica: ReplicaId,
+}
+
+impl Default for ContentChanges {
+    fn default() -> Self {
+        Self {
+            listeners: Arc::default(),
+            replica: ReplicaId::fresh(),
+        }
+    }
 }
 
 impl std::fmt::Debug for ContentChanges {
@@ -29,6 +73,7 @@ impl std::fmt::Debug for ContentChanges {
         formatter
             .debug_struct("ContentChanges")
             .field("listeners", &listeners)
+            .field("replica", &self.replica)
             .finish()
     }
 }
@@ -39,16 +84,46 @@ impl ContentChanges {
         Self::default()
     }
 
-    /// Adds a consumer: it hears every change reported from now on.
+    /// This replica, as its announcements to the others name it.
+    pub fn replica(&self) -> ReplicaId {
+        self.replica
+    }
+
+    /// Adds a consumer: it hears every change reported from now on, this replica's and
+    /// the other replicas'.
     pub fn subscribe(&self, listener: Arc<dyn ChangeListener>) {
+        self.add(listener, false);
+    }
+
+    /// Adds a consumer that hears only the changes this replica makes: one that acts on
+    /// the world once per change (the change webhook), where every replica acting on
+    /// every change would repeat it.
+    pub fn subscribe_to_own(&self, listener: Arc<dyn ChangeListener>) {
+        self.add(listener, true);
+    }
+
+    fn add(&self, listener: Arc<dyn ChangeListener>, own_changes_only: bool) {
         if let Ok(mut listeners) = self.listeners.write() {
-            listeners.push(listener);
+            listeners.push(Subscription {
+                listener,
+                own_changes_only,
+            });
         }
     }
 
-    /// Tells every consumer what changed. Call it after the commit, never before: a
-    /// consumer that reloads at once must see the new content.
+    /// Tells every consumer what this replica changed. Call it after the commit, never
+    /// before: a consumer that reloads at once must see the new content.
     pub fn notify(&self, changes: &[ContentChange]) {
+        self.tell(changes, true);
+    }
+
+    /// Tells the consumers that follow other replicas what another replica changed (or,
+    /// with [`ContentChange::Everything`], that this one may have missed something).
+    pub fn notify_from_other_replica(&self, changes: &[ContentChange]) {
+        self.tell(changes, false);
+    }
+
+    fn tell(&self, changes: &[ContentChange], own: bool) {
         if changes.is_empty() {
             return;
         }
@@ -56,8 +131,10 @@ impl ContentChanges {
             Ok(listeners) => listeners.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         };
-        for listener in listeners {
-            listener.content_changed(changes);
+        for subscription in listeners {
+            if own || !subscription.own_changes_only {
+                subscription.listener.content_changed(changes);
+            }
         }
     }
 }
@@ -112,5 +189,30 @@ mod tests {
             heard(&second),
             [ContentChange::SearchIndex, ContentChange::Taxonomy]
         );
+    }
+
+    #[test]
+    fn a_listener_of_its_own_changes_never_hears_another_replicas() {
+        let signal = ContentChanges::new();
+        let cache = Arc::new(Recorder::default());
+        let webhook = Arc::new(Recorder::default());
+        signal.subscribe(cache.clone());
+        signal.subscribe_to_own(webhook.clone());
+        signal.notify(&[ContentChange::Article(1)]);
+        signal.notify_from_other_replica(&[ContentChange::Article(2)]);
+
+        assert_eq!(
+            heard(&cache),
+            [ContentChange::Article(1), ContentChange::Article(2)]
+        );
+        assert_eq!(heard(&webhook), [ContentChange::Article(1)]);
+    }
+
+    #[test]
+    fn every_signal_is_a_replica_of_its_own_and_its_clones_are_the_same_one() {
+        let first = ContentChanges::new();
+        let second = ContentChanges::new();
+        assert_ne!(first.replica(), second.replica());
+        assert_eq!(first.clone().replica(), first.replica());
     }
 }

@@ -11,6 +11,7 @@
 //! services here, so that every edge gets the same rules.
 
 pub mod auth;
+pub mod change_broadcast;
 pub mod change_signal;
 pub mod changes;
 pub mod content;

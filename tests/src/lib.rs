@@ -178,6 +178,34 @@ impl TestApp {
         Self::start(config, Backend::Postgres, data_dir, None, parts, None).await
     }
 
+    /// Like [`TestApp::spawn_on_postgres_url`], for the first of several replicas on that
+    /// database, as [`TestApp::spawn_with_shared_state`] is for a fresh one.
+    pub async fn spawn_replicas_on_postgres_url(
+        url: &str,
+        configure: impl FnOnce(&mut Config),
+    ) -> Self {
+        let database_url = url
+            .parse()
+            .unwrap_or_else(|_| panic!("not a database URL: {url}"));
+        let (config, data_dir, _) = Self::fresh(Backend::Sqlite, |config| {
+            config.database_url = Some(database_url);
+            configure(config);
+        })
+        .await
+        .unwrap_or_else(|| panic!("a SQLite configuration is always available"));
+        let shared_state = SharedState::create().await;
+        let parts = shared_state.parts();
+        Self::start(
+            config,
+            Backend::Postgres,
+            data_dir,
+            None,
+            parts,
+            Some(shared_state),
+        )
+        .await
+    }
+
     /// The configuration of a test server on a fresh database of `backend`, or `None`
     /// (after saying so) when PostgreSQL is asked for and `TEST_DATABASE_URL` is not set.
     async fn fresh(

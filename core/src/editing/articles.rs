@@ -115,8 +115,9 @@ pub async fn create(
         &after,
     )
     .await?;
-    transaction.commit().await?;
-    store.committed(ContentChange::Article(created.id));
+    store
+        .commit(transaction, ContentChange::Article(created.id))
+        .await?;
     Ok(created)
 }
 
@@ -199,8 +200,9 @@ pub async fn update(
         &after,
     )
     .await?;
-    transaction.commit().await?;
-    store.committed(ContentChange::Article(updated.id));
+    store
+        .commit(transaction, ContentChange::Article(updated.id))
+        .await?;
     Ok(updated)
 }
 

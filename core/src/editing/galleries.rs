@@ -192,8 +192,9 @@ pub async fn create(
     .insert(&transaction)
     .await?;
     set_photos(&transaction, created.id, &photo_ids).await?;
-    transaction.commit().await?;
-    store.committed(ContentChange::Gallery(created.id));
+    store
+        .commit(transaction, ContentChange::Gallery(created.id))
+        .await?;
     Ok(created)
 }
 
@@ -247,8 +248,9 @@ pub async fn update(
     set_photos(&transaction, gallery_id, &photo_ids).await?;
     // Captions are part of the search documents of the articles that show the gallery.
     crate::search::outbox::enqueue_articles_using_gallery(&transaction, gallery_id).await?;
-    transaction.commit().await?;
-    store.committed(ContentChange::Gallery(updated.id));
+    store
+        .commit(transaction, ContentChange::Gallery(updated.id))
+        .await?;
     Ok(updated)
 }
 
@@ -296,7 +298,8 @@ pub async fn delete(store: &ContentStore, actor: &Actor, gallery_id: i64) -> Res
     gallery::Entity::delete_by_id(gallery_id)
         .exec(&transaction)
         .await?;
-    transaction.commit().await?;
-    store.committed(ContentChange::Gallery(gallery_id));
+    store
+        .commit(transaction, ContentChange::Gallery(gallery_id))
+        .await?;
     Ok(())
 }

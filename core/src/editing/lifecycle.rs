@@ -265,8 +265,9 @@ async fn transition(
         &after,
     )
     .await?;
-    transaction.commit().await?;
-    store.committed(ContentChange::Article(updated.id));
+    store
+        .commit(transaction, ContentChange::Article(updated.id))
+        .await?;
     Ok(updated)
 }
 
@@ -329,8 +330,9 @@ pub async fn publish_due(store: &ContentStore, now: DateTime<Utc>) -> Result<Vec
             &after,
         )
         .await?;
-        transaction.commit().await?;
-        store.committed(ContentChange::Article(updated.id));
+        store
+            .commit(transaction, ContentChange::Article(updated.id))
+            .await?;
         published.push(updated.id);
     }
     Ok(published)

@@ -303,9 +303,8 @@ pub async fn update(
     changed.updated_at = Set(Some(Utc::now()));
     let updated = changed.update(&transaction).await?;
     reindex_articles_showing(&transaction, photo_id).await?;
-    transaction.commit().await?;
     // Any gallery and any article showing the photo may have changed.
-    store.committed(ContentChange::Everything);
+    store.commit(transaction, ContentChange::Everything).await?;
     Ok(updated)
 }
 
@@ -419,8 +418,7 @@ pub async fn delete(
         }
         None => true,
     };
-    transaction.commit().await?;
-    store.committed(ContentChange::Everything);
+    store.commit(transaction, ContentChange::Everything).await?;
     if !still_used && let Some(hash) = found.content_hash.as_deref().and_then(ContentHash::parse) {
         // After the commit: a failure here leaves unused files, never a row without them.
         remove_files(media, &files_of(&hash, &stored_widths(&found))).await;

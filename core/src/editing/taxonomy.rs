@@ -68,7 +68,7 @@ pub async fn create_section(
     }
     let position = i32::try_from(section::Entity::find().count(db).await?).unwrap_or(i32::MAX);
     let created = write::insert_section(db, &slug, &name, position).await?;
-    store.committed(ContentChange::Taxonomy);
+    store.committed(ContentChange::Taxonomy).await;
     Ok(created)
 }
 
@@ -91,8 +91,7 @@ pub async fn rename_section(
     let renamed = renamed.update(&transaction).await?;
     // Search documents carry the section's name.
     outbox::enqueue_articles_in_section(&transaction, section_id).await?;
-    transaction.commit().await?;
-    store.committed(ContentChange::Taxonomy);
+    store.commit(transaction, ContentChange::Taxonomy).await?;
     Ok(renamed)
 }
 
@@ -119,7 +118,7 @@ pub async fn delete_section(
         )));
     }
     section::Entity::delete_by_id(section_id).exec(db).await?;
-    store.committed(ContentChange::Taxonomy);
+    store.committed(ContentChange::Taxonomy).await;
     Ok(())
 }
 
@@ -142,7 +141,7 @@ pub async fn create_tag(
         return Err(EditError::invalid("slug", "another tag uses this slug"));
     }
     let created = write::insert_tag(db, &slug, &name).await?;
-    store.committed(ContentChange::Taxonomy);
+    store.committed(ContentChange::Taxonomy).await;
     Ok(created)
 }
 
@@ -165,8 +164,7 @@ pub async fn rename_tag(
     let renamed = renamed.update(&transaction).await?;
     // Search documents carry the tag's name.
     outbox::enqueue_articles_with_tag(&transaction, tag_id).await?;
-    transaction.commit().await?;
-    store.committed(ContentChange::Taxonomy);
+    store.commit(transaction, ContentChange::Taxonomy).await?;
     Ok(renamed)
 }
 
@@ -187,6 +185,6 @@ pub async fn delete_tag(store: &ContentStore, actor: &Actor, tag_id: i64) -> Res
         )));
     }
     tag::Entity::delete_by_id(tag_id).exec(db).await?;
-    store.committed(ContentChange::Taxonomy);
+    store.committed(ContentChange::Taxonomy).await;
     Ok(())
 }

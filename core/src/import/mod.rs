@@ -14,10 +14,13 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use entities::{account, article, article_path, article_source, section, tag};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, Set,
 };
 
+use crate::change_broadcast;
+use crate::change_signal::ReplicaId;
+use crate::changes::ContentChange;
 use crate::content::write::{self, NewArticle, NewPhoto};
 use crate::domain::{ArticleBody, ArticleStatus, Role, Slug};
 use crate::editing::EditError;
@@ -239,11 +242,7 @@ pub async fn write_article(
         None => create(&transaction, item, body, &stored).await,
     };
     let outcome = match written {
-        Ok(outcome) => transaction
-            .commit()
-            .await
-            .map(|()| outcome)
-            .map_err(Into::into),
+        Ok(outcome) => commit(transaction, outcome).await,
         Err(error) => Err(error),
     };
     if outcome.is_err() {
@@ -252,6 +251,25 @@ pub async fn write_article(
         }
     }
     outcome
+}
+
+/// Commits one article's transaction. Servers on the same PostgreSQL database hear of
+/// the article inside it (`change_broadcast`), so they stop answering from what they
+/// cached of it and its lists the moment it commits.
+async fn commit(
+    transaction: DatabaseTransaction,
+    outcome: Outcome,
+) -> Result<Outcome, ImportError> {
+    if let Outcome::Created { article_id } | Outcome::Updated { article_id } = outcome {
+        change_broadcast::announce(
+            &transaction,
+            ReplicaId::fresh(),
+            ContentChange::Article(article_id),
+        )
+        .await?;
+    }
+    transaction.commit().await?;
+    Ok(outcome)
 }
 
 /// A photo stored with the words it goes with.

@@ -22,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::rebuild::{self, RebuildError};
 use super::{documents, outbox};
+use crate::change_broadcast;
 use crate::change_signal::{ChangeListener, ContentChanges};
 use crate::changes::ContentChange;
 
@@ -171,6 +172,16 @@ impl SearchIndexer {
             let rows = outbox::claim_due(&transaction, now, BATCH_SIZE).await?;
             let outcome = self.send(&transaction, &rows).await?;
             let report = self.record(&transaction, &rows, now, outcome).await?;
+            if report.delivered > 0 {
+                // The other replicas answer searches from the same engine: their cached
+                // searches are stale once this commits.
+                change_broadcast::announce(
+                    &transaction,
+                    self.inner.changes.replica(),
+                    ContentChange::SearchIndex,
+                )
+                .await?;
+            }
             transaction.commit().await?;
             report
         } else {

@@ -34,6 +34,7 @@ mod photos_upload;
 mod planner_statistics;
 mod query_budget;
 mod reads;
+mod replica_freshness;
 mod replica_lock;
 mod response_cache;
 mod scheduler_replicas;

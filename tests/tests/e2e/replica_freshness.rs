@@ -1,0 +1,334 @@
+//! Two servers on one PostgreSQL database, as behind a load balancer: a change made
+//! through one is read fresh from the other at once, although the other cached the old
+//! answer for an hour. Only the change announced through PostgreSQL's `NOTIFY` can have
+//! told it; a lost listening connection ends with everything dropped, not with a stale
+//! answer.
+//!
+//! PostgreSQL only: SQLite is one process.
+
+use std::time::{Duration, Instant};
+
+use kronika_api::Config;
+use kronika_core::domain::{ArticleStatus, Role};
+use kronika_tests::private_postgres::PrivatePostgres;
+use kronika_tests::{Backend, TestApp};
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+/// Answers stay cached for an hour: nothing but an announcement can refresh them.
+fn cached_for_an_hour(config: &mut Config) {
+    config.response_cache_ttl = Duration::from_secs(3_600);
+}
+
+/// How long a test waits for the other replica to answer fresh before failing: a bound
+/// on waiting on a loaded machine, not the freshness target (`scripts/bench-replicas.sh`
+/// measures that).
+const AT_MOST: Duration = Duration::from_secs(10);
+
+const ARTICLE: &str =
+    "query($slug: String!) { article(slug: $slug) { title status section { name } } }";
+
+/// Reads `slug` from `app` until `fresh` holds for the answer, failing after [`AT_MOST`];
+/// returns how long it took.
+async fn until_fresh(app: &TestApp, slug: &str, fresh: impl Fn(&Value) -> bool) -> Duration {
+    let started = Instant::now();
+    loop {
+        let data = app.data(ARTICLE, json!({"slug": slug})).await;
+        if fresh(&data["article"]) {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < AT_MOST,
+            "the second server still answers {data} after {AT_MOST:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Reads `slug` from `app` until the answer comes from its response cache (a replica
+/// that has just started listening drops everything once, so the first answer stored
+/// may be dropped); returns the cached answer.
+async fn cache(app: &TestApp, slug: &str) -> Value {
+    let started = Instant::now();
+    loop {
+        let (cache, body) = app
+            .gql_noting_cache(ARTICLE, json!({"slug": slug}), None)
+            .await;
+        if cache == "hit" {
+            return body["data"]["article"].clone();
+        }
+        assert!(
+            started.elapsed() < AT_MOST,
+            "no answer from the cache after {AT_MOST:?}: {cache} {body}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_through_one_replica_is_read_fresh_from_the_other() {
+    let Some(first) = TestApp::spawn_with_shared_state(Backend::Postgres, cached_for_an_hour).await
+    else {
+        return;
+    };
+    let author = first.editor("Anna Nowak").await;
+    let section = first.section("Aktualności").await;
+    let article = first
+        .article("Sesja rady gminy", &section, &author)
+        .create()
+        .await;
+    let second = first.spawn_sharing_database(cached_for_an_hour).await;
+    wait_for_listeners(&first, 2).await;
+    let admin = first.login_as("Adam Admin", Role::Admin).await;
+
+    // An edit of the title.
+    assert_eq!(
+        cache(&second, &article.slug).await["title"],
+        "Sesja rady gminy"
+    );
+    first
+        .data_as(
+            &admin,
+            "mutation($id: ID!, $input: UpdateArticleInput!, $version: Int!) {
+               updateArticle(id: $id, input: $input, expectedVersion: $version) { article { version } }
+             }",
+            json!({"id": article.id.to_string(), "input": {"title": "Sesja Rady Gminy – porządek obrad"},
+                   "version": article.version}),
+        )
+        .await;
+    until_fresh(&second, &article.slug, |seen| {
+        seen["title"] == "Sesja Rady Gminy – porządek obrad"
+    })
+    .await;
+
+    // A section renamed: a taxonomy change, written without a transaction of its own.
+    assert_eq!(
+        cache(&second, &article.slug).await["section"]["name"],
+        "Aktualności"
+    );
+    first
+        .data_as(
+            &admin,
+            "mutation($id: ID!) { renameSection(id: $id, name: \"Wiadomości\") { section { name } } }",
+            json!({"id": section.id.to_string()}),
+        )
+        .await;
+    until_fresh(&second, &article.slug, |seen| {
+        seen["section"]["name"] == "Wiadomości"
+    })
+    .await;
+
+    // Unpublished: the other replica stops showing it.
+    cache(&second, &article.slug).await;
+    first
+        .data_as(
+            &admin,
+            "mutation($id: ID!) { unpublishArticle(id: $id) { article { status } } }",
+            json!({"id": article.id.to_string()}),
+        )
+        .await;
+    until_fresh(&second, &article.slug, Value::is_null).await;
+}
+
+/// The second replica's listening connection is killed (as a database restart or a
+/// proxy's idle timeout would); a change made before it listens again is never heard,
+/// so on reconnecting it drops everything and reads fresh.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_that_lost_its_listening_connection_ends_fresh() {
+    let Some(first) = TestApp::spawn_with_shared_state(Backend::Postgres, cached_for_an_hour).await
+    else {
+        return;
+    };
+    let author = first.editor("Anna Nowak").await;
+    let section = first.section("Aktualności").await;
+    let article = first
+        .article("Dożynki gminne", &section, &author)
+        .create()
+        .await;
+    let second = first.spawn_sharing_database(cached_for_an_hour).await;
+    let listening = wait_for_listeners(&first, 2).await;
+    assert_eq!(
+        cache(&second, &article.slug).await["title"],
+        "Dożynki gminne"
+    );
+
+    // Both replicas listen on this test's own database; kill every listening connection
+    // and, in the same breath, change the article behind the cache's back (with SQL, so
+    // that nothing is announced: only the reconnection can save the second replica).
+    first
+        .db()
+        .execute_unprepared(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid IN ({})",
+            listening
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        ))
+        .await
+        .unwrap_or_else(|error| panic!("terminate the listeners: {error}"));
+    first
+        .db()
+        .execute_unprepared(&format!(
+            "UPDATE articles SET title = 'Dożynki gminne 2027' WHERE id = {}",
+            article.id
+        ))
+        .await
+        .unwrap_or_else(|error| panic!("update the article: {error}"));
+
+    until_fresh(&second, &article.slug, |seen| {
+        seen["title"] == "Dożynki gminne 2027"
+    })
+    .await;
+    // And it listens again: an announced change still arrives.
+    wait_for_listeners(&first, 2).await;
+    cache(&second, &article.slug).await;
+    let admin = first.login_as("Adam Admin", Role::Admin).await;
+    first
+        .data_as(
+            &admin,
+            "mutation($id: ID!) { unpublishArticle(id: $id) { article { status } } }",
+            json!({"id": article.id.to_string()}),
+        )
+        .await;
+    until_fresh(&second, &article.slug, Value::is_null).await;
+    assert_eq!(
+        first.stored_article(article.id).await.status,
+        ArticleStatus::Draft
+    );
+}
+
+/// PostgreSQL restarts (on a private cluster: the shared one serves other tests); a change
+/// made while the second replica could not hear is read fresh once it listens again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_ends_fresh_after_postgresql_restarts_between_a_change_and_the_read() {
+    let Some(cluster) = PrivatePostgres::start().await else {
+        return;
+    };
+    let first = TestApp::spawn_replicas_on_postgres_url(&cluster.url(), cached_for_an_hour).await;
+    let author = first.editor("Anna Nowak").await;
+    let section = first.section("Aktualności").await;
+    let article = first
+        .article("Festyn rodzinny", &section, &author)
+        .create()
+        .await;
+    let second = first.spawn_sharing_database(cached_for_an_hour).await;
+    wait_for_listeners(&first, 2).await;
+    assert_eq!(
+        cache(&second, &article.slug).await["title"],
+        "Festyn rodzinny"
+    );
+
+    cluster.stop().await;
+    cluster.start_again().await;
+    // Written the moment the database is back, with SQL so that nothing announces it:
+    // the second replica may not even be listening again yet.
+    let update = format!(
+        "UPDATE articles SET title = 'Festyn rodzinny przełożony' WHERE id = {}",
+        article.id
+    );
+    let started = Instant::now();
+    while let Err(error) = first.db().execute_unprepared(&update).await {
+        assert!(
+            started.elapsed() < AT_MOST,
+            "the database is not back after {AT_MOST:?}: {error}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    until_fresh(&second, &article.slug, |seen| {
+        seen["title"] == "Festyn rodzinny przełożony"
+    })
+    .await;
+}
+
+/// An importer writes beside the running servers (`kronika import` is a process of its
+/// own): on PostgreSQL its articles reach a server's cached lists as each commits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_beside_a_running_server_reaches_its_cache_at_once() {
+    let Some(app) = TestApp::spawn_with_shared_state(Backend::Postgres, cached_for_an_hour).await
+    else {
+        return;
+    };
+    wait_for_listeners(&app, 1).await;
+    let list = "{ articles(first: 100) { edges { node { title } } } }";
+    let titles = |body: &Value| -> Vec<String> {
+        body["data"]["articles"]["edges"]
+            .as_array()
+            .map(|edges| {
+                edges
+                    .iter()
+                    .filter_map(|edge| edge["node"]["title"].as_str().map(ToOwned::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let started = Instant::now();
+    loop {
+        let (cache, body) = app.gql_noting_cache(list, json!({}), None).await;
+        if cache == "hit" {
+            assert_eq!(titles(&body), Vec::<String>::new());
+            break;
+        }
+        assert!(started.elapsed() < AT_MOST, "never cached: {body}");
+    }
+
+    // The importer as the command runs it: the library on the same database, with no
+    // word to this server's own signal.
+    let export = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/wordpress/a11y-theme-unit-test-data.xml");
+    let summary = kronika_core::import::wordpress(
+        app.db(),
+        app.app.photo_services(),
+        &export,
+        None,
+        false,
+        |_, _| {},
+    )
+    .await
+    .unwrap_or_else(|error| panic!("import: {error}"));
+    assert!(summary.created > 0, "{summary:?}");
+
+    let started = Instant::now();
+    loop {
+        let body = app.gql_with(list, json!({})).await;
+        if titles(&body).contains(&"Template: Featured Image (Horizontal)".to_owned()) {
+            break;
+        }
+        assert!(
+            started.elapsed() < AT_MOST,
+            "the server still lists {:?} after {AT_MOST:?}",
+            titles(&body)
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The process ids of the connections listening on this test's database, once there are
+/// `count` of them (the replicas start listening as they start serving).
+async fn wait_for_listeners(app: &TestApp, count: usize) -> Vec<i32> {
+    let started = Instant::now();
+    loop {
+        let rows = app
+            .db()
+            .query_all_raw(sea_orm::Statement::from_string(
+                sea_orm::DatabaseBackend::Postgres,
+                "SELECT pid FROM pg_stat_activity \
+                 WHERE datname = current_database() AND query LIKE 'LISTEN %'",
+            ))
+            .await
+            .unwrap_or_else(|error| panic!("pg_stat_activity: {error}"));
+        let pids: Vec<i32> = rows
+            .iter()
+            .filter_map(|row| row.try_get::<i32>("", "pid").ok())
+            .collect();
+        if pids.len() >= count {
+            return pids;
+        }
+        assert!(
+            started.elapsed() < AT_MOST,
+            "{} of {count} replicas listen after {AT_MOST:?}",
+            pids.len()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
