@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use kronika_api::Config;
 use kronika_core::domain::{ArticleStatus, Role};
 use kronika_tests::private_postgres::PrivatePostgres;
-use kronika_tests::{Backend, TestApp};
+use kronika_tests::{Backend, Session, TestApp};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
@@ -20,22 +20,57 @@ fn cached_for_an_hour(config: &mut Config) {
     config.response_cache_ttl = Duration::from_secs(3_600);
 }
 
+/// The first replica's scheduler looks for due articles ten times a second.
+fn cached_and_scheduling(config: &mut Config) {
+    cached_for_an_hour(config);
+    config.scheduler_interval = Duration::from_millis(100);
+}
+
+/// The second replica's scheduler sleeps: only the first one publishes.
+fn cached_and_not_scheduling(config: &mut Config) {
+    cached_for_an_hour(config);
+    config.scheduler_interval = Duration::from_secs(3_600);
+}
+
 /// How long a test waits for the other replica to answer fresh before failing: a bound
-/// on waiting on a loaded machine, not the freshness target (`scripts/bench-replicas.sh`
-/// measures that).
+/// on waiting on a loaded machine, not the freshness target
+/// (`tests/examples/replica_freshness.rs` measures that).
 const AT_MOST: Duration = Duration::from_secs(10);
 
-const ARTICLE: &str =
-    "query($slug: String!) { article(slug: $slug) { title status section { name } } }";
+const ARTICLE: &str = "query($slug: String!) { article(slug: $slug) {
+  title section { name } tags { name } gallery { title photos { caption } }
+} }";
+const NEWEST: &str = "{ articles(first: 5) { edges { node { title } } } }";
 
-/// Reads `slug` from `app` until `fresh` holds for the answer, failing after [`AT_MOST`];
-/// returns how long it took.
-async fn until_fresh(app: &TestApp, slug: &str, fresh: impl Fn(&Value) -> bool) -> Duration {
+/// Reads `query` from `app` until it is answered from the response cache (a replica that
+/// has just started listening drops everything once, so the first answer stored may be
+/// dropped); returns the cached data.
+async fn cached(app: &TestApp, query: &str, variables: &Value) -> Value {
     let started = Instant::now();
     loop {
-        let data = app.data(ARTICLE, json!({"slug": slug})).await;
-        if fresh(&data["article"]) {
-            return started.elapsed();
+        let (cache, body) = app.gql_noting_cache(query, variables.clone(), None).await;
+        if cache == "hit" {
+            return body["data"].clone();
+        }
+        assert!(
+            started.elapsed() < AT_MOST,
+            "no answer from the cache after {AT_MOST:?}: {cache} {body}"
+        );
+    }
+}
+
+/// Reads `query` from `app` until `fresh` holds for its data, failing after [`AT_MOST`].
+async fn until_fresh(
+    app: &TestApp,
+    query: &str,
+    variables: &Value,
+    fresh: impl Fn(&Value) -> bool,
+) {
+    let started = Instant::now();
+    loop {
+        let data = app.data(query, variables.clone()).await;
+        if fresh(&data) {
+            return;
         }
         assert!(
             started.elapsed() < AT_MOST,
@@ -45,88 +80,149 @@ async fn until_fresh(app: &TestApp, slug: &str, fresh: impl Fn(&Value) -> bool) 
     }
 }
 
-/// Reads `slug` from `app` until the answer comes from its response cache (a replica
-/// that has just started listening drops everything once, so the first answer stored
-/// may be dropped); returns the cached answer.
-async fn cache(app: &TestApp, slug: &str) -> Value {
-    let started = Instant::now();
-    loop {
-        let (cache, body) = app
-            .gql_noting_cache(ARTICLE, json!({"slug": slug}), None)
+/// Two replicas on one database, both listening, and an administrator's session.
+struct Replicas {
+    first: TestApp,
+    second: TestApp,
+    admin: Session,
+}
+
+impl Replicas {
+    /// Caches `query` on the second replica, runs `mutation` on the first, then reads
+    /// the second until `fresh` holds for the answer.
+    async fn change(
+        &self,
+        mutation: &str,
+        mutation_variables: Value,
+        (query, variables): (&str, Value),
+        fresh: impl Fn(&Value) -> bool,
+    ) {
+        cached(&self.second, query, &variables).await;
+        self.first
+            .data_as(&self.admin, mutation, mutation_variables)
             .await;
-        if cache == "hit" {
-            return body["data"]["article"].clone();
-        }
-        assert!(
-            started.elapsed() < AT_MOST,
-            "no answer from the cache after {AT_MOST:?}: {cache} {body}"
-        );
+        until_fresh(&self.second, query, &variables, fresh).await;
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_change_through_one_replica_is_read_fresh_from_the_other() {
-    let Some(first) = TestApp::spawn_with_shared_state(Backend::Postgres, cached_for_an_hour).await
+async fn every_kind_of_change_through_one_replica_is_read_fresh_from_the_other() {
+    let Some(first) =
+        TestApp::spawn_with_shared_state(Backend::Postgres, cached_and_scheduling).await
     else {
         return;
     };
     let author = first.editor("Anna Nowak").await;
     let section = first.section("Aktualności").await;
+    let tag = first.tag("rynek pracy").await;
+    let gallery = first.gallery("Sesja", 1).await;
     let article = first
         .article("Sesja rady gminy", &section, &author)
+        .tags(&[&tag])
+        .gallery(&gallery)
         .create()
         .await;
-    let second = first.spawn_sharing_database(cached_for_an_hour).await;
+    let draft = first
+        .article("Zapowiedź festynu", &section, &author)
+        .status(ArticleStatus::Draft)
+        .create()
+        .await;
+    let second = first
+        .spawn_sharing_database(cached_and_not_scheduling)
+        .await;
     wait_for_listeners(&first, 2).await;
     let admin = first.login_as("Adam Admin", Role::Admin).await;
-
-    // An edit of the title.
-    assert_eq!(
-        cache(&second, &article.slug).await["title"],
-        "Sesja rady gminy"
-    );
-    first
+    let photo = first
         .data_as(
             &admin,
-            "mutation($id: ID!, $input: UpdateArticleInput!, $version: Int!) {
-               updateArticle(id: $id, input: $input, expectedVersion: $version) { article { version } }
-             }",
-            json!({"id": article.id.to_string(), "input": {"title": "Sesja Rady Gminy – porządek obrad"},
-                   "version": article.version}),
+            "query($id: ID!) { gallery(id: $id) { photos { id } } }",
+            json!({"id": gallery.id.to_string()}),
+        )
+        .await["gallery"]["photos"][0]["id"]
+        .clone();
+    let replicas = Replicas {
+        first,
+        second,
+        admin,
+    };
+    let page = || (ARTICLE, json!({"slug": article.slug}));
+
+    replicas
+        .change(
+            "mutation($id: ID!, $version: Int!) { updateArticle(id: $id, expectedVersion: $version,
+               input: {title: \"Sesja Rady Gminy – porządek obrad\"}) { article { version } } }",
+            json!({"id": article.id.to_string(), "version": article.version}),
+            page(),
+            |data| data["article"]["title"] == "Sesja Rady Gminy – porządek obrad",
         )
         .await;
-    until_fresh(&second, &article.slug, |seen| {
-        seen["title"] == "Sesja Rady Gminy – porządek obrad"
-    })
-    .await;
-
-    // A section renamed: a taxonomy change, written without a transaction of its own.
-    assert_eq!(
-        cache(&second, &article.slug).await["section"]["name"],
-        "Aktualności"
-    );
-    first
-        .data_as(
-            &admin,
+    // A new section is written without a transaction of its own: announced after.
+    replicas
+        .change(
+            "mutation { createSection(input: {name: \"Ogłoszenia\"}) { section { id } } }",
+            json!({}),
+            ("{ sections { name } }", json!({})),
+            |data| data["sections"].to_string().contains("Ogłoszenia"),
+        )
+        .await;
+    replicas
+        .change(
             "mutation($id: ID!) { renameSection(id: $id, name: \"Wiadomości\") { section { name } } }",
             json!({"id": section.id.to_string()}),
+            page(),
+            |data| data["article"]["section"]["name"] == "Wiadomości",
         )
         .await;
-    until_fresh(&second, &article.slug, |seen| {
-        seen["section"]["name"] == "Wiadomości"
-    })
-    .await;
-
-    // Unpublished: the other replica stops showing it.
-    cache(&second, &article.slug).await;
-    first
-        .data_as(
-            &admin,
+    replicas
+        .change(
+            "mutation($id: ID!) { renameTag(id: $id, name: \"praca\") { tag { name } } }",
+            json!({"id": tag.id.to_string()}),
+            page(),
+            |data| data["article"]["tags"][0]["name"] == "praca",
+        )
+        .await;
+    replicas
+        .change(
+            "mutation($id: ID!) { updateGallery(id: $id, input: {title: \"Sesja absolutoryjna\"}) { gallery { id } } }",
+            json!({"id": gallery.id.to_string()}),
+            page(),
+            |data| data["article"]["gallery"]["title"] == "Sesja absolutoryjna",
+        )
+        .await;
+    replicas
+        .change(
+            "mutation($id: ID!) { updatePhoto(id: $id, input: {caption: \"Radni przy stole\"}) { photo { id } } }",
+            json!({"id": photo}),
+            page(),
+            |data| data["article"]["gallery"]["photos"][0]["caption"] == "Radni przy stole",
+        )
+        .await;
+    // Scheduled half a second ahead: the first replica's scheduler publishes it.
+    replicas
+        .change(
+            "mutation($id: ID!, $at: DateTime) { publishArticle(id: $id, at: $at) { article { status } } }",
+            json!({"id": draft.id.to_string(),
+                   "at": (chrono::Utc::now() + chrono::Duration::milliseconds(500)).to_rfc3339()}),
+            (NEWEST, json!({})),
+            |data| data["articles"]["edges"][0]["node"]["title"] == "Zapowiedź festynu",
+        )
+        .await;
+    replicas
+        .change(
             "mutation($id: ID!) { unpublishArticle(id: $id) { article { status } } }",
-            json!({"id": article.id.to_string()}),
+            json!({"id": draft.id.to_string()}),
+            (NEWEST, json!({})),
+            |data| data["articles"]["edges"][0]["node"]["title"] != "Zapowiedź festynu",
         )
         .await;
-    until_fresh(&second, &article.slug, Value::is_null).await;
+    replicas
+        .change(
+            "mutation($id: ID!) { deleteArticle(id: $id) { article { status } } }",
+            json!({"id": article.id.to_string()}),
+            page(),
+            |data| data["article"].is_null(),
+        )
+        .await;
 }
 
 /// The second replica's listening connection is killed (as a database restart or a
@@ -146,8 +242,9 @@ async fn a_replica_that_lost_its_listening_connection_ends_fresh() {
         .await;
     let second = first.spawn_sharing_database(cached_for_an_hour).await;
     let listening = wait_for_listeners(&first, 2).await;
+    let page = json!({"slug": article.slug});
     assert_eq!(
-        cache(&second, &article.slug).await["title"],
+        cached(&second, ARTICLE, &page).await["article"]["title"],
         "Dożynki gminne"
     );
 
@@ -176,13 +273,13 @@ async fn a_replica_that_lost_its_listening_connection_ends_fresh() {
         .await
         .unwrap_or_else(|error| panic!("update the article: {error}"));
 
-    until_fresh(&second, &article.slug, |seen| {
-        seen["title"] == "Dożynki gminne 2027"
+    until_fresh(&second, ARTICLE, &page, |data| {
+        data["article"]["title"] == "Dożynki gminne 2027"
     })
     .await;
     // And it listens again: an announced change still arrives.
     wait_for_listeners(&first, 2).await;
-    cache(&second, &article.slug).await;
+    cached(&second, ARTICLE, &page).await;
     let admin = first.login_as("Adam Admin", Role::Admin).await;
     first
         .data_as(
@@ -191,7 +288,7 @@ async fn a_replica_that_lost_its_listening_connection_ends_fresh() {
             json!({"id": article.id.to_string()}),
         )
         .await;
-    until_fresh(&second, &article.slug, Value::is_null).await;
+    until_fresh(&second, ARTICLE, &page, |data| data["article"].is_null()).await;
     assert_eq!(
         first.stored_article(article.id).await.status,
         ArticleStatus::Draft
@@ -214,8 +311,9 @@ async fn a_replica_ends_fresh_after_postgresql_restarts_between_a_change_and_the
         .await;
     let second = first.spawn_sharing_database(cached_for_an_hour).await;
     wait_for_listeners(&first, 2).await;
+    let page = json!({"slug": article.slug});
     assert_eq!(
-        cache(&second, &article.slug).await["title"],
+        cached(&second, ARTICLE, &page).await["article"]["title"],
         "Festyn rodzinny"
     );
 
@@ -235,8 +333,8 @@ async fn a_replica_ends_fresh_after_postgresql_restarts_between_a_change_and_the
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    until_fresh(&second, &article.slug, |seen| {
-        seen["title"] == "Festyn rodzinny przełożony"
+    until_fresh(&second, ARTICLE, &page, |data| {
+        data["article"]["title"] == "Festyn rodzinny przełożony"
     })
     .await;
 }
@@ -251,8 +349,8 @@ async fn an_import_beside_a_running_server_reaches_its_cache_at_once() {
     };
     wait_for_listeners(&app, 1).await;
     let list = "{ articles(first: 100) { edges { node { title } } } }";
-    let titles = |body: &Value| -> Vec<String> {
-        body["data"]["articles"]["edges"]
+    let titles = |data: &Value| -> Vec<String> {
+        data["articles"]["edges"]
             .as_array()
             .map(|edges| {
                 edges
@@ -262,15 +360,10 @@ async fn an_import_beside_a_running_server_reaches_its_cache_at_once() {
             })
             .unwrap_or_default()
     };
-    let started = Instant::now();
-    loop {
-        let (cache, body) = app.gql_noting_cache(list, json!({}), None).await;
-        if cache == "hit" {
-            assert_eq!(titles(&body), Vec::<String>::new());
-            break;
-        }
-        assert!(started.elapsed() < AT_MOST, "never cached: {body}");
-    }
+    assert_eq!(
+        titles(&cached(&app, list, &json!({})).await),
+        Vec::<String>::new()
+    );
 
     // The importer as the command runs it: the library on the same database, with no
     // word to this server's own signal.
@@ -288,19 +381,10 @@ async fn an_import_beside_a_running_server_reaches_its_cache_at_once() {
     .unwrap_or_else(|error| panic!("import: {error}"));
     assert!(summary.created > 0, "{summary:?}");
 
-    let started = Instant::now();
-    loop {
-        let body = app.gql_with(list, json!({})).await;
-        if titles(&body).contains(&"Template: Featured Image (Horizontal)".to_owned()) {
-            break;
-        }
-        assert!(
-            started.elapsed() < AT_MOST,
-            "the server still lists {:?} after {AT_MOST:?}",
-            titles(&body)
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    until_fresh(&app, list, &json!({}), |data| {
+        titles(data).contains(&"Template: Featured Image (Horizontal)".to_owned())
+    })
+    .await;
 }
 
 /// The process ids of the connections listening on this test's database, once there are
