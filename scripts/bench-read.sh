@@ -12,6 +12,15 @@
 # figure is conservative; comparing against the ceiling under the same
 # handicap is what makes them meaningful.
 #
+# Then it copies the seed article into BENCH_MANY_ARTICLES published articles
+# (default 100,000; 0 skips this part) and asks for the article query with a
+# different slug per request, drawn from a Zipf distribution (s = 1: a few
+# articles read very often, a long tail now and then) and from a uniform one,
+# with the response cache on and off, at 64 connections. Each of those runs
+# starts a fresh server, so its caches are cold, and has no warm-up; its peak
+# RSS is reported. The copies' answers have the seed article's size, so the
+# article query's ceiling is their ceiling too.
+#
 # Environment: BENCH_SECONDS (default 10) is the measured time of each run,
 # after a 2-second warm-up. The report goes to stdout and to
 # target/bench-read.md.
@@ -22,6 +31,7 @@ target_dir=${CARGO_TARGET_DIR:-target}
 bench_seconds=${BENCH_SECONDS:-10}
 warmup_seconds=2
 connection_counts=(16 64)
+many_articles=${BENCH_MANY_ARTICLES:-100000}
 
 bench_name=bench-read
 # shellcheck source=scripts/lib/bench-server.sh
@@ -121,6 +131,59 @@ done
 rss_peak=$(awk '/^VmHWM:/ {print $2, $3}' "/proc/$server_pid/status")
 rss_now=$(awk '/^VmRSS:/ {print $2, $3}' "/proc/$server_pid/status")
 
+# Many articles, one slug per request: what a large site's spread-out traffic costs.
+if ((many_articles > 0)); then
+    command -v sqlite3 >/dev/null || fail "needs the sqlite3 command (Debian: sqlite3)"
+    stop_server
+    database=$work/data/kronika.sqlite3
+    copies=$((many_articles - $(sqlite3 "$database" "SELECT COUNT(*) FROM articles WHERE status = 'PUBLISHED'")))
+    sqlite3 "$database" <<SQL
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $copies)
+INSERT INTO articles (slug, section_id, title, lead, body_html, body_text, headings_json,
+    byline, created_by, status, published_at, created_at, updated_at, gallery_id,
+    view_count, version)
+SELECT slug || '-' || n.i, section_id, title, lead, body_html, body_text, headings_json,
+    byline, created_by, status, published_at, created_at, updated_at, gallery_id,
+    view_count, version
+FROM articles, n WHERE articles.slug = 'razem-dla-wspolnej-sprawy';
+SQL
+    # The article query of the first scenario, once per published slug, in an order
+    # shuffled once (so the most requested articles under Zipf are not the oldest).
+    python3 - "$database" "$work/article.json" >"$work/many.jsonl" <<'EOF'
+import json, random, sqlite3, sys
+slugs = [row[0] for row in sqlite3.connect(sys.argv[1]).execute(
+    "SELECT slug FROM articles WHERE status = 'PUBLISHED' ORDER BY id")]
+random.Random(2026).shuffle(slugs)
+query = json.load(open(sys.argv[2]))["query"].replace(
+    'article(slug: "razem-dla-wspolnej-sprawy")', "article(slug: $slug)").replace(
+    "query Article {", "query Article($slug: String!) {")
+for slug in slugs:
+    print(json.dumps({"query": query, "variables": {"slug": slug}}))
+EOF
+    echo "$(wc -l <"$work/many.jsonl") article slugs for the many-articles runs"
+    for cache in on off; do
+        for pick in zipf uniform; do
+            cache_seconds=()
+            if [[ $cache == off ]]; then
+                cache_seconds=(env KRONIKA_RESPONSE_CACHE_SECONDS=0)
+            fi
+            "${cache_seconds[@]}" env KRONIKA_RATE_LIMIT_GRAPHQL=0 RUST_LOG=warn "$kronika" serve \
+                --listen "127.0.0.1:$port" --data-dir "$work/data" >"$work/kronika.log" 2>&1 &
+            server_pid=$!
+            wait_until_healthy "$server_pid" "http://127.0.0.1:$port/health" "$work/kronika.log"
+            scenario=article-$pick-of-$many_articles-cache-$cache
+            output=$("$loadbench" run --url "$url" --bodies-file "$work/many.jsonl" --pick "$pick" \
+                --connections 64 --duration "$bench_seconds" --warmup 0 --label "$scenario" \
+                --expect-substring '"data":{"article":{"id"' --reject-substring '"errors":')
+            head -n 1 <<<"$output"
+            printf '%s\t%s\t%s\n' "$scenario" kronika "$(tail -n 1 <<<"$output")" >>"$work/results.tsv"
+            echo "$scenario: peak RSS $(awk '/^VmHWM:/ {print $2, $3}' "/proc/$server_pid/status")" \
+                >>"$work/rss.txt"
+            stop_server
+        done
+    done
+fi
+
 report=$target_dir/bench-read.md
 python3 - "$work/results.tsv" "$bench_seconds" "$rss_peak" "$rss_now" \
     "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" "$(nproc)" <<'EOF' | tee "$report"
@@ -153,5 +216,11 @@ real, ceiling = rps("article", "kronika", 64), rps("article", "ceiling", 64)
 if real is not None and ceiling:
     print(f"article query reaches {100 * real / ceiling:.1f}% of ceiling req/s at 64 connections")
 print(f"kronika RSS after the runs: peak (VmHWM) {rss_peak}, current (VmRSS) {rss_now}")
+for s, t, r in rows:
+    if s.startswith("article-") and ceiling:
+        print(f"{s}: {100 * r['rps'] / ceiling:.1f}% of the article ceiling at 64 connections")
 EOF
+if [[ -f $work/rss.txt ]]; then
+    tee -a "$report" <"$work/rss.txt"
+fi
 echo "report written to $report"

@@ -13,6 +13,7 @@
 
 mod ceiling;
 mod mixed;
+mod pick;
 mod report;
 mod run;
 mod target;
@@ -26,6 +27,7 @@ use anyhow::{Context, Result};
 use bytes::Bytes;
 use clap::{Args, Parser, Subcommand};
 
+use crate::pick::Pick;
 use crate::run::RunConfig;
 use crate::target::{HttpMethod, RequestTemplate, Variation};
 
@@ -88,8 +90,16 @@ struct RunArgs {
     #[arg(long)]
     url: String,
     /// A JSON request body: {"query": "..."}; an empty body when unset.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "bodies_file")]
     body_file: Option<PathBuf>,
+    /// Request bodies, one JSON document per line (e.g. the same query for 100,000
+    /// different slugs); each request sends one, chosen as --pick says.
+    #[arg(long)]
+    bodies_file: Option<PathBuf>,
+    /// How requests choose among --bodies-file's bodies: Zipf (s = 1) makes the first
+    /// line the most requested, as a site's most read article.
+    #[arg(long, value_enum, default_value_t = Pick::InTurn, requires = "bodies_file")]
+    pick: Pick,
     /// A file with one value per line for the URL's {article}; requests use
     /// them in turn.
     #[arg(long)]
@@ -194,6 +204,10 @@ async fn load(args: RunArgs) -> Result<()> {
         unique_readers: args.unique_readers,
     };
     let mut template = RequestTemplate::new(&args.url, args.method, body, variation).await?;
+    if let Some(path) = &args.bodies_file {
+        let bodies = read_lines(path)?.into_iter().map(Bytes::from).collect();
+        template = template.with_bodies_picked(bodies, args.pick)?;
+    }
     for header in &args.headers {
         let (name, value) = header
             .split_once(':')

@@ -17,6 +17,8 @@ use hyper::header::{CONTENT_TYPE, HOST, HeaderName, HeaderValue, USER_AGENT};
 use hyper::{Method, Request, Uri};
 use memchr::memmem;
 
+use crate::pick::{BodyPicker, Pick};
+
 /// How the GraphQL document travels to the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum HttpMethod {
@@ -54,8 +56,9 @@ pub struct RequestTemplate {
     /// on the request line: one, or one per article id, used in turn.
     targets: Vec<Uri>,
     host: HeaderValue,
-    /// One body, or several used in turn (POST only).
+    /// One body, or several (POST only), chosen by `picker`.
     bodies: Vec<Bytes>,
+    picker: BodyPicker,
     /// Headers sent with every request; a Content-Type here replaces the JSON
     /// one.
     headers: Vec<(HeaderName, HeaderValue)>,
@@ -141,6 +144,7 @@ impl RequestTemplate {
             targets,
             host,
             bodies: vec![body],
+            picker: BodyPicker::new(Pick::InTurn, 1),
             headers: Vec::new(),
             marker: None,
             user_agent: variation.user_agent,
@@ -150,12 +154,18 @@ impl RequestTemplate {
     }
 
     /// Sends `bodies` in turn instead of the body given to [`Self::new`].
-    pub fn with_bodies(mut self, bodies: Vec<Bytes>) -> Result<Self> {
+    pub fn with_bodies(self, bodies: Vec<Bytes>) -> Result<Self> {
+        self.with_bodies_picked(bodies, Pick::InTurn)
+    }
+
+    /// Sends `bodies`, each request choosing one as `pick` says.
+    pub fn with_bodies_picked(mut self, bodies: Vec<Bytes>, pick: Pick) -> Result<Self> {
         ensure!(!bodies.is_empty(), "no bodies");
         ensure!(
             self.method == Method::POST,
             "several bodies need POST; GET carries the query in the URL"
         );
+        self.picker = BodyPicker::new(pick, bodies.len());
         self.bodies = bodies;
         Ok(self)
     }
@@ -199,7 +209,7 @@ impl RequestTemplate {
         let sequence = self.sequence.fetch_add(1, Ordering::Relaxed);
         let target_count = self.targets.len() as u64;
         let target_index = usize::try_from(sequence % target_count).unwrap_or_default();
-        let body_index = usize::try_from(sequence % self.bodies.len() as u64).unwrap_or_default();
+        let body_index = self.picker.index(sequence);
         let body = self.body(body_index, sequence);
         let has_body = !body.is_empty();
         let mut request = Request::new(Full::new(body));
