@@ -3,10 +3,10 @@
 //!
 //! A change is announced inside the writing transaction ([`announce`]), so PostgreSQL
 //! sends it when, and only if, the transaction commits, and no replica hears of a change
-//! it cannot read yet. Each replica keeps one listening connection ([`listen`]); when
-//! that connection is lost (a database restart, a proxy's idle timeout) it connects
-//! again, and since notifications sent meanwhile are gone, it then drops everything it
-//! holds. The response cache's time to live stays as the last safety net.
+//! it cannot read yet. Each replica keeps one listening connection ([`listen`]), beside
+//! its pool; when that connection is lost (a database restart, a proxy's idle timeout)
+//! it connects again, and since notifications sent meanwhile are gone, it then drops
+//! everything it holds. The response cache's time to live stays as the last safety net.
 //!
 //! SQLite is one process: nothing is announced there and nobody listens.
 //!
@@ -17,7 +17,7 @@
 
 use std::time::Duration;
 
-use sea_orm::sqlx::postgres::PgListener;
+use sea_orm::sqlx::postgres::{PgListener, PgPoolOptions};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement};
 use tokio::task::JoinHandle;
 
@@ -56,7 +56,13 @@ pub fn listen(db: &DatabaseConnection, changes: ContentChanges) -> Option<JoinHa
     if db.get_database_backend() != DatabaseBackend::Postgres {
         return None;
     }
-    let pool = db.get_postgres_connection_pool().clone();
+    // A pool of one connection of its own, with the server's connection options: the
+    // listening connection is held for as long as the server runs, and taking it from
+    // the requests' pool would leave them one short (and show it busy in the metrics).
+    let options = db.get_postgres_connection_pool().connect_options();
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_lazy_with((*options).clone());
     Some(tokio::spawn(async move {
         loop {
             match PgListener::connect_with(&pool).await {
