@@ -381,6 +381,7 @@ impl App {
                 site: self.config.site.clone().map(Arc::new),
                 time_zone: self.config.timezone,
                 media_url: self.config.media_url.clone(),
+                syndication_renders: Arc::new(tokio::sync::Semaphore::new(1)),
             },
             crate::admin::AdminState {
                 store: self.store.clone(),

@@ -61,6 +61,8 @@ pub struct HttpState {
     pub time_zone: chrono_tz::Tz,
     /// The prefix of media URLs (`/media` or a CDN's absolute URL).
     pub media_url: String,
+    /// Feeds and sitemaps rendered at once: one (see `syndication::serve`).
+    pub syndication_renders: Arc<tokio::sync::Semaphore>,
 }
 
 /// All routes of the server, with CORS (when origins are configured), request ids and
