@@ -136,17 +136,7 @@ if ((many_articles > 0)); then
     command -v sqlite3 >/dev/null || fail "needs the sqlite3 command (Debian: sqlite3)"
     stop_server
     database=$work/data/kronika.sqlite3
-    copies=$((many_articles - $(sqlite3 "$database" "SELECT COUNT(*) FROM articles WHERE status = 'PUBLISHED'")))
-    sqlite3 "$database" <<SQL
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $copies)
-INSERT INTO articles (slug, section_id, title, lead, body_html, body_text, headings_json,
-    byline, created_by, status, published_at, created_at, updated_at, gallery_id,
-    view_count, version)
-SELECT slug || '-' || n.i, section_id, title, lead, body_html, body_text, headings_json,
-    byline, created_by, status, published_at, created_at, updated_at, gallery_id,
-    view_count, version
-FROM articles, n WHERE articles.slug = 'razem-dla-wspolnej-sprawy';
-SQL
+    copy_seed_article "$database" "$many_articles"
     # The article query of the first scenario, once per published slug, in an order
     # shuffled once (so the most requested articles under Zipf are not the oldest).
     python3 - "$database" "$work/article.json" >"$work/many.jsonl" <<'EOF'

@@ -47,19 +47,7 @@ start_server() {
 
 start_server
 stop_server
-seed=$(sqlite3 "$work/data/kronika.sqlite3" \
-    "SELECT id FROM articles WHERE slug = 'razem-dla-wspolnej-sprawy'")
-copies=$((articles - $(sqlite3 "$work/data/kronika.sqlite3" "SELECT COUNT(*) FROM articles WHERE status = 'PUBLISHED'")))
-sqlite3 "$work/data/kronika.sqlite3" <<SQL
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $copies)
-INSERT INTO articles (slug, section_id, title, lead, body_html, body_text, headings_json,
-    byline, created_by, status, published_at, created_at, updated_at, gallery_id,
-    view_count, version)
-SELECT slug || '-' || n.i, section_id, title, lead, body_html, body_text, headings_json,
-    byline, created_by, status, published_at, created_at, updated_at, gallery_id,
-    view_count, version
-FROM articles, n WHERE articles.id = $seed;
-SQL
+copy_seed_article "$work/data/kronika.sqlite3" "$articles"
 start_server
 
 median_ms() {

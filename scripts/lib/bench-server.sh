@@ -64,3 +64,21 @@ bench_cleanup() {
     done
     rm -rf "$work"
 }
+
+# copy_seed_article DATABASE WANTED: copies the demo content's seed article (with its
+# gallery) in one SQL statement until the SQLite DATABASE holds WANTED published
+# articles, each copy with a slug of its own. The server must be stopped.
+copy_seed_article() {
+    local database=$1 wanted=$2 copies
+    copies=$((wanted - $(sqlite3 "$database" "SELECT COUNT(*) FROM articles WHERE status = 'PUBLISHED'")))
+    sqlite3 "$database" <<SQL
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $copies)
+INSERT INTO articles (slug, section_id, title, lead, body_html, body_text, headings_json,
+    byline, created_by, status, published_at, created_at, updated_at, gallery_id,
+    view_count, version)
+SELECT slug || '-' || n.i, section_id, title, lead, body_html, body_text, headings_json,
+    byline, created_by, status, published_at, created_at, updated_at, gallery_id,
+    view_count, version
+FROM articles, n WHERE articles.slug = 'razem-dla-wspolnej-sprawy';
+SQL
+}
