@@ -164,16 +164,7 @@ impl TestApp {
     /// A server on the PostgreSQL database at `url`, which the caller made and owns (a
     /// private cluster that a fault test stops and starts); nothing is dropped afterwards.
     pub async fn spawn_on_postgres_url(url: &str, configure: impl FnOnce(&mut Config)) -> Self {
-        let database_url = url
-            .parse()
-            .unwrap_or_else(|_| panic!("not a database URL: {url}"));
-        // A fresh data directory with the test defaults, pointed at the caller's database.
-        let (config, data_dir, _) = Self::fresh(Backend::Sqlite, |config| {
-            config.database_url = Some(database_url);
-            configure(config);
-        })
-        .await
-        .unwrap_or_else(|| panic!("a SQLite configuration is always available"));
+        let (config, data_dir) = Self::config_on_postgres_url(url, configure).await;
         let parts = SharedParts::default();
         Self::start(config, Backend::Postgres, data_dir, None, parts, None).await
     }
@@ -184,15 +175,7 @@ impl TestApp {
         url: &str,
         configure: impl FnOnce(&mut Config),
     ) -> Self {
-        let database_url = url
-            .parse()
-            .unwrap_or_else(|_| panic!("not a database URL: {url}"));
-        let (config, data_dir, _) = Self::fresh(Backend::Sqlite, |config| {
-            config.database_url = Some(database_url);
-            configure(config);
-        })
-        .await
-        .unwrap_or_else(|| panic!("a SQLite configuration is always available"));
+        let (config, data_dir) = Self::config_on_postgres_url(url, configure).await;
         let shared_state = SharedState::create().await;
         let parts = shared_state.parts();
         Self::start(
@@ -204,6 +187,23 @@ impl TestApp {
             Some(shared_state),
         )
         .await
+    }
+
+    /// A fresh data directory with the test defaults, pointed at the caller's database.
+    async fn config_on_postgres_url(
+        url: &str,
+        configure: impl FnOnce(&mut Config),
+    ) -> (Config, tempfile::TempDir) {
+        let database_url = url
+            .parse()
+            .unwrap_or_else(|_| panic!("not a database URL: {url}"));
+        let (config, data_dir, _) = Self::fresh(Backend::Sqlite, |config| {
+            config.database_url = Some(database_url);
+            configure(config);
+        })
+        .await
+        .unwrap_or_else(|| panic!("a SQLite configuration is always available"));
+        (config, data_dir)
     }
 
     /// The configuration of a test server on a fresh database of `backend`, or `None`
