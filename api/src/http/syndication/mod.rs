@@ -149,6 +149,15 @@ fn feed_scope(params: FeedParams) -> Option<FeedScope> {
     }
 }
 
+/// Parameters the query string's parser refused (a page that is no number, a name given
+/// twice), in our words: the parser's own never reach a client.
+fn bad_parameters() -> Response {
+    plain(
+        StatusCode::BAD_REQUEST,
+        "Unreadable parameters: ?page= takes one whole number from 1; ?section= and ?tag= one slug each.\n",
+    )
+}
+
 fn section_and_tag_given() -> Response {
     plain(
         StatusCode::BAD_REQUEST,
@@ -159,9 +168,12 @@ fn section_and_tag_given() -> Response {
 #[handler]
 pub(super) async fn rss_feed(
     request: &Request,
-    Query(params): Query<FeedParams>,
+    params: poem::Result<Query<FeedParams>>,
     Data(state): Data<&HttpState>,
 ) -> Response {
+    let Ok(Query(params)) = params else {
+        return bad_parameters();
+    };
     match feed_scope(params) {
         Some(scope) => serve(request, state, Document::Rss(scope)).await,
         None => section_and_tag_given(),
@@ -171,9 +183,12 @@ pub(super) async fn rss_feed(
 #[handler]
 pub(super) async fn atom_feed(
     request: &Request,
-    Query(params): Query<FeedParams>,
+    params: poem::Result<Query<FeedParams>>,
     Data(state): Data<&HttpState>,
 ) -> Response {
+    let Ok(Query(params)) = params else {
+        return bad_parameters();
+    };
     match feed_scope(params) {
         Some(scope) => serve(request, state, Document::Atom(scope)).await,
         None => section_and_tag_given(),
@@ -183,9 +198,12 @@ pub(super) async fn atom_feed(
 #[handler]
 pub(super) async fn sitemap(
     request: &Request,
-    Query(params): Query<SitemapParams>,
+    params: poem::Result<Query<SitemapParams>>,
     Data(state): Data<&HttpState>,
 ) -> Response {
+    let Ok(Query(params)) = params else {
+        return bad_parameters();
+    };
     let document = match params.page {
         None => Document::SitemapIndex,
         Some(page) => Document::SitemapPage(page),
