@@ -31,6 +31,7 @@ use kronika_core::db::{self, StatementCounter};
 use kronika_core::demo;
 use kronika_core::editing::lifecycle;
 use kronika_core::editing::photos::PhotoServices;
+use kronika_core::entity_cache::EntityCache;
 use kronika_core::images::ImagePipeline;
 use kronika_core::response_cache::ResponseCache;
 use kronika_core::search::{self, BatchReport, SearchIndexer};
@@ -82,6 +83,7 @@ pub struct App {
     db: DatabaseConnection,
     statements: StatementCounter,
     response_cache: ResponseCache,
+    entity_cache: EntityCache,
     login_throttle: LoginThrottle,
     views: ViewCounter,
     store: ContentStore,
@@ -203,7 +205,7 @@ impl App {
             tracing::warn!(%error, "cannot refresh the query planner's statistics");
         }
         let response_cache = ResponseCache::new(config.response_cache_ttl);
-        let views = ViewCounter::new(db.clone(), config.timezone);
+        let entity_cache = EntityCache::new(config.entity_cache_mib);
         let webhook = config
             .change_webhook
             .clone()
@@ -215,6 +217,8 @@ impl App {
         };
         // Every producer reports through `changes`; every consumer hears every change.
         let changes = ContentChanges::new();
+        let store = ContentStore::new(db.clone(), changes.clone());
+        let views = ViewCounter::new(store.clone(), config.timezone);
         let search_indexer = SearchIndexer::new(
             db.clone(),
             engine,
@@ -223,6 +227,7 @@ impl App {
             config.search_retry_max_delay,
         );
         changes.subscribe(Arc::new(response_cache.clone()));
+        changes.subscribe(Arc::new(entity_cache.clone()));
         changes.subscribe(Arc::new(views.clone()));
         // The replica that queued outbox rows wakes its own indexer; waking the others'
         // would only have them race it for the same rows.
@@ -233,7 +238,6 @@ impl App {
             changes.subscribe_to_own(Arc::new(webhook));
         }
         prepare_search_index(&db, &search_indexer).await;
-        let store = ContentStore::new(db.clone(), changes);
         let setup_link = if kronika_core::auth::accounts::any_exist(&db)
             .await
             .map_err(StartError::Accounts)?
@@ -266,6 +270,7 @@ impl App {
             db,
             statements,
             response_cache,
+            entity_cache,
             login_throttle: LoginThrottle::default(),
             views,
             store,
@@ -294,6 +299,11 @@ impl App {
     /// are published. The editing services report their own changes.
     pub fn content_changed(&self) {
         self.store.changes().notify(&[ContentChange::Everything]);
+    }
+
+    /// The in-memory copy of published content readers' requests read through.
+    pub fn entity_cache(&self) -> &EntityCache {
+        &self.entity_cache
     }
 
     /// The database with the change signal, as the editing services take it.
@@ -367,6 +377,7 @@ impl App {
                 schema,
                 db: self.db.clone(),
                 response_cache: self.response_cache.clone(),
+                entity_cache: self.entity_cache.clone(),
                 views: self.views.clone(),
                 trust_proxy: self.config.trust_proxy,
                 limits: self.config.graphql_limits,
@@ -451,7 +462,7 @@ impl App {
         let flusher = self.views.start_flusher(self.config.view_flush_interval);
         let indexer = self.search_indexer.start();
         // On PostgreSQL, the other replicas' changes reach this one's caches.
-        let other_replicas = change_broadcast::listen(&self.db, self.store.changes().clone());
+        let other_replicas = change_broadcast::listen(&self.db, self.store.changes().clone()).await;
         let BoundListener {
             acceptor,
             replica_lock,

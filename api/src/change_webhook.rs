@@ -57,8 +57,17 @@ impl ChangeWebhookSender {
 }
 
 impl ChangeListener for ChangeWebhookSender {
+    /// Changes that touch no cache tag (counted views written, an account renamed) are
+    /// not announced: no cached response names them, so a CDN has nothing to purge.
     fn content_changed(&self, changes: &[ContentChange]) {
-        self.send(changes);
+        let announced: Vec<ContentChange> = changes
+            .iter()
+            .copied()
+            .filter(|change| change.tags().is_none_or(|tags| !tags.is_empty()))
+            .collect();
+        if !announced.is_empty() {
+            self.send(&announced);
+        }
     }
 }
 
@@ -130,6 +139,8 @@ fn notice(changes: &[ContentChange], sent_at: chrono::DateTime<chrono::Utc>) -> 
             ContentChange::Gallery(id) => json!({"kind": "gallery", "id": id.to_string()}),
             ContentChange::Taxonomy => json!({"kind": "taxonomy"}),
             ContentChange::SearchIndex => json!({"kind": "search"}),
+            ContentChange::Accounts => json!({"kind": "accounts"}),
+            ContentChange::ViewCounts => json!({"kind": "views"}),
             ContentChange::Everything => json!({"kind": "everything"}),
         })
         .collect();

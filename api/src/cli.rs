@@ -326,6 +326,15 @@ pub struct ServeArgs {
         global = true
     )]
     pub response_cache_seconds: u64,
+    /// About how many MiB of published content readers' requests may find in memory
+    /// instead of the database (the entity cache); 0 turns it off.
+    #[arg(
+        long,
+        env = "KRONIKA_ENTITY_CACHE_MIB",
+        default_value_t = kronika_core::entity_cache::DEFAULT_BOUND_MIB,
+        global = true
+    )]
+    pub entity_cache_mib: u64,
     /// Seconds between checks for scheduled articles that are due.
     #[arg(long, env = "KRONIKA_SCHEDULER_SECONDS", default_value_t = 10, global = true, value_parser = clap::value_parser!(u64).range(1..))]
     pub scheduler_seconds: u64,
@@ -500,6 +509,7 @@ impl Cli {
         config.listen = serve.listen;
         config.demo_content = serve.demo_content;
         config.response_cache_ttl = std::time::Duration::from_secs(serve.response_cache_seconds);
+        config.entity_cache_mib = serve.entity_cache_mib;
         config.scheduler_interval = std::time::Duration::from_secs(serve.scheduler_seconds);
         config.view_flush_interval = std::time::Duration::from_secs(serve.view_flush_seconds);
         config.trust_proxy = serve.trust_proxy;

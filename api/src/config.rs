@@ -32,6 +32,11 @@ pub struct Config {
     /// How long an anonymous query's response may be replayed from memory; zero turns
     /// the response cache off. Content changes made through this process clear it at once.
     pub response_cache_ttl: Duration,
+    /// About how many MiB of published content (articles, tags, sections, galleries and
+    /// photos) readers' requests may find in memory instead of the database; 0 turns the
+    /// entity cache off. Every content change, this replica's or (on PostgreSQL) another's,
+    /// drops what it touched at once. Default 256.
+    pub entity_cache_mib: u64,
     /// How often the scheduler publishes scheduled articles whose time has come.
     pub scheduler_interval: Duration,
     /// How often views counted in memory are written to the database. A crash (SIGKILL,
@@ -224,6 +229,7 @@ impl Config {
             timezone: chrono_tz::Europe::Warsaw,
             demo_content: true,
             response_cache_ttl: Duration::from_secs(5),
+            entity_cache_mib: kronika_core::entity_cache::DEFAULT_BOUND_MIB,
             scheduler_interval: Duration::from_secs(10),
             view_flush_interval: Duration::from_secs(5),
             trust_proxy: false,

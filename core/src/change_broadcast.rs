@@ -12,8 +12,8 @@
 //!
 //! The payload is text, `<replica> <change>`: the announcing replica as 16 hexadecimal
 //! digits (a replica ignores its own announcements, having told its caches at commit)
-//! and the change as `article:<id>`, `gallery:<id>`, `taxonomy`, `search` or
-//! `everything`.
+//! and the change as `article:<id>`, `gallery:<id>`, `taxonomy`, `search`, `accounts`,
+//! `views` or `everything`.
 
 use std::time::Duration;
 
@@ -29,6 +29,10 @@ pub const CHANNEL: &str = "kronika_content_changes";
 
 /// How long the listener waits before connecting again after a failed attempt.
 const RECONNECT_DELAY: Duration = Duration::from_secs(1);
+
+/// How long a starting server waits for its first `LISTEN` before serving without it
+/// (and dropping its caches once it does listen).
+const FIRST_LISTEN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Publishes `change` to the other replicas when `connection`'s transaction commits (at
 /// once outside a transaction). Does nothing on SQLite.
@@ -51,8 +55,10 @@ pub async fn announce(
 }
 
 /// Starts the replica's listener on PostgreSQL (`None` on SQLite): it tells `changes`
-/// what the other replicas announce until the task is aborted.
-pub fn listen(db: &DatabaseConnection, changes: ContentChanges) -> Option<JoinHandle<()>> {
+/// what the other replicas announce until the task is aborted. Call it before serving:
+/// it returns once the first `LISTEN` is in place (or has failed), so that nothing the
+/// replica caches predates its listening.
+pub async fn listen(db: &DatabaseConnection, changes: ContentChanges) -> Option<JoinHandle<()>> {
     if db.get_database_backend() != DatabaseBackend::Postgres {
         return None;
     }
@@ -63,29 +69,50 @@ pub fn listen(db: &DatabaseConnection, changes: ContentChanges) -> Option<JoinHa
     let pool = PgPoolOptions::new()
         .max_connections(1)
         .connect_lazy_with((*options).clone());
+    let first = match tokio::time::timeout(FIRST_LISTEN_TIMEOUT, start_listening(&pool)).await {
+        Ok(Ok(listener)) => Some(listener),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "cannot LISTEN for other replicas' changes; retrying");
+            None
+        }
+        Err(_) => {
+            tracing::warn!("LISTEN for other replicas' changes timed out; retrying");
+            None
+        }
+    };
     Some(tokio::spawn(async move {
+        let mut listening = first;
         loop {
-            match PgListener::connect_with(&pool).await {
-                Ok(mut listener) => match listener.listen(CHANNEL).await {
-                    Ok(()) => hear(&mut listener, &changes).await,
+            let mut listener = match listening.take() {
+                Some(listener) => listener,
+                None => match start_listening(&pool).await {
+                    // Whatever was cached while this replica did not listen may be stale.
+                    Ok(listener) => {
+                        changes.notify_from_other_replica(&[ContentChange::Everything]);
+                        listener
+                    }
                     Err(error) => {
                         tracing::warn!(%error, "cannot LISTEN for other replicas' changes");
+                        tokio::time::sleep(RECONNECT_DELAY).await;
+                        continue;
                     }
                 },
-                Err(error) => {
-                    tracing::warn!(%error, "cannot connect to hear other replicas' changes");
-                }
-            }
+            };
+            hear(&mut listener, &changes).await;
             tokio::time::sleep(RECONNECT_DELAY).await;
         }
     }))
 }
 
-/// Hears announcements until the connection fails for good. Whatever was cached before
-/// listening began, or while the connection was being re-established, may be stale:
-/// each time the listener (re)starts hearing, everything is dropped.
+async fn start_listening(pool: &sea_orm::sqlx::PgPool) -> Result<PgListener, sea_orm::sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}
+
+/// Hears announcements until the connection fails for good; then everything is dropped,
+/// since announcements sent until the listener is back are lost.
 async fn hear(listener: &mut PgListener, changes: &ContentChanges) {
-    changes.notify_from_other_replica(&[ContentChange::Everything]);
     loop {
         match listener.try_recv().await {
             Ok(Some(notification)) => match parse(notification.payload()) {
@@ -120,6 +147,8 @@ fn payload(replica: ReplicaId, change: ContentChange) -> String {
         ContentChange::Gallery(id) => format!("gallery:{id}"),
         ContentChange::Taxonomy => "taxonomy".to_owned(),
         ContentChange::SearchIndex => "search".to_owned(),
+        ContentChange::Accounts => "accounts".to_owned(),
+        ContentChange::ViewCounts => "views".to_owned(),
         ContentChange::Everything => "everything".to_owned(),
     };
     format!("{:016x} {change}", replica.0)
@@ -135,6 +164,8 @@ fn parse(payload: &str) -> Option<(ReplicaId, ContentChange)> {
         None => match change {
             "taxonomy" => ContentChange::Taxonomy,
             "search" => ContentChange::SearchIndex,
+            "accounts" => ContentChange::Accounts,
+            "views" => ContentChange::ViewCounts,
             "everything" => ContentChange::Everything,
             _ => return None,
         },
@@ -154,6 +185,8 @@ mod tests {
             ContentChange::Gallery(7),
             ContentChange::Taxonomy,
             ContentChange::SearchIndex,
+            ContentChange::Accounts,
+            ContentChange::ViewCounts,
             ContentChange::Everything,
         ] {
             let text = payload(replica, change);

@@ -50,6 +50,14 @@ pub enum ContentChange {
     Taxonomy,
     /// The search index applied queued changes: searches may answer differently.
     SearchIndex,
+    /// An account's public name or standing changed: bylines may read differently.
+    /// Cached responses keep their time to live (as they always did for accounts); the
+    /// entity cache forgets its accounts.
+    Accounts,
+    /// Counted views were written: `viewCount` and most-read orders may differ. Cached
+    /// responses keep their time to live (counting never clears them); the entity cache
+    /// forgets its article rows, which carry the counts.
+    ViewCounts,
     /// Something whose reach is not known precisely: every cached response is dropped.
     Everything,
 }
@@ -58,7 +66,9 @@ impl ContentChange {
     /// Whether any of `changes` is a change of content itself, not only the search index
     /// catching up with one reported before.
     pub fn any_of_content(changes: &[Self]) -> bool {
-        changes.iter().any(|change| *change != Self::SearchIndex)
+        changes
+            .iter()
+            .any(|change| !matches!(change, Self::SearchIndex | Self::ViewCounts))
     }
 
     /// The cache tags this change makes stale; `None` for all of them.
@@ -68,6 +78,7 @@ impl ContentChange {
             Self::Gallery(id) => Some(vec![CacheTag::Gallery(id), CacheTag::Lists]),
             Self::Taxonomy => Some(vec![CacheTag::Taxonomy, CacheTag::Lists]),
             Self::SearchIndex => Some(vec![CacheTag::Search]),
+            Self::Accounts | Self::ViewCounts => Some(Vec::new()),
             Self::Everything => None,
         }
     }

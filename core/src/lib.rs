@@ -19,6 +19,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod editing;
+pub mod entity_cache;
 pub mod images;
 pub mod import;
 pub mod metrics;

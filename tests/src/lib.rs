@@ -622,6 +622,13 @@ pub fn background_work_asleep(config: &mut Config) {
     config.scheduler_interval = std::time::Duration::from_secs(3_600);
 }
 
+/// For tests that count the statements of the cold path: `background_work_asleep`, and
+/// the entity cache off, so that every read goes to the database.
+pub fn background_work_asleep_and_entity_cache_off(config: &mut Config) {
+    background_work_asleep(config);
+    config.entity_cache_mib = 0;
+}
+
 /// The configuration of `on_both_databases!` without `configured_by`: the defaults.
 pub fn keep_defaults(_config: &mut Config) {}
 

@@ -13,6 +13,7 @@ use super::time::SiteTimeZone;
 use super::viewer::require_actor;
 use kronika_core::auth::accounts::{self, AccountChanges, AccountError};
 use kronika_core::domain::secrets::PasswordError;
+use kronika_core::store::ContentStore;
 
 /// The path of the editors' application's page that takes a password-reset token.
 pub fn reset_path(token: &str) -> String {
@@ -158,13 +159,13 @@ impl AccountMutations {
         input: UpdateAccountInput,
     ) -> Result<UpdateAccountPayload, ApiError> {
         let actor = require_actor(ctx)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let store = ctx.data_unchecked::<ContentStore>();
         let changes = AccountChanges {
             name: input.name,
             role: input.role.map(Into::into),
             disabled: input.disabled,
         };
-        let updated = accounts::update_account(db, actor, account_id(&id)?, changes).await?;
+        let updated = accounts::update_account(store, actor, account_id(&id)?, changes).await?;
         Ok(UpdateAccountPayload {
             account: Account(updated),
         })

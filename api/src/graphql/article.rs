@@ -1,5 +1,7 @@
 //! Articles: the `Article` type and the `article` / `articles` queries.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset};
 use entities::article;
@@ -19,6 +21,7 @@ use kronika_core::changes::CacheTag;
 use kronika_core::content::{self, Audience, article_list};
 use kronika_core::domain;
 use kronika_core::editing::revisions as revision_store;
+use kronika_core::entity_cache as cached;
 use kronika_core::views::site_today;
 
 #[derive(Default)]
@@ -42,10 +45,21 @@ impl ArticleQueries {
                 .actor()
                 .map(|actor| (actor.account_id, actor.role)),
         );
+        let loaders = ctx.data_unchecked::<Loaders>();
         let found = match (slug, id) {
-            (Some(slug), None) => content::article_by_slug(db, &slug, audience).await?,
+            (Some(slug), None) if audience == Audience::Public => {
+                published_article_by_slug(db, loaders, &slug).await?
+            }
+            (Some(slug), None) => content::article_by_slug(db, &slug, audience)
+                .await?
+                .map(Arc::new),
             (None, Some(id)) => match parse_id(&id) {
-                Some(id) => content::article_by_id(db, id, audience).await?,
+                Some(id) if audience == Audience::Public => {
+                    loaders.published_articles.load_one(id).await?
+                }
+                Some(id) => content::article_by_id(db, id, audience)
+                    .await?
+                    .map(Arc::new),
                 None => None,
             },
             _ => {
@@ -86,7 +100,7 @@ impl ArticleQueries {
                 .as_ref()
                 .map_or(CacheTag::Lists, |article| CacheTag::Article(article.id)),
         );
-        Ok(found.map(Article))
+        Ok(found.map(Article::from))
     }
 
     /// Published articles, newest first unless `orderBy` says otherwise. With
@@ -113,6 +127,31 @@ impl ArticleQueries {
             .map_err(|error| ApiError::bad_input("filter.titleWords", error.to_string()))?;
         Ok(ArticleConnection::new(filter, order, page))
     }
+}
+
+/// A published article by a slug it has or had, for readers: from the entity cache when
+/// it holds the slug and the article, else from the database, and then kept there.
+async fn published_article_by_slug(
+    db: &DatabaseConnection,
+    loaders: &Loaders,
+    slug: &str,
+) -> Result<Option<Arc<article::Model>>, ApiError> {
+    let cache = &loaders.cache;
+    if let Some(id) = cache.get::<cached::ArticleIdsBySlug, str>(slug)
+        && let Some(article) = loaders.published_articles.load_one(id).await?
+    {
+        return Ok(Some(article));
+    }
+    // Not cached, or the article the slug found is no longer published: the slug may
+    // now name a newer article (a deleted article's slug is free again).
+    let fill = cache.begin_fill();
+    let Some(found) = content::article_by_slug(db, slug, Audience::Public).await? else {
+        return Ok(None);
+    };
+    let found = Arc::new(found);
+    cache.store::<cached::ArticleIdsBySlug>(fill, [(Arc::from(slug), found.id)]);
+    cache.store::<cached::Articles>(fill, [(found.id, found.clone())]);
+    Ok(Some(found))
 }
 
 /// Ids are decimal strings; anything else matches nothing.
@@ -173,7 +212,13 @@ impl Editor {
     }
 }
 
-pub struct Article(pub article::Model);
+pub struct Article(pub Arc<article::Model>);
+
+impl From<article::Model> for Article {
+    fn from(article: article::Model) -> Self {
+        Self(Arc::new(article))
+    }
+}
 
 #[Object]
 impl Article {
@@ -290,7 +335,9 @@ impl Article {
     async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<Tag>, ApiError> {
         let loaders = ctx.data_unchecked::<Loaders>();
         let tags = loaders.article_tags.load_one(self.0.id).await?;
-        Ok(tags.unwrap_or_default().into_iter().map(Tag).collect())
+        Ok(tags
+            .map(|tags| tags.iter().cloned().map(Tag).collect())
+            .unwrap_or_default())
     }
 
     async fn gallery(&self, ctx: &Context<'_>) -> Result<Option<Gallery>, ApiError> {

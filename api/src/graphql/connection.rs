@@ -218,7 +218,7 @@ impl ArticleConnection {
             .iter()
             .map(|article| ArticleEdge {
                 cursor: self.order.cursor_after(article).encode(),
-                node: Article(article.clone()),
+                node: Article::from(article.clone()),
             })
             .collect()
     }
@@ -233,7 +233,7 @@ impl ArticleConnection {
     /// The articles of the page, for clients that need no cursor per item.
     async fn nodes(&self, ctx: &Context<'_>) -> Result<Vec<Article>, ApiError> {
         let page = self.load(ctx).await?;
-        Ok(page.articles.iter().cloned().map(Article).collect())
+        Ok(page.articles.iter().cloned().map(Article::from).collect())
     }
 
     async fn page_info(&self, ctx: &Context<'_>) -> Result<PageInfo, ApiError> {

@@ -134,7 +134,7 @@ impl ArticleMutations {
             .await
             .map_err(in_input)?;
         Ok(CreateArticlePayload {
-            article: Article(article),
+            article: Article::from(article),
         })
     }
 
@@ -177,7 +177,7 @@ impl ArticleMutations {
             .await
             .map_err(in_input)?;
         Ok(UpdateArticlePayload {
-            article: Article(article),
+            article: Article::from(article),
         })
     }
 
@@ -246,7 +246,7 @@ impl ArticleMutations {
             .ok_or_else(|| ApiError::NotFound("revision not found".to_owned()))?;
         let article = lifecycle::restore_revision(store, actor, revision_id).await?;
         Ok(RestoreRevisionPayload {
-            article: Article(article),
+            article: Article::from(article),
         })
     }
 }
@@ -264,7 +264,7 @@ where
     let actor = require_actor(ctx)?.clone();
     let store = ctx.data_unchecked::<ContentStore>().clone();
     let article = change(store, actor, article_id(id)?).await?;
-    Ok(Article(article))
+    Ok(Article::from(article))
 }
 
 fn article_id(id: &ID) -> Result<i64, ApiError> {

@@ -93,7 +93,9 @@ impl Gallery {
     async fn photos(&self, ctx: &Context<'_>) -> Result<Vec<Photo>, ApiError> {
         let loaders = ctx.data_unchecked::<Loaders>();
         let photos = loaders.gallery_photos.load_one(self.0.id).await?;
-        Ok(photos.unwrap_or_default().into_iter().map(Photo).collect())
+        Ok(photos
+            .map(|photos| photos.iter().cloned().map(Photo).collect())
+            .unwrap_or_default())
     }
 
     /// The photo chosen to stand for the gallery, or else its first photo.

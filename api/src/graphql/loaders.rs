@@ -1,20 +1,22 @@
 //! DataLoaders: every relation field asks one of these, which batches the keys of all
 //! parents in a request into one statement per relation.
 //!
-//! Loaders are created per request, so their caches never serve one reader's data to
-//! another or outlive a change.
+//! Loaders are created per request, so their own caches never serve one reader's data to
+//! another or outlive a change. Readers' requests (no credentials) read through the
+//! shared entity cache (`kronika_core::entity_cache`), which content changes keep exact.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use chrono::NaiveDate;
-use entities::{account, gallery, photo, section, tag};
+use entities::gallery;
 use sea_orm::{DatabaseConnection, DbErr};
 
 use kronika_core::content::article_list::{self, ArticleOrder, ArticlePage};
 use kronika_core::content::views as view_statistics;
 use kronika_core::content::{Audience, photo_library, relations};
+use kronika_core::entity_cache::{self as cached, EntityCache, Kind};
 
 macro_rules! batch_loader {
     ($(#[$doc:meta])* $name:ident, $value:ty, $query:path) => {
@@ -32,30 +34,72 @@ macro_rules! batch_loader {
     };
 }
 
-batch_loader!(
-    /// Sections by id.
-    SectionLoader, section::Model, relations::sections_by_id
-);
-batch_loader!(
-    /// Editor accounts by id.
-    AccountLoader, account::Model, relations::accounts_by_id
-);
-batch_loader!(
-    /// Galleries by id.
-    GalleryLoader, gallery::Model, relations::galleries_by_id
-);
-batch_loader!(
-    /// The tags of each article, by article id.
-    ArticleTagsLoader, Vec<tag::Model>, relations::tags_by_article
-);
-batch_loader!(
-    /// The ordered photos of each gallery, by gallery id.
-    GalleryPhotosLoader, Vec<photo::Model>, relations::photos_by_gallery
-);
+/// Like `batch_loader!`, for rows readers' requests find in the entity cache first: the
+/// keys it lacks are read with one statement and stored. Editors' requests get a loader
+/// whose cache is off, so they always read the database.
+macro_rules! cached_batch_loader {
+    ($(#[$doc:meta])* $name:ident, $kind:ty, $query:path) => {
+        $(#[$doc])*
+        pub struct $name {
+            db: DatabaseConnection,
+            cache: EntityCache,
+        }
 
-batch_loader!(
-    /// Published articles by id (search hits); unpublished ones are absent.
-    PublishedArticleLoader, entities::article::Model, relations::published_articles_by_id
+        impl From<(DatabaseConnection, EntityCache)> for $name {
+            fn from((db, cache): (DatabaseConnection, EntityCache)) -> Self {
+                Self { db, cache }
+            }
+        }
+
+        impl Loader<i64> for $name {
+            type Value = <$kind as Kind>::Value;
+            type Error = Arc<DbErr>;
+
+            async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+                let (mut found, missing) = self.cache.get_many::<$kind>(keys);
+                if missing.is_empty() {
+                    return Ok(found);
+                }
+                let fill = self.cache.begin_fill();
+                let read: HashMap<i64, Self::Value> = $query(&self.db, &missing)
+                    .await
+                    .map_err(Arc::new)?
+                    .into_iter()
+                    .map(|(key, value)| (key, value.into()))
+                    .collect();
+                self.cache
+                    .store::<$kind>(fill, read.iter().map(|(key, value)| (*key, value.clone())));
+                found.extend(read);
+                Ok(found)
+            }
+        }
+    };
+}
+
+cached_batch_loader!(
+    /// Sections by id.
+    SectionLoader, cached::Sections, relations::sections_by_id
+);
+cached_batch_loader!(
+    /// Editor accounts by id, without their password hashes.
+    AccountLoader, cached::Accounts, relations::public_accounts_by_id
+);
+cached_batch_loader!(
+    /// Galleries by id.
+    GalleryLoader, cached::Galleries, relations::galleries_by_id
+);
+cached_batch_loader!(
+    /// The tags of each article, by article id.
+    ArticleTagsLoader, cached::ArticleTags, relations::tags_by_article
+);
+cached_batch_loader!(
+    /// The ordered photos of each gallery, by gallery id.
+    GalleryPhotosLoader, cached::GalleryPhotos, relations::photos_by_gallery
+);
+cached_batch_loader!(
+    /// Published articles by id (search hits, slugs found in the cache); unpublished
+    /// ones are absent.
+    PublishedArticleLoader, cached::Articles, relations::published_articles_by_id
 );
 
 batch_loader!(
@@ -197,8 +241,10 @@ impl Loader<PhotoGalleriesKey> for PhotoGalleriesLoader {
     }
 }
 
-/// All loaders of one request.
+/// All loaders of one request, and the entity cache they read through (off for
+/// editors' requests).
 pub struct Loaders {
+    pub cache: EntityCache,
     pub sections: DataLoader<SectionLoader>,
     pub section_first_pages: DataLoader<SectionFirstPageLoader>,
     pub section_article_counts: DataLoader<SectionArticleCountLoader>,
@@ -212,21 +258,26 @@ pub struct Loaders {
 }
 
 impl Loaders {
-    pub fn new(db: &DatabaseConnection) -> Self {
+    pub fn new(db: &DatabaseConnection, cache: EntityCache) -> Self {
+        let cached = |db: &DatabaseConnection| (db.clone(), cache.clone());
         Self {
-            sections: DataLoader::new(SectionLoader(db.clone()), tokio::spawn),
+            sections: DataLoader::new(SectionLoader::from(cached(db)), tokio::spawn),
             section_first_pages: DataLoader::new(SectionFirstPageLoader(db.clone()), tokio::spawn),
             section_article_counts: DataLoader::new(
                 SectionArticleCountLoader(db.clone()),
                 tokio::spawn,
             ),
-            accounts: DataLoader::new(AccountLoader(db.clone()), tokio::spawn),
-            galleries: DataLoader::new(GalleryLoader(db.clone()), tokio::spawn),
-            article_tags: DataLoader::new(ArticleTagsLoader(db.clone()), tokio::spawn),
-            gallery_photos: DataLoader::new(GalleryPhotosLoader(db.clone()), tokio::spawn),
+            accounts: DataLoader::new(AccountLoader::from(cached(db)), tokio::spawn),
+            galleries: DataLoader::new(GalleryLoader::from(cached(db)), tokio::spawn),
+            article_tags: DataLoader::new(ArticleTagsLoader::from(cached(db)), tokio::spawn),
+            gallery_photos: DataLoader::new(GalleryPhotosLoader::from(cached(db)), tokio::spawn),
             daily_views: DataLoader::new(DailyViewsLoader(db.clone()), tokio::spawn),
-            published_articles: DataLoader::new(PublishedArticleLoader(db.clone()), tokio::spawn),
+            published_articles: DataLoader::new(
+                PublishedArticleLoader::from(cached(db)),
+                tokio::spawn,
+            ),
             photo_galleries: DataLoader::new(PhotoGalleriesLoader(db.clone()), tokio::spawn),
+            cache,
         }
     }
 }

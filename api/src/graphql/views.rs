@@ -64,7 +64,7 @@ impl ViewQueries {
         Ok(read
             .into_iter()
             .map(|read| MostReadArticle {
-                article: Article(read.article),
+                article: Article::from(read.article),
                 views: read.views,
             })
             .collect())

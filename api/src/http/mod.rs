@@ -40,6 +40,8 @@ pub struct HttpState {
     pub schema: KronikaSchema,
     pub db: DatabaseConnection,
     pub response_cache: kronika_core::response_cache::ResponseCache,
+    /// Published content readers' requests read through (editors' never do).
+    pub entity_cache: kronika_core::entity_cache::EntityCache,
     pub views: ViewCounter,
     /// Take readers' addresses from `X-Forwarded-For` (see `client_address`).
     pub trust_proxy: bool,

@@ -18,9 +18,11 @@ use sea_orm::{
 
 use super::Actor;
 use super::tokens::{self, IssuedToken};
+use crate::changes::ContentChange;
 use crate::content::write;
 use crate::domain::Role;
 use crate::domain::secrets::{PasswordError, hash_password, token_hash, verify_password};
+use crate::store::ContentStore;
 
 /// How long a password-reset link works.
 pub const RESET_LINK_LIFETIME: Duration = Duration::hours(72);
@@ -323,11 +325,12 @@ async fn is_last_enabled_admin(
 /// enabled administrator can be neither demoted nor disabled, and nobody disables
 /// themselves. Disabling revokes every token of the account in the same transaction.
 pub async fn update_account(
-    db: &DatabaseConnection,
+    store: &ContentStore,
     actor: &Actor,
     account_id: i64,
     changes: AccountChanges,
 ) -> Result<account::Model, AccountError> {
+    let db = store.db();
     require_admin(actor)?;
     let name = changes.name.as_deref().map(valid_name).transpose()?;
     let disabling = changes.disabled == Some(true);
@@ -361,7 +364,8 @@ pub async fn update_account(
     if disabling {
         revoke_tokens_of(&transaction, account_id, TokenScope::Everything).await?;
     }
-    transaction.commit().await?;
+    // Bylines show the name: the entity caches of every replica hear of it.
+    store.commit(transaction, ContentChange::Accounts).await?;
     Ok(updated)
 }
 

@@ -28,6 +28,19 @@ pub async fn accounts_by_id(
     Ok(rows.into_iter().map(|row| (row.id, row)).collect())
 }
 
+/// Accounts by id as bylines show them: without their password hashes, which nothing
+/// outside signing in needs and the entity cache must not keep.
+pub async fn public_accounts_by_id(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, account::Model>, DbErr> {
+    let mut accounts = accounts_by_id(db, ids).await?;
+    for account in accounts.values_mut() {
+        account.password_hash = None;
+    }
+    Ok(accounts)
+}
+
 pub async fn galleries_by_id(
     db: &impl ConnectionTrait,
     ids: &[i64],

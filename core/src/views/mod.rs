@@ -10,7 +10,9 @@
 //!
 //! Counting never writes to the database, never changes an article's `updated_at` or
 //! `version`, and never clears the response cache: a cached `viewCount` is at most one
-//! cache time-to-live plus one flush interval old.
+//! cache time-to-live plus one flush interval old. A flush that wrote counts reports
+//! `ContentChange::ViewCounts`, which the entity cache (holding the article rows the
+//! counts live in) hears on every replica.
 
 mod bots;
 mod dedupe;
@@ -23,11 +25,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::DbErr;
 
 use crate::change_signal::ChangeListener;
 use crate::changes::ContentChange;
 use crate::content::views::{self as sql, DailyViewIncrement};
+use crate::store::ContentStore;
 use bots::BotFilter;
 use dedupe::{DEFAULT_DEDUPE_CAPACITY, DailyDedupe};
 pub use flusher::RunningFlusher;
@@ -82,7 +85,8 @@ pub struct ViewCounter {
 }
 
 struct CounterParts {
-    db: DatabaseConnection,
+    /// Where counts are written, and the signal that tells caches a flush wrote some.
+    store: ContentStore,
     time_zone: chrono_tz::Tz,
     bots: BotFilter,
     published: PublishedArticles,
@@ -94,11 +98,11 @@ struct CounterParts {
 }
 
 impl ViewCounter {
-    pub fn new(db: DatabaseConnection, time_zone: chrono_tz::Tz) -> Self {
+    pub fn new(store: ContentStore, time_zone: chrono_tz::Tz) -> Self {
         Self {
             parts: Arc::new(CounterParts {
-                published: PublishedArticles::new(db.clone()),
-                db,
+                published: PublishedArticles::new(store.db().clone()),
+                store,
                 time_zone,
                 bots: BotFilter::new(),
                 dedupe: DailyDedupe::new(DEFAULT_DEDUPE_CAPACITY),
@@ -138,8 +142,13 @@ impl ViewCounter {
             return Ok(FlushReport::default());
         }
         let views = batch.views();
-        match sql::add_views(&self.parts.db, &increments(&batch)).await {
+        match sql::add_views(self.parts.store.db(), &increments(&batch)).await {
             Ok(written) => {
+                if written.articles > 0 {
+                    // The entity caches (this replica's and the others') hold article
+                    // rows with the counts just changed.
+                    self.parts.store.committed(ContentChange::ViewCounts).await;
+                }
                 let report = FlushReport {
                     views,
                     articles: written.articles,

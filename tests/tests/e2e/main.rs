@@ -10,6 +10,7 @@ mod change_register;
 mod change_signal;
 mod database_restart;
 mod edge;
+mod entity_cache;
 mod errors;
 mod feeds;
 mod galleries;

@@ -1,11 +1,12 @@
 //! The DataLoader proof: a page of 20 articles with every relation costs the same number
-//! of SQL statements as a page of 2.
+//! of SQL statements as a page of 2. The entity cache is off here, so that every page
+//! reads every relation from the database (`entity_cache.rs` tests the cache).
 
-use kronika_tests::{TestApp, background_work_asleep, on_both_databases};
+use kronika_tests::{TestApp, background_work_asleep_and_entity_cache_off, on_both_databases};
 use serde_json::json;
 
 on_both_databases!(
-    configured_by = background_work_asleep;
+    configured_by = background_work_asleep_and_entity_cache_off;
     a_page_of_twenty_costs_as_many_statements_as_a_page_of_two,
     a_front_page_of_many_sections_costs_as_much_as_one_of_two,
 );

@@ -42,9 +42,8 @@ const ARTICLE: &str = "query($slug: String!) { article(slug: $slug) {
 } }";
 const NEWEST: &str = "{ articles(first: 5) { edges { node { title } } } }";
 
-/// Reads `query` from `app` until it is answered from the response cache (a replica that
-/// has just started listening drops everything once, so the first answer stored may be
-/// dropped); returns the cached data.
+/// Reads `query` from `app` until it is answered from the response cache (the first
+/// answer is computed, the second replayed); returns the cached data.
 async fn cached(app: &TestApp, query: &str, variables: &Value) -> Value {
     let started = Instant::now();
     loop {

@@ -551,7 +551,7 @@ pub async fn account_change(
             .await;
         }
     };
-    match accounts::update_account(db, &session.actor, account_id, changes).await {
+    match accounts::update_account(&state.store, &session.actor, account_id, changes).await {
         Ok(_) => respond::see_other(&format!("/admin/administration/accounts?zmiana={done}")),
         Err(error) => refused_account_change(state, &session, &error).await,
     }

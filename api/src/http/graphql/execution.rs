@@ -23,6 +23,7 @@ use crate::http::client_address::user_agent;
 use crate::metrics::{self, CacheUse, Outcome};
 use kronika_core::auth;
 use kronika_core::changes::UsedContent;
+use kronika_core::entity_cache::EntityCache;
 use kronika_core::views::Reader;
 
 /// Documents up to this size are parsed and measured on the runtime worker (tens of
@@ -143,8 +144,14 @@ async fn execute_uncached(
     // The reader is what `recordView` counts a view for; resolvers never expose it.
     let reader = Reader::new(caller.address, user_agent(caller.request));
     let used = UsedContent::default();
+    // Editors see drafts and their own writes at once: only readers use the entity cache.
+    let entity_cache = if viewer.actor().is_none() {
+        state.entity_cache.clone()
+    } else {
+        EntityCache::off()
+    };
     let mut graphql_request = graphql_request
-        .data(Loaders::new(&state.db))
+        .data(Loaders::new(&state.db, entity_cache))
         .data(viewer)
         .data(ClientAddress(Some(caller.address)))
         .data(reader);
