@@ -62,6 +62,8 @@ pub struct Shelves {
     article_ids_by_slug: moka::sync::Cache<Arc<str>, i64>,
     /// The tags of each published article, by article id.
     article_tags: moka::sync::Cache<i64, Arc<Vec<tag::Model>>>,
+    /// Tags by id: what an article's tag ids, read with its row, are made into.
+    tags: moka::sync::Cache<i64, tag::Model>,
     sections: moka::sync::Cache<i64, section::Model>,
     accounts: moka::sync::Cache<i64, account::Model>,
     /// Galleries shown by published articles, by id.
@@ -116,6 +118,10 @@ kind!(
     ArticleTags, i64, Arc<Vec<tag::Model>>, article_tags
 );
 kind!(
+    /// Tags by id.
+    Tags, i64, tag::Model, tags
+);
+kind!(
     /// Sections by id.
     Sections, i64, section::Model, sections
 );
@@ -140,7 +146,7 @@ impl EntityCache {
         }
         let bound = bound_mib * 1024 * 1024;
         let share = |percent: u64| bound / 100 * percent;
-        let small = share(SMALL_KINDS_SHARE) / 4;
+        let small = share(SMALL_KINDS_SHARE) / 5;
         Self {
             shelves: Some(Arc::new(Shelves {
                 articles: shelf(share(ARTICLES_SHARE), |_, article: &Arc<article::Model>| {
@@ -150,6 +156,7 @@ impl EntityCache {
                 article_tags: shelf(small, |_, tags: &Arc<Vec<tag::Model>>| {
                     tags.iter().map(tag_bytes).sum::<usize>() + 64
                 }),
+                tags: shelf(small / 2, |_, tag| tag_bytes(tag)),
                 sections: shelf(small / 2, |_, section| section_bytes(section)),
                 accounts: shelf(small / 2, |_, account| account_bytes(account)),
                 galleries: shelf(small, |_, gallery| gallery_bytes(gallery)),
@@ -244,6 +251,7 @@ impl EntityCache {
             ("articles", shelves.articles.entry_count()),
             ("article_slugs", shelves.article_ids_by_slug.entry_count()),
             ("article_tags", shelves.article_tags.entry_count()),
+            ("tags", shelves.tags.entry_count()),
             ("sections", shelves.sections.entry_count()),
             ("accounts", shelves.accounts.entry_count()),
             ("galleries", shelves.galleries.entry_count()),
@@ -260,6 +268,7 @@ impl EntityCache {
         shelves.articles.weighted_size()
             + shelves.article_ids_by_slug.weighted_size()
             + shelves.article_tags.weighted_size()
+            + shelves.tags.weighted_size()
             + shelves.sections.weighted_size()
             + shelves.accounts.weighted_size()
             + shelves.galleries.weighted_size()
@@ -276,6 +285,7 @@ impl Shelves {
         self.articles.run_pending_tasks();
         self.article_ids_by_slug.run_pending_tasks();
         self.article_tags.run_pending_tasks();
+        self.tags.run_pending_tasks();
         self.sections.run_pending_tasks();
         self.accounts.run_pending_tasks();
         self.galleries.run_pending_tasks();
@@ -294,6 +304,7 @@ impl Shelves {
             }
             ContentChange::Taxonomy => {
                 self.sections.invalidate_all();
+                self.tags.invalidate_all();
                 self.article_tags.invalidate_all();
             }
             ContentChange::Accounts => self.accounts.invalidate_all(),
@@ -305,6 +316,7 @@ impl Shelves {
                 self.articles.invalidate_all();
                 self.article_ids_by_slug.invalidate_all();
                 self.article_tags.invalidate_all();
+                self.tags.invalidate_all();
                 self.sections.invalidate_all();
                 self.accounts.invalidate_all();
                 self.galleries.invalidate_all();

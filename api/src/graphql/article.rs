@@ -11,14 +11,14 @@ use super::connection::{ArticleConnection, ArticleFilterInput, ArticleOrderInput
 use super::date::Date;
 use super::error::ApiError;
 use super::gallery::Gallery;
-use super::loaders::{DailyViewsKey, Loaders};
+use super::loaders::{DailyViewsKey, Loaders, keep_published};
 use super::revisions::{ChangeLogEntry, Revision};
 use super::section::{Section, Tag};
 use super::time::SiteTimeZone;
 use super::viewer::{uses, viewer};
 use super::views::{DailyViews, fill_series, series_range};
 use kronika_core::changes::CacheTag;
-use kronika_core::content::{self, Audience, article_list};
+use kronika_core::content::{self, Audience, article_list, article_pages};
 use kronika_core::domain;
 use kronika_core::editing::revisions as revision_store;
 use kronika_core::entity_cache as cached;
@@ -143,15 +143,20 @@ async fn published_article_by_slug(
         return Ok(Some(article));
     }
     // Not cached, or the article the slug found is no longer published: the slug may
-    // now name a newer article (a deleted article's slug is free again).
+    // now name a newer article (a deleted article's slug is free again). Read with its
+    // gallery and tags, so that its page costs one statement more (its photos).
     let fill = cache.begin_fill();
-    let Some(found) = content::article_by_slug(db, slug, Audience::Public).await? else {
-        return Ok(None);
+    let found = match article_pages::by_current_slug(db, slug).await? {
+        Some(page) => keep_published(cache, fill, vec![page]).pop(),
+        None => match content::former_slug_owner(db, slug).await? {
+            Some(id) => loaders.published_articles.load_one(id).await?,
+            None => None,
+        },
     };
-    let found = Arc::new(found);
-    cache.store::<cached::ArticleIdsBySlug>(fill, [(Arc::from(slug), found.id)]);
-    cache.store::<cached::Articles>(fill, [(found.id, found.clone())]);
-    Ok(Some(found))
+    if let Some(found) = &found {
+        cache.store::<cached::ArticleIdsBySlug>(fill, [(Arc::from(slug), found.id)]);
+    }
+    Ok(found)
 }
 
 /// Ids are decimal strings; anything else matches nothing.

@@ -10,13 +10,13 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use chrono::NaiveDate;
-use entities::gallery;
+use entities::{article, gallery, tag};
 use sea_orm::{DatabaseConnection, DbErr};
 
 use kronika_core::content::article_list::{self, ArticleOrder, ArticlePage};
 use kronika_core::content::views as view_statistics;
-use kronika_core::content::{Audience, photo_library, relations};
-use kronika_core::entity_cache::{self as cached, EntityCache, Kind};
+use kronika_core::content::{Audience, article_pages, photo_library, relations};
+use kronika_core::entity_cache::{self as cached, EntityCache, Fill, Kind};
 
 macro_rules! batch_loader {
     ($(#[$doc:meta])* $name:ident, $value:ty, $query:path) => {
@@ -88,19 +88,112 @@ cached_batch_loader!(
     /// Galleries by id.
     GalleryLoader, cached::Galleries, relations::galleries_by_id
 );
-cached_batch_loader!(
-    /// The tags of each article, by article id.
-    ArticleTagsLoader, cached::ArticleTags, relations::tags_by_article
-);
+/// The tags of each article, by article id. What it reads it keeps twice: as each
+/// article's list, and each tag by id (which `keep_published` makes lists from).
+pub struct ArticleTagsLoader {
+    db: DatabaseConnection,
+    cache: EntityCache,
+}
+
+impl From<(DatabaseConnection, EntityCache)> for ArticleTagsLoader {
+    fn from((db, cache): (DatabaseConnection, EntityCache)) -> Self {
+        Self { db, cache }
+    }
+}
+
+impl Loader<i64> for ArticleTagsLoader {
+    type Value = Arc<Vec<tag::Model>>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let (mut found, missing) = self.cache.get_many::<cached::ArticleTags>(keys);
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        let fill = self.cache.begin_fill();
+        let read = relations::tags_by_article(&self.db, &missing)
+            .await
+            .map_err(Arc::new)?;
+        for (article_id, tags) in read {
+            self.cache
+                .store::<cached::Tags>(fill, tags.iter().map(|tag| (tag.id, tag.clone())));
+            let tags = Arc::new(tags);
+            self.cache
+                .store::<cached::ArticleTags>(fill, [(article_id, tags.clone())]);
+            found.insert(article_id, tags);
+        }
+        Ok(found)
+    }
+}
 cached_batch_loader!(
     /// The ordered photos of each gallery, by gallery id.
     GalleryPhotosLoader, cached::GalleryPhotos, relations::photos_by_gallery
 );
-cached_batch_loader!(
-    /// Published articles by id (search hits, slugs found in the cache); unpublished
-    /// ones are absent.
-    PublishedArticleLoader, cached::Articles, relations::published_articles_by_id
-);
+
+/// Published articles by id (the article query, search hits); unpublished ones are
+/// absent. Each is read with its gallery and tag ids in one statement, and what was read
+/// beside it is kept too, so that its page needs only its photos.
+pub struct PublishedArticleLoader {
+    db: DatabaseConnection,
+    cache: EntityCache,
+}
+
+impl From<(DatabaseConnection, EntityCache)> for PublishedArticleLoader {
+    fn from((db, cache): (DatabaseConnection, EntityCache)) -> Self {
+        Self { db, cache }
+    }
+}
+
+impl Loader<i64> for PublishedArticleLoader {
+    type Value = Arc<article::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let (mut found, missing) = self.cache.get_many::<cached::Articles>(keys);
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        let fill = self.cache.begin_fill();
+        let read = article_pages::by_ids(&self.db, &missing)
+            .await
+            .map_err(Arc::new)?;
+        found.extend(
+            keep_published(&self.cache, fill, read)
+                .into_iter()
+                .map(|article| (article.id, article)),
+        );
+        Ok(found)
+    }
+}
+
+/// Stores published articles read with their relations, and what came with them: the
+/// gallery, and the tags when every one of them is known (tags are few and shared, so
+/// they almost always are). Returns the articles.
+pub fn keep_published(
+    cache: &EntityCache,
+    fill: Fill,
+    read: Vec<article_pages::PublishedArticle>,
+) -> Vec<Arc<article::Model>> {
+    let mut articles = Vec::with_capacity(read.len());
+    for page in read {
+        let article = Arc::new(page.article);
+        if let Some(gallery) = page.gallery {
+            cache.store::<cached::Galleries>(fill, [(gallery.id, gallery)]);
+        }
+        let tags: Option<Vec<tag::Model>> = page
+            .tag_ids
+            .iter()
+            .map(|id| cache.get::<cached::Tags, i64>(id))
+            .collect();
+        if let Some(mut tags) = tags {
+            tags.sort_by(|left, right| left.name.cmp(&right.name));
+            cache.store::<cached::ArticleTags>(fill, [(article.id, Arc::new(tags))]);
+        }
+        cache.store::<cached::Articles>(fill, [(article.id, article.clone())]);
+        articles.push(article);
+    }
+    articles
+}
 
 batch_loader!(
     /// The number of published articles of each section, by section id.

@@ -5,6 +5,7 @@
 //! and only the galleries and photos such articles show (`galleries`).
 
 pub mod article_list;
+pub mod article_pages;
 pub mod cursor;
 pub mod galleries;
 pub mod photo_library;
@@ -78,13 +79,21 @@ pub async fn article_by_slug(
     if current.is_some() {
         return Ok(current);
     }
-    let Some(former) = article_slug::Entity::find_by_id(slug.to_owned())
-        .one(db)
-        .await?
-    else {
+    let Some(article_id) = former_slug_owner(db, slug).await? else {
         return Ok(None);
     };
-    article_by_id(db, former.article_id, audience).await
+    article_by_id(db, article_id, audience).await
+}
+
+/// The id of the article that had `slug` before a rename, whatever its status.
+pub async fn former_slug_owner(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Option<i64>, DbErr> {
+    let former = article_slug::Entity::find_by_id(slug.to_owned())
+        .one(db)
+        .await?;
+    Ok(former.map(|former| former.article_id))
 }
 
 /// The article an address of the old site showed (recorded by an import), as

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 on_both_databases!(
     configured_by = response_cache_off;
     a_read_of_content_read_before_costs_no_statement,
+    an_article_not_yet_in_memory_costs_two_statements,
     every_kind_of_change_is_visible_in_the_next_read,
     a_renamed_or_unpublished_article_is_found_as_it_now_is,
     editors_never_read_through_the_cache,
@@ -125,6 +126,66 @@ async fn a_read_of_content_read_before_costs_no_statement(app: TestApp) {
     let (missing, none) = statements_of(&app, ARTICLE_PAGE, json!({"slug": "nie-ma"})).await;
     assert!(none["article"].is_null());
     assert!(missing > 0);
+}
+
+/// The cold path: an article whose section, byline and tags are in memory (they are
+/// shared by many articles) is read with its gallery and tag ids in one statement, and
+/// its photos in another.
+async fn an_article_not_yet_in_memory_costs_two_statements(app: TestApp) {
+    let tags = [
+        app.tag("rynek pracy").await,
+        app.tag("partnerstwo lokalne").await,
+    ];
+    let section = app.section("Aktualności").await;
+    let author = app.editor("Anna Nowak").await;
+    let mut articles = Vec::new();
+    for number in 0..3 {
+        let gallery = app.gallery(&format!("Sesja {number}"), 3).await;
+        let article = app
+            .article(&format!("Sesja numer {number}"), &section, &author)
+            .tags(&[&tags[0], &tags[1]])
+            .gallery(&gallery)
+            .create()
+            .await;
+        articles.push(article);
+    }
+    let plain = app
+        .article("Komunikat bez galerii", &section, &author)
+        .create()
+        .await;
+    let (first, others) = articles.split_at(1);
+    app.settle_search_indexer().await;
+    // What articles share is read once, with the first page.
+    app.data(ARTICLE_PAGE, json!({"slug": first[0].slug})).await;
+
+    let (statements, data) =
+        statements_of(&app, ARTICLE_PAGE, json!({"slug": others[0].slug})).await;
+    assert_eq!(data["article"]["title"], "Sesja numer 1");
+    assert_eq!(
+        data["article"]["tags"],
+        json!([{"slug": "partnerstwo-lokalne", "name": "partnerstwo lokalne"},
+               {"slug": "rynek-pracy", "name": "rynek pracy"}])
+    );
+    assert_eq!(
+        data["article"]["gallery"]["photos"]
+            .as_array()
+            .map(Vec::len),
+        Some(3)
+    );
+    assert_eq!(
+        statements, 2,
+        "the article with its gallery and tags, then its photos"
+    );
+
+    let (statements, data) =
+        statements_of(&app, ARTICLE_BY_ID, json!({"id": others[1].id.to_string()})).await;
+    assert_eq!(data["article"]["title"], "Sesja numer 2");
+    assert_eq!(statements, 2, "by id too");
+
+    let (statements, data) = statements_of(&app, ARTICLE_PAGE, json!({"slug": plain.slug})).await;
+    assert!(data["article"]["gallery"].is_null());
+    assert_eq!(data["article"]["tags"], json!([]));
+    assert_eq!(statements, 1, "without a gallery, one statement");
 }
 
 /// Reads the article page as a reader and checks `expected` holds at once.
