@@ -54,9 +54,7 @@ impl ArticleQueries {
                 .await?
                 .map(Arc::new),
             (None, Some(id)) => match parse_id(&id) {
-                Some(id) if audience == Audience::Public => {
-                    loaders.published_articles.load_one(id).await?
-                }
+                Some(id) if audience == Audience::Public => loaders.published_article(id).await?,
                 Some(id) => content::article_by_id(db, id, audience)
                     .await?
                     .map(Arc::new),
@@ -138,7 +136,7 @@ async fn published_article_by_slug(
 ) -> Result<Option<Arc<article::Model>>, ApiError> {
     let cache = &loaders.cache;
     if let Some(id) = cache.get::<cached::ArticleIdsBySlug, str>(slug)
-        && let Some(article) = loaders.published_articles.load_one(id).await?
+        && let Some(article) = loaders.published_article(id).await?
     {
         return Ok(Some(article));
     }
@@ -149,7 +147,7 @@ async fn published_article_by_slug(
     let found = match article_pages::by_current_slug(db, slug).await? {
         Some(page) => keep_published(cache, fill, vec![page]).pop(),
         None => match content::former_slug_owner(db, slug).await? {
-            Some(id) => loaders.published_articles.load_one(id).await?,
+            Some(id) => loaders.published_article(id).await?,
             None => None,
         },
     };
@@ -331,7 +329,7 @@ impl Article {
 
     async fn section(&self, ctx: &Context<'_>) -> Result<Section, ApiError> {
         let loaders = ctx.data_unchecked::<Loaders>();
-        let section = loaders.sections.load_one(self.0.section_id).await?;
+        let section = loaders.section(self.0.section_id).await?;
         section
             .map(Section)
             .ok_or_else(|| ApiError::missing_row("sections", self.0.section_id))
@@ -339,7 +337,7 @@ impl Article {
 
     async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<Tag>, ApiError> {
         let loaders = ctx.data_unchecked::<Loaders>();
-        let tags = loaders.article_tags.load_one(self.0.id).await?;
+        let tags = loaders.tags_of_article(self.0.id).await?;
         Ok(tags
             .map(|tags| tags.iter().cloned().map(Tag).collect())
             .unwrap_or_default())
@@ -351,14 +349,14 @@ impl Article {
         };
         uses(ctx, CacheTag::Gallery(gallery_id));
         let loaders = ctx.data_unchecked::<Loaders>();
-        let gallery = loaders.galleries.load_one(gallery_id).await?;
+        let gallery = loaders.gallery(gallery_id).await?;
         Ok(gallery.map(Gallery))
     }
 
     /// The editor who entered the article.
     async fn created_by(&self, ctx: &Context<'_>) -> Result<Editor, ApiError> {
         let loaders = ctx.data_unchecked::<Loaders>();
-        let account = loaders.accounts.load_one(self.0.created_by).await?;
+        let account = loaders.account(self.0.created_by).await?;
         account
             .map(Editor)
             .ok_or_else(|| ApiError::missing_row("accounts", self.0.created_by))
@@ -396,7 +394,7 @@ impl Article {
             return Ok(None);
         };
         let loaders = ctx.data_unchecked::<Loaders>();
-        let account = loaders.accounts.load_one(account_id).await?;
+        let account = loaders.account(account_id).await?;
         Ok(account.map(Editor))
     }
 }

@@ -92,7 +92,7 @@ impl Gallery {
     /// The photos in gallery order.
     async fn photos(&self, ctx: &Context<'_>) -> Result<Vec<Photo>, ApiError> {
         let loaders = ctx.data_unchecked::<Loaders>();
-        let photos = loaders.gallery_photos.load_one(self.0.id).await?;
+        let photos = loaders.photos_of_gallery(self.0.id).await?;
         Ok(photos
             .map(|photos| photos.iter().cloned().map(Photo).collect())
             .unwrap_or_default())
@@ -102,8 +102,7 @@ impl Gallery {
     async fn cover(&self, ctx: &Context<'_>) -> Result<Option<Photo>, ApiError> {
         let loaders = ctx.data_unchecked::<Loaders>();
         let photos = loaders
-            .gallery_photos
-            .load_one(self.0.id)
+            .photos_of_gallery(self.0.id)
             .await?
             .unwrap_or_default();
         let cover = self

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use chrono::NaiveDate;
-use entities::{article, gallery, tag};
+use entities::{account, article, gallery, photo, section, tag};
 use sea_orm::{DatabaseConnection, DbErr};
 
 use kronika_core::content::article_list::{self, ArticleOrder, ArticlePage};
@@ -350,7 +350,70 @@ pub struct Loaders {
     pub photo_galleries: DataLoader<PhotoGalleriesLoader>,
 }
 
+/// Looks up `id` in the entity cache, and only when it is not there asks `loader`. A
+/// DataLoader waits a moment to gather the keys of a whole level of the query into one
+/// statement; a value already in memory must not wait for that (on a page of several
+/// levels those moments were most of a cached request's time).
+async fn from_memory_or_batched<K, L>(
+    cache: &EntityCache,
+    loader: &DataLoader<L>,
+    id: i64,
+) -> Result<Option<K::Value>, Arc<DbErr>>
+where
+    K: Kind<Key = i64>,
+    L: Loader<i64, Value = K::Value, Error = Arc<DbErr>>,
+{
+    if let Some(found) = cache.get::<K, i64>(&id) {
+        return Ok(Some(found));
+    }
+    loader.load_one(id).await
+}
+
 impl Loaders {
+    pub async fn section(&self, id: i64) -> Result<Option<section::Model>, Arc<DbErr>> {
+        from_memory_or_batched::<cached::Sections, _>(&self.cache, &self.sections, id).await
+    }
+
+    pub async fn account(&self, id: i64) -> Result<Option<account::Model>, Arc<DbErr>> {
+        from_memory_or_batched::<cached::Accounts, _>(&self.cache, &self.accounts, id).await
+    }
+
+    pub async fn gallery(&self, id: i64) -> Result<Option<gallery::Model>, Arc<DbErr>> {
+        from_memory_or_batched::<cached::Galleries, _>(&self.cache, &self.galleries, id).await
+    }
+
+    pub async fn tags_of_article(
+        &self,
+        article_id: i64,
+    ) -> Result<Option<Arc<Vec<tag::Model>>>, Arc<DbErr>> {
+        from_memory_or_batched::<cached::ArticleTags, _>(
+            &self.cache,
+            &self.article_tags,
+            article_id,
+        )
+        .await
+    }
+
+    pub async fn photos_of_gallery(
+        &self,
+        gallery_id: i64,
+    ) -> Result<Option<Arc<Vec<photo::Model>>>, Arc<DbErr>> {
+        from_memory_or_batched::<cached::GalleryPhotos, _>(
+            &self.cache,
+            &self.gallery_photos,
+            gallery_id,
+        )
+        .await
+    }
+
+    pub async fn published_article(
+        &self,
+        id: i64,
+    ) -> Result<Option<Arc<article::Model>>, Arc<DbErr>> {
+        from_memory_or_batched::<cached::Articles, _>(&self.cache, &self.published_articles, id)
+            .await
+    }
+
     pub fn new(db: &DatabaseConnection, cache: EntityCache) -> Self {
         let cached = |db: &DatabaseConnection| (db.clone(), cache.clone());
         Self {

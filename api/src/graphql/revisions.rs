@@ -49,7 +49,7 @@ async fn editor_name(
         return Ok(None);
     };
     let loaders = ctx.data_unchecked::<Loaders>();
-    let account = loaders.accounts.load_one(account_id).await?;
+    let account = loaders.account(account_id).await?;
     Ok(account.map(|account| account.display_name))
 }
 
