@@ -5,13 +5,16 @@
 //! exactly then), ever leave through here; the HTTP layer turns them into XML.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use entities::{article, photo, section, tag};
+use entities::{article, gallery_photo, photo, section, tag};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait,
 };
+
+use crate::editing::photos::widths_of;
 
 use super::article_list::{self, ArticleFilter, ArticleOrder, ListError};
 use super::{published_only, relations};
@@ -187,8 +190,18 @@ fn page_of_articles(number: u64) -> sea_orm::Select<article::Entity> {
 pub struct SitemapEntry {
     pub slug: String,
     pub last_modified: DateTime<Utc>,
-    /// The photos of the article's gallery, in gallery order.
-    pub photos: Vec<photo::Model>,
+    /// The photos of the article's gallery, in gallery order; one list per gallery,
+    /// shared by every article that shows it.
+    pub photos: Arc<[SitemapPhoto]>,
+}
+
+/// A photo as a sitemap names it: where its renditions are, nothing more (a page lists
+/// up to 50,000 articles, and whole photo rows, inline placeholders included, made a
+/// page's render take hundreds of megabytes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SitemapPhoto {
+    pub content_hash: String,
+    pub widths: Vec<u32>,
 }
 
 /// The entries of page `number` (from 1); empty beyond the last page.
@@ -204,11 +217,14 @@ pub async fn sitemap_page(
         .into_tuple()
         .all(db)
         .await?;
-    let gallery_ids: Vec<i64> = rows.iter().filter_map(|(_, _, gallery)| *gallery).collect();
-    let mut photos: HashMap<i64, Vec<photo::Model>> = HashMap::new();
+    let mut gallery_ids: Vec<i64> = rows.iter().filter_map(|(_, _, gallery)| *gallery).collect();
+    gallery_ids.sort_unstable();
+    gallery_ids.dedup();
+    let mut photos: HashMap<i64, Arc<[SitemapPhoto]>> = HashMap::new();
     for chunk in gallery_ids.chunks(GALLERY_IDS_PER_STATEMENT) {
-        photos.extend(relations::photos_by_gallery(db, chunk).await?);
+        photos.extend(sitemap_photos_by_gallery(db, chunk).await?);
     }
+    let no_photos: Arc<[SitemapPhoto]> = Arc::from(Vec::new());
     Ok(rows
         .into_iter()
         .map(|(slug, last_modified, gallery)| SitemapEntry {
@@ -216,8 +232,42 @@ pub async fn sitemap_page(
             last_modified,
             photos: gallery
                 .and_then(|gallery| photos.get(&gallery).cloned())
-                .unwrap_or_default(),
+                .unwrap_or_else(|| no_photos.clone()),
         })
+        .collect())
+}
+
+/// The stored photos of each gallery in gallery order, as sitemaps name them.
+async fn sitemap_photos_by_gallery(
+    db: &impl ConnectionTrait,
+    gallery_ids: &[i64],
+) -> Result<HashMap<i64, Arc<[SitemapPhoto]>>, DbErr> {
+    let rows: Vec<(i64, String, Option<String>)> = gallery_photo::Entity::find()
+        .select_only()
+        .column(gallery_photo::Column::GalleryId)
+        .column(photo::Column::ContentHash)
+        .column(photo::Column::RenditionWidths)
+        .join(JoinType::InnerJoin, gallery_photo::Relation::Photo.def())
+        .filter(gallery_photo::Column::GalleryId.is_in(gallery_ids.iter().copied()))
+        .filter(photo::Column::ContentHash.is_not_null())
+        .order_by_asc(gallery_photo::Column::GalleryId)
+        .order_by_asc(gallery_photo::Column::Position)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut by_gallery: HashMap<i64, Vec<SitemapPhoto>> = HashMap::new();
+    for (gallery_id, content_hash, widths) in rows {
+        by_gallery
+            .entry(gallery_id)
+            .or_default()
+            .push(SitemapPhoto {
+                content_hash,
+                widths: widths_of(widths.as_deref()),
+            });
+    }
+    Ok(by_gallery
+        .into_iter()
+        .map(|(gallery_id, photos)| (gallery_id, Arc::from(photos)))
         .collect())
 }
 

@@ -96,9 +96,12 @@ pub fn files_of(hash: &ContentHash, widths: &[u32]) -> Vec<MediaKey> {
 
 /// The widths stored in `rendition_widths`.
 pub fn stored_widths(photo: &photo::Model) -> Vec<u32> {
-    photo
-        .rendition_widths
-        .as_deref()
+    widths_of(photo.rendition_widths.as_deref())
+}
+
+/// The widths in a `rendition_widths` value (comma-separated).
+pub fn widths_of(rendition_widths: Option<&str>) -> Vec<u32> {
+    rendition_widths
         .unwrap_or_default()
         .split(',')
         .filter_map(|width| width.parse().ok())

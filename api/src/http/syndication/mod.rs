@@ -113,7 +113,12 @@ impl Published<'_> {
     /// A JPEG rendition of `photo` near `WANTED_IMAGE_WIDTH`; `None` without files.
     fn photo_url(&self, photo: &photo::Model) -> Option<String> {
         let hash = photo.content_hash.as_deref()?;
-        let widths = stored_widths(photo);
+        self.rendition_url(hash, &stored_widths(photo))
+    }
+
+    /// The address of the rendition a feed or sitemap shows of the photo with these
+    /// files: the narrowest at least as wide as wanted, else the widest.
+    fn rendition_url(&self, hash: &str, widths: &[u32]) -> Option<String> {
         let width = widths
             .iter()
             .copied()

@@ -75,7 +75,9 @@ pub(super) fn page(entries: &[SitemapEntry], published: &Published) -> io::Resul
                         let images = entry
                             .photos
                             .iter()
-                            .filter_map(|photo| published.photo_url(photo))
+                            .filter_map(|photo| {
+                                published.rendition_url(&photo.content_hash, &photo.widths)
+                            })
                             .take(MAX_IMAGES_PER_URL);
                         for image in images {
                             writer
