@@ -405,6 +405,30 @@ impl TestApp {
         response["data"].clone()
     }
 
+    /// Reads `query` until `fresh` holds for its `data`, failing after ten seconds: for a
+    /// change that reaches this server from another (a bound on waiting on a loaded
+    /// machine, not a freshness target; `tests/examples/replica_freshness.rs` measures).
+    pub async fn read_until_fresh(
+        &self,
+        query: &str,
+        variables: &Value,
+        fresh: impl Fn(&Value) -> bool,
+    ) {
+        const AT_MOST: std::time::Duration = std::time::Duration::from_secs(10);
+        let started = std::time::Instant::now();
+        loop {
+            let data = self.data(query, variables.clone()).await;
+            if fresh(&data) {
+                return;
+            }
+            assert!(
+                started.elapsed() < AT_MOST,
+                "the server still answers {data} after {AT_MOST:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+
     /// SQL statements the server has sent so far.
     pub fn statement_count(&self) -> u64 {
         self.app.statement_count()

@@ -32,9 +32,8 @@ fn cached_and_not_scheduling(config: &mut Config) {
     config.scheduler_interval = Duration::from_secs(3_600);
 }
 
-/// How long a test waits for the other replica to answer fresh before failing: a bound
-/// on waiting on a loaded machine, not the freshness target
-/// (`tests/examples/replica_freshness.rs` measures that).
+/// How long a test waits for a cached answer or the database before failing: a bound on
+/// waiting on a loaded machine (reads until fresh use `TestApp::read_until_fresh`).
 const AT_MOST: Duration = Duration::from_secs(10);
 
 const ARTICLE: &str = "query($slug: String!) { article(slug: $slug) {
@@ -55,27 +54,6 @@ async fn cached(app: &TestApp, query: &str, variables: &Value) -> Value {
             started.elapsed() < AT_MOST,
             "no answer from the cache after {AT_MOST:?}: {cache} {body}"
         );
-    }
-}
-
-/// Reads `query` from `app` until `fresh` holds for its data, failing after [`AT_MOST`].
-async fn until_fresh(
-    app: &TestApp,
-    query: &str,
-    variables: &Value,
-    fresh: impl Fn(&Value) -> bool,
-) {
-    let started = Instant::now();
-    loop {
-        let data = app.data(query, variables.clone()).await;
-        if fresh(&data) {
-            return;
-        }
-        assert!(
-            started.elapsed() < AT_MOST,
-            "the second server still answers {data} after {AT_MOST:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
 
@@ -100,7 +78,7 @@ impl Replicas {
         self.first
             .data_as(&self.admin, mutation, mutation_variables)
             .await;
-        until_fresh(&self.second, query, &variables, fresh).await;
+        self.second.read_until_fresh(query, &variables, fresh).await;
     }
 }
 
@@ -272,10 +250,11 @@ async fn a_replica_that_lost_its_listening_connection_ends_fresh() {
         .await
         .unwrap_or_else(|error| panic!("update the article: {error}"));
 
-    until_fresh(&second, ARTICLE, &page, |data| {
-        data["article"]["title"] == "Dożynki gminne 2027"
-    })
-    .await;
+    second
+        .read_until_fresh(ARTICLE, &page, |data| {
+            data["article"]["title"] == "Dożynki gminne 2027"
+        })
+        .await;
     // And it listens again: an announced change still arrives.
     wait_for_listeners(&first, 2).await;
     cached(&second, ARTICLE, &page).await;
@@ -287,7 +266,9 @@ async fn a_replica_that_lost_its_listening_connection_ends_fresh() {
             json!({"id": article.id.to_string()}),
         )
         .await;
-    until_fresh(&second, ARTICLE, &page, |data| data["article"].is_null()).await;
+    second
+        .read_until_fresh(ARTICLE, &page, |data| data["article"].is_null())
+        .await;
     assert_eq!(
         first.stored_article(article.id).await.status,
         ArticleStatus::Draft
@@ -332,10 +313,11 @@ async fn a_replica_ends_fresh_after_postgresql_restarts_between_a_change_and_the
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    until_fresh(&second, ARTICLE, &page, |data| {
-        data["article"]["title"] == "Festyn rodzinny przełożony"
-    })
-    .await;
+    second
+        .read_until_fresh(ARTICLE, &page, |data| {
+            data["article"]["title"] == "Festyn rodzinny przełożony"
+        })
+        .await;
 }
 
 /// An importer writes beside the running servers (`kronika import` is a process of its
@@ -380,7 +362,7 @@ async fn an_import_beside_a_running_server_reaches_its_cache_at_once() {
     .unwrap_or_else(|error| panic!("import: {error}"));
     assert!(summary.created > 0, "{summary:?}");
 
-    until_fresh(&app, list, &json!({}), |data| {
+    app.read_until_fresh(list, &json!({}), |data| {
         titles(data).contains(&"Template: Featured Image (Horizontal)".to_owned())
     })
     .await;
