@@ -34,11 +34,10 @@ macro_rules! batch_loader {
     };
 }
 
-/// Like `batch_loader!`, for rows readers' requests find in the entity cache first: the
-/// keys it lacks are read with one statement and stored. Editors' requests get a loader
-/// whose cache is off, so they always read the database.
-macro_rules! cached_batch_loader {
-    ($(#[$doc:meta])* $name:ident, $kind:ty, $query:path) => {
+/// A loader that reads through the entity cache: the database and the cache (switched off
+/// for editors' requests).
+macro_rules! cached_loader {
+    ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         pub struct $name {
             db: DatabaseConnection,
@@ -50,6 +49,15 @@ macro_rules! cached_batch_loader {
                 Self { db, cache }
             }
         }
+    };
+}
+
+/// Like `batch_loader!`, for rows readers' requests find in the entity cache first: the
+/// keys it lacks are read with one statement and stored. Editors' requests get a loader
+/// whose cache is off, so they always read the database.
+macro_rules! cached_batch_loader {
+    ($(#[$doc:meta])* $name:ident, $kind:ty, $query:path) => {
+        cached_loader!($(#[$doc])* $name);
 
         impl Loader<i64> for $name {
             type Value = <$kind as Kind>::Value;
@@ -88,18 +96,11 @@ cached_batch_loader!(
     /// Galleries by id.
     GalleryLoader, cached::Galleries, relations::galleries_by_id
 );
-/// The tags of each article, by article id. What it reads it keeps twice: as each
-/// article's list, and each tag by id (which `keep_published` makes lists from).
-pub struct ArticleTagsLoader {
-    db: DatabaseConnection,
-    cache: EntityCache,
-}
-
-impl From<(DatabaseConnection, EntityCache)> for ArticleTagsLoader {
-    fn from((db, cache): (DatabaseConnection, EntityCache)) -> Self {
-        Self { db, cache }
-    }
-}
+cached_loader!(
+    /// The tags of each article, by article id. What it reads it keeps twice: as each
+    /// article's list, and each tag by id (which `keep_published` makes lists from).
+    ArticleTagsLoader
+);
 
 impl Loader<i64> for ArticleTagsLoader {
     type Value = Arc<Vec<tag::Model>>;
@@ -130,19 +131,12 @@ cached_batch_loader!(
     GalleryPhotosLoader, cached::GalleryPhotos, relations::photos_by_gallery
 );
 
-/// Published articles by id (the article query, search hits); unpublished ones are
-/// absent. Each is read with its gallery and tag ids in one statement, and what was read
-/// beside it is kept too, so that its page needs only its photos.
-pub struct PublishedArticleLoader {
-    db: DatabaseConnection,
-    cache: EntityCache,
-}
-
-impl From<(DatabaseConnection, EntityCache)> for PublishedArticleLoader {
-    fn from((db, cache): (DatabaseConnection, EntityCache)) -> Self {
-        Self { db, cache }
-    }
-}
+cached_loader!(
+    /// Published articles by id (the article query, search hits); unpublished ones are
+    /// absent. Each is read with its gallery and tag ids in one statement, and what was
+    /// read beside it is kept too, so that its page needs only its photos.
+    PublishedArticleLoader
+);
 
 impl Loader<i64> for PublishedArticleLoader {
     type Value = Arc<article::Model>;
@@ -186,7 +180,7 @@ pub fn keep_published(
             .map(|id| cache.get::<cached::Tags, i64>(id))
             .collect();
         if let Some(mut tags) = tags {
-            tags.sort_by(|left, right| left.name.cmp(&right.name));
+            relations::sort_tags(&mut tags);
             cache.store::<cached::ArticleTags>(fill, [(article.id, Arc::new(tags))]);
         }
         cache.store::<cached::Articles>(fill, [(article.id, article.clone())]);

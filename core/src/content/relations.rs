@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use entities::{account, article, article_tag, gallery, gallery_photo, photo, section, tag};
+use entities::{account, article_tag, gallery, gallery_photo, photo, section, tag};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 pub async fn sections_by_id(
@@ -60,7 +60,6 @@ pub async fn tags_by_article(
     let rows = article_tag::Entity::find()
         .filter(article_tag::Column::ArticleId.is_in(article_ids.iter().copied()))
         .find_also_related(tag::Entity)
-        .order_by_asc(tag::Column::Name)
         .all(db)
         .await?;
     let mut tags: HashMap<i64, Vec<tag::Model>> =
@@ -70,7 +69,17 @@ pub async fn tags_by_article(
             tags.entry(link.article_id).or_default().push(tag);
         }
     }
+    for list in tags.values_mut() {
+        sort_tags(list);
+    }
     Ok(tags)
+}
+
+/// An article's tags in the order they are shown: by name, in code point order. Sorted
+/// here rather than by SQL so that a list read from the database and one made in memory
+/// from tag ids (the entity cache) agree, whatever the database's collation.
+pub fn sort_tags(tags: &mut [tag::Model]) {
+    tags.sort_by(|left, right| left.name.cmp(&right.name).then(left.id.cmp(&right.id)));
 }
 
 /// The photos of each gallery in gallery order. Empty galleries get an empty list.
@@ -92,19 +101,6 @@ pub async fn photos_by_gallery(
         }
     }
     Ok(photos)
-}
-
-/// Published articles by id; ids of articles that are not published are left out.
-pub async fn published_articles_by_id(
-    db: &impl ConnectionTrait,
-    ids: &[i64],
-) -> Result<HashMap<i64, article::Model>, DbErr> {
-    let rows = article::Entity::find()
-        .filter(super::published_only())
-        .filter(article::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|row| (row.id, row)).collect())
 }
 
 /// Section names by slug, for facet counts that carry slugs only.
