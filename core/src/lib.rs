@@ -10,6 +10,7 @@
 //! edges (GraphQL, HTTP, the editors' application, the CLI) live in `api` and call the
 //! services here, so that every edge gets the same rules.
 
+pub mod attachments;
 pub mod auth;
 pub mod change_broadcast;
 pub mod change_signal;

@@ -1,0 +1,104 @@
+//! The accepted attachment formats, as stored, shown and served.
+
+/// A format an attachment may have. Stored in the database by [`key`](Self::key).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AttachmentFormat {
+    Pdf,
+    Docx,
+    Xlsx,
+    Pptx,
+    Odt,
+    Ods,
+    Odp,
+    Rtf,
+    Txt,
+    Csv,
+    Zip,
+}
+
+impl AttachmentFormat {
+    pub const ALL: [Self; 11] = [
+        Self::Pdf,
+        Self::Docx,
+        Self::Xlsx,
+        Self::Pptx,
+        Self::Odt,
+        Self::Ods,
+        Self::Odp,
+        Self::Rtf,
+        Self::Txt,
+        Self::Csv,
+        Self::Zip,
+    ];
+
+    /// The lowercase key stored in the database, which is also the usual extension.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Pdf => "pdf",
+            Self::Docx => "docx",
+            Self::Xlsx => "xlsx",
+            Self::Pptx => "pptx",
+            Self::Odt => "odt",
+            Self::Ods => "ods",
+            Self::Odp => "odp",
+            Self::Rtf => "rtf",
+            Self::Txt => "txt",
+            Self::Csv => "csv",
+            Self::Zip => "zip",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|format| format.key() == key)
+    }
+
+    /// The short name readers see beside a link: "PDF", "DOCX", …
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pdf => "PDF",
+            Self::Docx => "DOCX",
+            Self::Xlsx => "XLSX",
+            Self::Pptx => "PPTX",
+            Self::Odt => "ODT",
+            Self::Ods => "ODS",
+            Self::Odp => "ODP",
+            Self::Rtf => "RTF",
+            Self::Txt => "TXT",
+            Self::Csv => "CSV",
+            Self::Zip => "ZIP",
+        }
+    }
+
+    /// The `Content-Type` the file is served with.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Pdf => "application/pdf",
+            Self::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Self::Pptx => {
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+            }
+            Self::Odt => "application/vnd.oasis.opendocument.text",
+            Self::Ods => "application/vnd.oasis.opendocument.spreadsheet",
+            Self::Odp => "application/vnd.oasis.opendocument.presentation",
+            Self::Rtf => "application/rtf",
+            Self::Txt => "text/plain; charset=utf-8",
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::Zip => "application/zip",
+        }
+    }
+
+    /// Office Open XML and OpenDocument files: ZIP containers with metadata parts.
+    pub fn is_office(self) -> bool {
+        matches!(
+            self,
+            Self::Docx | Self::Xlsx | Self::Pptx | Self::Odt | Self::Ods | Self::Odp
+        )
+    }
+
+    /// Whether a browser may show the file itself rather than save it: a PDF in its
+    /// viewer, plain text as text. Everything else is a download.
+    pub fn opens_in_browser(self) -> bool {
+        matches!(self, Self::Pdf | Self::Txt)
+    }
+}
