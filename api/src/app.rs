@@ -29,6 +29,7 @@ use kronika_core::changes::ContentChange;
 use kronika_core::content::title_terms;
 use kronika_core::db::{self, StatementCounter};
 use kronika_core::demo;
+use kronika_core::editing::attachments::AttachmentServices;
 use kronika_core::editing::lifecycle;
 use kronika_core::editing::photos::PhotoServices;
 use kronika_core::entity_cache::EntityCache;
@@ -352,6 +353,13 @@ impl App {
         self.views.pending_views()
     }
 
+    fn upload_limits(&self) -> graphql::UploadLimits {
+        graphql::UploadLimits {
+            photo_max_bytes: self.config.upload_max_bytes,
+            attachment_max_bytes: self.config.attachment_max_bytes,
+        }
+    }
+
     /// The HTTP application with all routes and middleware.
     pub fn endpoint(&self) -> impl poem::Endpoint + 'static {
         let schema = graphql::build_schema(
@@ -365,6 +373,11 @@ impl App {
                 // The beacon's own limiter, so that both ways share one allowance.
                 view_rate_limit: ViewRateLimit(self.rate_limits.view_beacons.clone()),
                 photos: self.photos.clone(),
+                attachments: AttachmentServices {
+                    media: self.photos.media.clone(),
+                    limits: kronika_core::attachments::Limits::default(),
+                },
+                upload_limits: self.upload_limits(),
                 media_url: MediaUrl(self.config.media_url.clone()),
                 search: graphql::search::SearchEngine(self.search_indexer.engine().clone()),
             },
@@ -387,7 +400,7 @@ impl App {
                 browser_cache_seconds: self.config.response_cache_ttl.as_secs(),
                 readiness: self.readiness.clone(),
                 metrics: self.metrics.clone(),
-                upload_max_bytes: self.config.upload_max_bytes,
+                upload_max_bytes: self.upload_limits().largest(),
                 media: self.photos.media.clone(),
                 site: self.config.site.clone().map(Arc::new),
                 time_zone: self.config.timezone,

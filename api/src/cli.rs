@@ -445,6 +445,15 @@ pub struct ServeArgs {
         global = true
     )]
     pub upload_max_bytes: u64,
+    /// The largest attachment (PDF, Office document, …) upload accepted, in bytes.
+    #[arg(
+        long,
+        env = "KRONIKA_ATTACHMENT_MAX_BYTES",
+        default_value_t = crate::config::DEFAULT_ATTACHMENT_MAX_BYTES as u64,
+        value_parser = clap::value_parser!(u64).range(1..),
+        global = true
+    )]
+    pub attachment_max_bytes: u64,
     /// The most pixels (width × height) an uploaded photo may have.
     #[arg(
         long,
@@ -518,6 +527,8 @@ impl Cli {
             .clone()
             .map(|article_url| Site::new(article_url, serve.site_name.clone()));
         config.upload_max_bytes = usize::try_from(serve.upload_max_bytes).unwrap_or(usize::MAX);
+        config.attachment_max_bytes =
+            usize::try_from(serve.attachment_max_bytes).unwrap_or(usize::MAX);
         config.upload_max_pixels = serve.upload_max_pixels;
         if let Some(workers) = serve.image_workers {
             config.image_workers = usize::try_from(workers).unwrap_or(1);

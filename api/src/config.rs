@@ -15,6 +15,7 @@ pub use kronika_core::settings::{
 
 pub const DEFAULT_UPLOAD_MAX_BYTES: usize = 25 * 1024 * 1024;
 pub const DEFAULT_UPLOAD_MAX_PIXELS: u64 = 50_000_000;
+pub const DEFAULT_ATTACHMENT_MAX_BYTES: usize = 50 * 1024 * 1024;
 
 /// Everything `App::build` needs.
 #[derive(Clone, Debug)]
@@ -76,6 +77,8 @@ pub struct Config {
     /// The largest photo upload accepted, in bytes, checked while the body streams in.
     /// Default 25 MiB.
     pub upload_max_bytes: usize,
+    /// The largest attachment (document) upload accepted, in bytes. Default 50 MiB.
+    pub attachment_max_bytes: usize,
     /// The most pixels (width × height) an uploaded photo may have, checked from its
     /// header before decoding. Default 50 megapixels.
     pub upload_max_pixels: u64,
@@ -243,6 +246,7 @@ impl Config {
             change_webhook: None,
             metrics: true,
             upload_max_bytes: DEFAULT_UPLOAD_MAX_BYTES,
+            attachment_max_bytes: DEFAULT_ATTACHMENT_MAX_BYTES,
             upload_max_pixels: DEFAULT_UPLOAD_MAX_PIXELS,
             image_workers: default_image_workers(),
             storage: StorageConfig::Local,

@@ -31,6 +31,7 @@ use entities::{account, article, gallery, photo, section, tag};
 
 use crate::change_signal::ChangeListener;
 use crate::changes::ContentChange;
+use crate::content::attachments::AttachmentSummary;
 
 /// The default bound: 100,000 articles of the seed's size with their tags, galleries and
 /// photos fit in it with room to spare.
@@ -70,6 +71,8 @@ pub struct Shelves {
     galleries: moka::sync::Cache<i64, gallery::Model>,
     /// The ordered photos of each such gallery, by gallery id.
     gallery_photos: moka::sync::Cache<i64, Arc<Vec<photo::Model>>>,
+    /// The ordered attachments of each published article, without their text.
+    article_attachments: moka::sync::Cache<i64, Arc<Vec<AttachmentSummary>>>,
     /// Counts the changes heard; see [`EntityCache::begin_fill`].
     generation: AtomicU64,
 }
@@ -138,6 +141,11 @@ kind!(
     GalleryPhotos, i64, Arc<Vec<photo::Model>>, gallery_photos
 );
 
+kind!(
+    /// The ordered attachments of each published article.
+    ArticleAttachments, i64, Arc<Vec<AttachmentSummary>>, article_attachments
+);
+
 impl EntityCache {
     /// A cache holding about `bound_mib` MiB at most; 0 switches it off.
     pub fn new(bound_mib: u64) -> Self {
@@ -164,6 +172,16 @@ impl EntityCache {
                     share(GALLERY_PHOTOS_SHARE),
                     |_, photos: &Arc<Vec<photo::Model>>| {
                         photos.iter().map(photo_bytes).sum::<usize>() + 64
+                    },
+                ),
+                article_attachments: shelf(
+                    small,
+                    |_, attachments: &Arc<Vec<AttachmentSummary>>| {
+                        attachments
+                            .iter()
+                            .map(AttachmentSummary::weight)
+                            .sum::<usize>()
+                            + 64
                     },
                 ),
                 generation: AtomicU64::new(0),
@@ -256,6 +274,10 @@ impl EntityCache {
             ("accounts", shelves.accounts.entry_count()),
             ("galleries", shelves.galleries.entry_count()),
             ("gallery_photos", shelves.gallery_photos.entry_count()),
+            (
+                "article_attachments",
+                shelves.article_attachments.entry_count(),
+            ),
         ]
     }
 
@@ -273,6 +295,7 @@ impl EntityCache {
             + shelves.accounts.weighted_size()
             + shelves.galleries.weighted_size()
             + shelves.gallery_photos.weighted_size()
+            + shelves.article_attachments.weighted_size()
     }
 }
 
@@ -290,6 +313,7 @@ impl Shelves {
         self.accounts.run_pending_tasks();
         self.galleries.run_pending_tasks();
         self.gallery_photos.run_pending_tasks();
+        self.article_attachments.run_pending_tasks();
     }
 
     fn forget(&self, change: ContentChange) {
@@ -297,6 +321,7 @@ impl Shelves {
             ContentChange::Article(id) => {
                 self.articles.invalidate(&id);
                 self.article_tags.invalidate(&id);
+                self.article_attachments.invalidate(&id);
             }
             ContentChange::Gallery(id) => {
                 self.galleries.invalidate(&id);
@@ -321,6 +346,7 @@ impl Shelves {
                 self.accounts.invalidate_all();
                 self.galleries.invalidate_all();
                 self.gallery_photos.invalidate_all();
+                self.article_attachments.invalidate_all();
             }
         }
     }

@@ -270,3 +270,18 @@ fn every_hostile_file_is_refused_with_a_reason() {
         assert!(error.to_string().contains(words), "{path}: {error}");
     }
 }
+
+#[test]
+fn a_pdf_whose_text_takes_longer_than_the_budget_is_kept_without_text() {
+    let limits = Limits {
+        text_time: std::time::Duration::ZERO,
+        ..Limits::default()
+    };
+    let inspection = inspect(&fixture("real/regulamin-naboru.pdf"), &limits)
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(inspection.pages, Some(3));
+    match inspection.text {
+        ExtractedText::None { reason } => assert!(reason.contains("longer than"), "{reason}"),
+        ExtractedText::Text(text) => panic!("text read past the budget: {text}"),
+    }
+}

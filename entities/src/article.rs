@@ -95,6 +95,14 @@ pub enum Relation {
     Gallery,
     #[sea_orm(has_many = "super::article_tag::Entity")]
     ArticleTag,
+    #[sea_orm(has_many = "super::article_attachment::Entity")]
+    ArticleAttachment,
+}
+
+impl Related<super::article_attachment::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ArticleAttachment.def()
+    }
 }
 
 impl Related<super::section::Entity> for Entity {

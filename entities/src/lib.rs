@@ -8,6 +8,7 @@
 pub mod access_token;
 pub mod account;
 pub mod article;
+pub mod article_attachment;
 pub mod article_path;
 pub mod article_revision;
 pub mod article_slug;
@@ -15,6 +16,7 @@ pub mod article_source;
 pub mod article_tag;
 pub mod article_title_term;
 pub mod article_view_daily;
+pub mod attachment;
 pub mod gallery;
 pub mod gallery_photo;
 pub mod photo;

@@ -15,6 +15,7 @@ mod m20261202_000006_photo_library;
 mod m20261202_000007_article_title_terms;
 mod m20261203_000008_editor_list_indexes;
 mod m20261203_000009_imported_articles;
+mod m20261205_000010_attachments;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_article_title_terms::Migration),
             Box::new(m20261203_000008_editor_list_indexes::Migration),
             Box::new(m20261203_000009_imported_articles::Migration),
+            Box::new(m20261205_000010_attachments::Migration),
         ]
     }
 }

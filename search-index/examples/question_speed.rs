@@ -58,6 +58,7 @@ fn article(number: usize, pages: &[Page]) -> SearchDocument {
             .expect("a valid date"),
         view_count: 0,
         photo_captions: Vec::new(),
+        attachments: Vec::new(),
     }
 }
 

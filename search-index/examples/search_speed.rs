@@ -107,6 +107,7 @@ fn article(id: usize, random: &mut Random, paragraphs: &[String]) -> SearchDocum
                     .join(" ")
             })
             .collect(),
+        attachments: Vec::new(),
     }
 }
 

@@ -19,6 +19,18 @@ pub struct SearchDocument {
     pub view_count: i64,
     /// Captions of the photos in the article's gallery, searchable like the body.
     pub photo_captions: Vec<String>,
+    /// The documents attached to the article, in its order: a word found only in one of
+    /// them finds the article, and the hit says so.
+    #[serde(default)]
+    pub attachments: Vec<AttachedDocument>,
+}
+
+/// The searchable part of one attachment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachedDocument {
+    pub title: String,
+    /// Plain text extracted from the file; empty when it has none.
+    pub text: String,
 }
 
 /// A section or a tag inside a document: filters and facets use the slug.

@@ -5,9 +5,10 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use crate::Analyzer;
 use crate::analysis::{fold_polish, words};
+use crate::query::MatchedIn;
 use crate::query_words::{QueryWord, shares_a_lemma};
+use crate::{Analyzer, AttachedDocument};
 
 /// How many words a snippet shows.
 const SNIPPET_WORDS: usize = 30;
@@ -16,6 +17,14 @@ const WORDS_BEFORE_MATCH: usize = 8;
 /// Only the start of a long text is scanned for a match: a snippet deep in a very long
 /// body would cost more analysis than the whole rest of the search.
 const SCANNED_BYTES: usize = 20_000;
+
+/// The stored texts of one hit, as every engine brings them back.
+pub(crate) struct HitTexts<'t> {
+    pub title: &'t str,
+    /// Lead, body and photo captions, in the order a snippet prefers them.
+    pub article: Vec<&'t str>,
+    pub attachments: &'t [AttachedDocument],
+}
 
 pub(crate) struct Highlighter<'a> {
     analyzer: &'a Analyzer,
@@ -81,6 +90,21 @@ impl<'a> Highlighter<'a> {
     /// the first non-empty text when none has. A text is read only as far as the passage
     /// needs.
     pub(crate) fn snippet(&self, texts: &[&str]) -> String {
+        if let Some(passage) = self.matching_passage(texts) {
+            return passage;
+        }
+        match texts.iter().find(|text| !text.trim().is_empty()) {
+            Some(text) => {
+                let spans: Vec<Span> = self.spans(text).take(SNIPPET_WORDS).collect();
+                self.passage(text, &spans, 0)
+            }
+            None => String::new(),
+        }
+    }
+
+    /// A passage around the first match of the first text that has one; `None` when no
+    /// text has a match.
+    fn matching_passage(&self, texts: &[&str]) -> Option<String> {
         for text in texts {
             let scanned = &text[..text.floor_char_boundary(SCANNED_BYTES)];
             let mut spans = Vec::new();
@@ -96,16 +120,36 @@ impl<'a> Highlighter<'a> {
             }
             if let Some(first) = first_match {
                 let from = first.saturating_sub(WORDS_BEFORE_MATCH);
-                return self.passage(text, &spans, from);
+                return Some(self.passage(text, &spans, from));
             }
         }
-        match texts.iter().find(|text| !text.trim().is_empty()) {
-            Some(text) => {
-                let spans: Vec<Span> = self.spans(text).take(SNIPPET_WORDS).collect();
-                self.passage(text, &spans, 0)
-            }
-            None => String::new(),
+        None
+    }
+
+    /// The highlighted title, the snippet and where the query matched, for one hit:
+    /// the article's own texts first; an attachment only when nothing of the article
+    /// matched, so that "matched in an attachment" always means "only there".
+    pub(crate) fn hit_texts(&self, texts: HitTexts<'_>) -> (String, String, MatchedIn) {
+        let title = self.highlight(texts.title);
+        if let Some(passage) = self.matching_passage(&texts.article) {
+            return (title, passage, MatchedIn::Article);
         }
+        let title_matched = self.matching_passage(&[texts.title]).is_some();
+        if !title_matched {
+            for attachment in texts.attachments {
+                if let Some(passage) = self.matching_passage(&[&attachment.text, &attachment.title])
+                {
+                    return (
+                        title,
+                        passage,
+                        MatchedIn::Attachment {
+                            title: attachment.title.clone(),
+                        },
+                    );
+                }
+            }
+        }
+        (title, self.snippet(&texts.article), MatchedIn::Article)
     }
 
     /// Up to `SNIPPET_WORDS` words from span `from`; `spans` are the first words of `text`.

@@ -14,8 +14,8 @@ mod query_words;
 
 pub use analysis::{AnalysisMode, Analyzer, PolishDictionary, Token};
 pub use backend::{IndexRebuild, SearchBackend};
-pub use document::{SearchDocument, TaxonomyRef};
+pub use document::{AttachedDocument, SearchDocument, TaxonomyRef};
 pub use embedded::TantivyBackend;
 pub use error::SearchError;
 pub use meilisearch::{DEFAULT_RERANK_DEPTH, MeilisearchBackend};
-pub use query::{FacetCount, Facets, SearchHit, SearchQuery, SearchResults, SearchSort};
+pub use query::{FacetCount, Facets, MatchedIn, SearchHit, SearchQuery, SearchResults, SearchSort};

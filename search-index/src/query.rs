@@ -40,8 +40,19 @@ pub struct SearchHit {
     pub id: i64,
     pub title_highlighted: String,
     /// A passage of the lead or body around the matches (the lead's start when nothing in
-    /// them matched), highlighted like the title.
+    /// them matched), highlighted like the title; when the query matched only in an
+    /// attachment, a passage of that attachment.
     pub snippet: String,
+    pub matched_in: MatchedIn,
+}
+
+/// Where a hit's query words were found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MatchedIn {
+    /// The article's own texts: title, lead, body, photo captions.
+    Article,
+    /// Only in one of its attachments (this one, by title): the snippet is from it.
+    Attachment { title: String },
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

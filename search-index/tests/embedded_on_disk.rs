@@ -24,6 +24,7 @@ fn article(id: i64, title: &str) -> SearchDocument {
         published_at: Utc.with_ymd_and_hms(2024, 5, 1, 8, 0, 0).unwrap(),
         view_count: 0,
         photo_captions: Vec::new(),
+        attachments: Vec::new(),
     }
 }
 

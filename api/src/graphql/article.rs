@@ -7,6 +7,7 @@ use chrono::{DateTime, FixedOffset};
 use entities::article;
 use sea_orm::DatabaseConnection;
 
+use super::attachment::Attachment;
 use super::connection::{ArticleConnection, ArticleFilterInput, ArticleOrderInput, PageRequest};
 use super::date::Date;
 use super::error::ApiError;
@@ -340,6 +341,15 @@ impl Article {
         let tags = loaders.tags_of_article(self.0.id).await?;
         Ok(tags
             .map(|tags| tags.iter().cloned().map(Tag).collect())
+            .unwrap_or_default())
+    }
+
+    /// The documents published with the article, in the order the editors set.
+    async fn attachments(&self, ctx: &Context<'_>) -> Result<Vec<Attachment>, ApiError> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let attachments = loaders.attachments_of_article(self.0.id).await?;
+        Ok(attachments
+            .map(|attachments| attachments.iter().cloned().map(Attachment).collect())
             .unwrap_or_default())
     }
 

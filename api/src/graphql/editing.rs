@@ -46,6 +46,8 @@ pub struct CreateArticleInput {
     /// Made from the title when left out.
     slug: Option<String>,
     gallery_id: Option<ID>,
+    /// The article's attachments, in the order readers see them.
+    attachment_ids: Option<Vec<ID>>,
 }
 
 /// Changes to an article; fields left out stay as they are. `galleryId: null` removes
@@ -62,6 +64,9 @@ pub struct UpdateArticleInput {
     tag_ids: Option<Vec<ID>>,
     slug: Option<String>,
     gallery_id: MaybeUndefined<ID>,
+    /// The article's attachments, in order, in place of its current list; `[]` removes
+    /// them all. Reordering is sending the same ids in a new order.
+    attachment_ids: Option<Vec<ID>>,
 }
 
 #[derive(SimpleObject)]
@@ -128,6 +133,11 @@ impl ArticleMutations {
                 .as_ref()
                 .map(|id| input_id("input.galleryId", id).map(Some))
                 .transpose()?,
+            attachment_ids: input
+                .attachment_ids
+                .as_deref()
+                .map(|ids| input_ids("input.attachmentIds", ids))
+                .transpose()?,
         };
         let store = ctx.data_unchecked::<ContentStore>();
         let article = articles::create(store, actor, changes)
@@ -171,6 +181,11 @@ impl ArticleMutations {
                 .transpose()?,
             slug: input.slug,
             gallery_id,
+            attachment_ids: input
+                .attachment_ids
+                .as_deref()
+                .map(|ids| input_ids("input.attachmentIds", ids))
+                .transpose()?,
         };
         let store = ctx.data_unchecked::<ContentStore>();
         let article = articles::update(store, actor, article_id(&id)?, changes, expected_version)

@@ -250,7 +250,7 @@ pub enum ApiError {
     },
     /// An upload over the byte or pixel limit.
     PayloadTooLarge(String),
-    /// An upload whose bytes are not an accepted image format.
+    /// An upload whose bytes are not an accepted image or document format.
     UnsupportedMediaType(String),
     /// The search engine could not be reached; the cause is logged, not sent.
     SearchUnavailable(String),
@@ -302,7 +302,19 @@ impl From<kronika_core::editing::EditError> for ApiError {
             },
             EditError::Database(error) => Self::from(error),
             EditError::Photo(error) => Self::from(error),
+            EditError::Attachment(error) => Self::from(error),
             EditError::Storage(error) => Self::internal(error),
+        }
+    }
+}
+
+impl From<kronika_core::attachments::AttachmentError> for ApiError {
+    fn from(error: kronika_core::attachments::AttachmentError) -> Self {
+        use kronika_core::attachments::AttachmentError;
+        match error {
+            AttachmentError::Unsupported(message) => Self::UnsupportedMediaType(message),
+            AttachmentError::TooLarge(message) => Self::PayloadTooLarge(message),
+            AttachmentError::Unreadable(message) => Self::bad_input("file", message),
         }
     }
 }

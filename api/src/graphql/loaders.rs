@@ -14,6 +14,7 @@ use entities::{account, article, gallery, photo, section, tag};
 use sea_orm::{DatabaseConnection, DbErr};
 
 use kronika_core::content::article_list::{self, ArticleOrder, ArticlePage};
+use kronika_core::content::attachments::{self, AttachmentSummary};
 use kronika_core::content::views as view_statistics;
 use kronika_core::content::{Audience, article_pages, photo_library, relations};
 use kronika_core::entity_cache::{self as cached, EntityCache, Fill, Kind};
@@ -129,6 +130,10 @@ impl Loader<i64> for ArticleTagsLoader {
 cached_batch_loader!(
     /// The ordered photos of each gallery, by gallery id.
     GalleryPhotosLoader, cached::GalleryPhotos, relations::photos_by_gallery
+);
+cached_batch_loader!(
+    /// The ordered attachments of each article, by article id.
+    ArticleAttachmentsLoader, cached::ArticleAttachments, attachments::attachments_of_articles
 );
 
 cached_loader!(
@@ -342,6 +347,7 @@ pub struct Loaders {
     pub daily_views: DataLoader<DailyViewsLoader>,
     pub published_articles: DataLoader<PublishedArticleLoader>,
     pub photo_galleries: DataLoader<PhotoGalleriesLoader>,
+    pub article_attachments: DataLoader<ArticleAttachmentsLoader>,
 }
 
 /// Looks up `id` in the entity cache, and only when it is not there asks `loader`. A
@@ -400,6 +406,18 @@ impl Loaders {
         .await
     }
 
+    pub async fn attachments_of_article(
+        &self,
+        article_id: i64,
+    ) -> Result<Option<Arc<Vec<AttachmentSummary>>>, Arc<DbErr>> {
+        from_memory_or_batched::<cached::ArticleAttachments, _>(
+            &self.cache,
+            &self.article_attachments,
+            article_id,
+        )
+        .await
+    }
+
     pub async fn published_article(
         &self,
         id: i64,
@@ -427,6 +445,10 @@ impl Loaders {
                 tokio::spawn,
             ),
             photo_galleries: DataLoader::new(PhotoGalleriesLoader(db.clone()), tokio::spawn),
+            article_attachments: DataLoader::new(
+                ArticleAttachmentsLoader::from(cached(db)),
+                tokio::spawn,
+            ),
             cache,
         }
     }

@@ -7,6 +7,8 @@
 
 mod accounts;
 mod article;
+mod attachment;
+mod attachment_mutations;
 pub mod auth;
 mod connection;
 mod date;
@@ -35,6 +37,7 @@ use sea_orm::DatabaseConnection;
 pub use time::SiteTimeZone;
 
 use kronika_core::auth::LoginThrottle;
+use kronika_core::editing::attachments::AttachmentServices;
 use kronika_core::editing::photos::PhotoServices;
 use kronika_core::store::ContentStore;
 use kronika_core::views::ViewCounter;
@@ -52,6 +55,7 @@ pub struct QueryRoot(
     search::SearchQueries,
     accounts::AccountQueries,
     photo_library::PhotoLibraryQueries,
+    attachment_mutations::AttachmentQueries,
 );
 
 /// All operations that change something.
@@ -64,6 +68,7 @@ pub struct MutationRoot(
     photo_mutations::PhotoMutations,
     gallery_mutations::GalleryMutations,
     accounts::AccountMutations,
+    attachment_mutations::AttachmentMutations,
 );
 
 pub type KronikaSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -80,8 +85,26 @@ pub struct SharedData {
     pub login_rate_limit: auth::LoginRateLimit,
     pub view_rate_limit: ViewRateLimit,
     pub photos: PhotoServices,
+    pub attachments: AttachmentServices,
+    pub upload_limits: UploadLimits,
     pub media_url: MediaUrl,
     pub search: search::SearchEngine,
+}
+
+/// The largest file each kind of upload accepts. The multipart parser stops at the larger
+/// of the two while the body streams in; each upload mutation then holds its own kind to
+/// its own limit.
+#[derive(Clone, Copy, Debug)]
+pub struct UploadLimits {
+    pub photo_max_bytes: usize,
+    pub attachment_max_bytes: usize,
+}
+
+impl UploadLimits {
+    /// What the multipart parser lets through.
+    pub fn largest(self) -> usize {
+        self.photo_max_bytes.max(self.attachment_max_bytes)
+    }
 }
 
 /// What the configuration decides about the schema.
@@ -105,6 +128,8 @@ pub fn build_schema(shared: SharedData, options: SchemaOptions) -> KronikaSchema
         .data(shared.login_rate_limit)
         .data(shared.view_rate_limit)
         .data(shared.photos)
+        .data(shared.attachments)
+        .data(shared.upload_limits)
         .data(shared.media_url)
         .data(shared.search)
         .finish()

@@ -20,6 +20,7 @@ pub enum ArticleFieldValue {
     Section,
     Tags,
     Gallery,
+    Attachments,
     Status,
     PublishedAt,
 }
@@ -35,6 +36,7 @@ impl From<ChangedField> for ArticleFieldValue {
             ChangedField::Section => Self::Section,
             ChangedField::Tags => Self::Tags,
             ChangedField::Gallery => Self::Gallery,
+            ChangedField::Attachments => Self::Attachments,
             ChangedField::Status => Self::Status,
             ChangedField::PublishedAt => Self::PublishedAt,
         }

@@ -128,10 +128,20 @@ impl SearchQueries {
             .hits
             .into_iter()
             .filter_map(|hit| {
-                articles.remove(&hit.id).map(|article| SearchHit {
-                    article: Article(article),
-                    title_highlighted: hit.title_highlighted,
-                    snippet: hit.snippet,
+                articles.remove(&hit.id).map(|article| {
+                    let (matched_in, matched_attachment_title) = match hit.matched_in {
+                        search_index::MatchedIn::Article => (MatchedIn::Article, None),
+                        search_index::MatchedIn::Attachment { title } => {
+                            (MatchedIn::Attachment, Some(title))
+                        }
+                    };
+                    SearchHit {
+                        article: Article(article),
+                        title_highlighted: hit.title_highlighted,
+                        snippet: hit.snippet,
+                        matched_in,
+                        matched_attachment_title,
+                    }
                 })
             })
             .collect();
@@ -199,8 +209,21 @@ pub struct SearchHit {
     article: Article,
     /// The title as HTML: escaped, with matched words in `<mark>…</mark>`.
     title_highlighted: String,
-    /// A passage of the lead or body around the matches, as HTML like the title.
+    /// A passage of the lead or body around the matches, as HTML like the title; of the
+    /// attachment when the words were found only there (`matchedIn: ATTACHMENT`).
     snippet: String,
+    matched_in: MatchedIn,
+    /// The title of the attachment the words were found in, with `matchedIn: ATTACHMENT`.
+    matched_attachment_title: Option<String>,
+}
+
+/// Where a hit's words were found.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum MatchedIn {
+    /// The article itself: title, lead, body or photo captions.
+    Article,
+    /// Only one of its attachments.
+    Attachment,
 }
 
 /// Matches per section and per tag over all pages; each asked for costs one statement

@@ -4,16 +4,24 @@
 //! and the uploading author get it, with their token and never from a shared cache.
 //! Originals are served only to editors and admins, as downloads, because their bytes are
 //! exactly what was uploaded.
+//!
+//! Attachments follow the same rule (public while a published article lists them), and
+//! since their bytes are documents from outside, they are served so that a browser never
+//! runs anything in them on our origin: a sandbox policy, no sniffing, and a download
+//! for every type but PDF and plain text.
 
 use poem::http::{HeaderMap, HeaderValue, StatusCode, header};
 use poem::web::{Data, Path};
 use poem::{Request, Response, handler};
 
 use super::HttpState;
+use kronika_core::attachments::AttachmentFormat;
 use kronika_core::auth::{self, Viewer, browser_sessions};
 use kronika_core::changes::CacheTag;
 use kronika_core::content::Audience;
+use kronika_core::content::attachments::{AttachmentAccess, AttachmentSummary, attachment_access};
 use kronika_core::content::photos::{RenditionAccess, rendition_access};
+use kronika_core::editing::attachments::url_file_name;
 use kronika_core::images::{RenditionFormat, SourceFormat};
 use kronika_core::storage::{ContentHash, MediaKey};
 
@@ -161,6 +169,159 @@ pub async fn original(
             StatusCode::INTERNAL_SERVER_ERROR.into()
         }
     }
+}
+
+/// `GET /media/attachments/{hash}/{file-name}`, with `Authorization: Bearer …` (or an
+/// editor's session) for a document that no published article lists yet. Answers
+/// `Range` requests with one range (`206`), so a PDF viewer can fetch the pages it shows.
+#[handler]
+pub async fn attachment(
+    request: &Request,
+    Path((hash, name)): Path<(String, String)>,
+    Data(state): Data<&HttpState>,
+) -> Response {
+    let Some(hash) = ContentHash::parse(&hash) else {
+        return not_found();
+    };
+    let viewer = match viewer_of(request, state).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
+    let audience = Audience::of(viewer.actor().map(|actor| (actor.account_id, actor.role)));
+    let (cache_control, cache_tags, rows) =
+        match attachment_access(&state.db, &hash, audience).await {
+            Ok(AttachmentAccess::Public { listed_by, rows }) => {
+                let tags: Vec<String> = listed_by
+                    .iter()
+                    .map(|article_id| CacheTag::Article(*article_id).name())
+                    .collect();
+                (IMMUTABLE, Some(tags.join(" ")), rows)
+            }
+            Ok(AttachmentAccess::Private { rows }) => (PRIVATE, None, rows),
+            Ok(AttachmentAccess::Hidden) => return not_found(),
+            Err(error) => {
+                return database_failure(&error, "cannot check who may see an attachment");
+            }
+        };
+    // One file, one URL: the name must be the one `Attachment.url` gives (of any of the
+    // attachments sharing these bytes), so that caches do not fill with variants.
+    let Some(row) = rows
+        .iter()
+        .find(|row| url_file_name(&row.file_name, &row.format) == name)
+    else {
+        return not_found();
+    };
+    let Some(format) = AttachmentFormat::from_key(&row.format) else {
+        return not_found();
+    };
+    let etag = format!("\"{}\"", hash.as_str());
+    let mut response = Response::builder()
+        .header(header::ETAG, etag.clone())
+        .header(header::CACHE_CONTROL, cache_control)
+        .header(header::X_CONTENT_TYPE_OPTIONS, NOSNIFF)
+        // A document from outside must never run script with our origin's rights.
+        .header(
+            header::CONTENT_SECURITY_POLICY,
+            "sandbox; default-src 'none'",
+        )
+        .header(header::ACCEPT_RANGES, "bytes")
+        .header(header::CONTENT_TYPE, format.media_type())
+        .header(
+            header::CONTENT_DISPOSITION,
+            content_disposition(row, format),
+        );
+    if let Some(cache_tags) = cache_tags {
+        response = response.header(CACHE_TAG_HEADER, cache_tags);
+    }
+    if if_none_match(request.headers(), &etag) {
+        return response.status(StatusCode::NOT_MODIFIED).finish();
+    }
+    let key = MediaKey::Attachment { hash };
+    let size = match state.media.size(&key).await {
+        Ok(Some(size)) => size,
+        Ok(None) => return not_found(),
+        Err(error) => {
+            tracing::error!(%error, "cannot read an attachment");
+            return StatusCode::INTERNAL_SERVER_ERROR.into();
+        }
+    };
+    match requested_range(request.headers(), &etag, size) {
+        RequestedRange::Whole => match state.media.get(&key).await {
+            Ok(Some(bytes)) => response.body(bytes),
+            Ok(None) => not_found(),
+            Err(error) => {
+                tracing::error!(%error, "cannot read an attachment");
+                StatusCode::INTERNAL_SERVER_ERROR.into()
+            }
+        },
+        RequestedRange::Part(range) => {
+            let (start, end) = (*range.start(), *range.end());
+            match state.media.get_range(&key, start..end + 1).await {
+                Ok(bytes) => response
+                    .status(StatusCode::PARTIAL_CONTENT)
+                    .header(header::CONTENT_RANGE, format!("bytes {start}-{end}/{size}"))
+                    .body(bytes),
+                Err(error) => {
+                    tracing::error!(%error, "cannot read part of an attachment");
+                    StatusCode::INTERNAL_SERVER_ERROR.into()
+                }
+            }
+        }
+        RequestedRange::Unsatisfiable => response
+            .status(StatusCode::RANGE_NOT_SATISFIABLE)
+            .header(header::CONTENT_RANGE, format!("bytes */{size}"))
+            .finish(),
+    }
+}
+
+/// What part of a file a request asks for.
+enum RequestedRange {
+    Whole,
+    Part(std::ops::RangeInclusive<u64>),
+    Unsatisfiable,
+}
+
+/// The one range a request asks for. Several ranges, or an `If-Range` that names
+/// another version, get the whole file (which the standard allows); a range outside the
+/// file is unsatisfiable.
+fn requested_range(headers: &HeaderMap, etag: &str, size: u64) -> RequestedRange {
+    let Some(range) = headers
+        .get(header::RANGE)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return RequestedRange::Whole;
+    };
+    let if_range_matches = headers
+        .get(header::IF_RANGE)
+        .and_then(|value| value.to_str().ok())
+        .is_none_or(|if_range| if_range == etag);
+    if !if_range_matches {
+        return RequestedRange::Whole;
+    }
+    match http_range_header::parse_range_header(range).map(|parsed| parsed.validate(size)) {
+        Ok(Ok(ranges)) => match ranges.as_slice() {
+            [one] => RequestedRange::Part(one.clone()),
+            _ => RequestedRange::Whole,
+        },
+        Ok(Err(_)) => RequestedRange::Unsatisfiable,
+        // A header we cannot parse is ignored, as the standard asks.
+        Err(_) => RequestedRange::Whole,
+    }
+}
+
+/// `inline` for what a browser shows safely itself (PDF, plain text), `attachment` for
+/// the rest; the original name in UTF-8 (`filename*`, RFC 6266) with an ASCII fallback
+/// for old clients.
+fn content_disposition(row: &AttachmentSummary, format: AttachmentFormat) -> String {
+    let disposition = if format.opens_in_browser() {
+        "inline"
+    } else {
+        "attachment"
+    };
+    let fallback = url_file_name(&row.file_name, &row.format);
+    let encoded =
+        percent_encoding::utf8_percent_encode(&row.file_name, percent_encoding::NON_ALPHANUMERIC);
+    format!("{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
 /// Who sent the request, from its bearer token; a request without one is anonymous and

@@ -82,6 +82,7 @@ pub fn routes(
             get(graphql::graphql_get).post(graphql::graphql_post),
         )
         .at("/media/originals/:hash", get(media::original))
+        .at("/media/attachments/:hash/:name", get(media::attachment))
         .at("/media/:hash/:file", get(media::rendition))
         .at("/feeds/rss", get(syndication::rss_feed))
         .at("/feeds/atom", get(syndication::atom_feed))

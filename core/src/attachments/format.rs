@@ -102,3 +102,33 @@ impl AttachmentFormat {
         matches!(self, Self::Pdf | Self::Txt)
     }
 }
+
+/// A file size as Polish readers write it beside a link: `800 B`, `245 kB`, `1,2 MB`
+/// (binary units, one decimal place for megabytes, a decimal comma).
+pub fn polish_size(bytes: u64) -> String {
+    const KIB: f64 = 1024.0;
+    let size = bytes as f64;
+    let kilobytes = (size / KIB).round() as u64;
+    if size < KIB {
+        format!("{bytes} B")
+    } else if kilobytes < 1024 {
+        format!("{kilobytes} kB")
+    } else {
+        let megabytes = (size / (KIB * KIB) * 10.0).round() / 10.0;
+        format!("{megabytes} MB").replace('.', ",")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::polish_size;
+
+    #[test]
+    fn sizes_read_as_polish_readers_write_them() {
+        assert_eq!(polish_size(800), "800 B");
+        assert_eq!(polish_size(250_880), "245 kB");
+        assert_eq!(polish_size(1_258_291), "1,2 MB");
+        assert_eq!(polish_size(2 * 1024 * 1024), "2 MB");
+        assert_eq!(polish_size(1024 * 1024 - 1), "1 MB");
+    }
+}

@@ -19,7 +19,7 @@ mod rtf;
 
 use std::time::Duration;
 
-pub use format::AttachmentFormat;
+pub use format::{AttachmentFormat, polish_size};
 pub use metadata::MetadataField;
 
 /// How much of a file is read before it is refused.

@@ -97,20 +97,7 @@ pub(super) fn inspect(bytes: &[u8], limits: &Limits) -> Result<Inspection, Attac
     }
     let metadata = info_fields(&document);
     let signed = is_signed(&document);
-    let text = match document.extract_text_chunks_with_limit(&page_numbers, MAX_PAGE_CONTENT_BYTES)
-    {
-        chunks if chunks.iter().all(Result::is_err) => ExtractedText::None {
-            reason: "the text of the PDF cannot be read".to_owned(),
-        },
-        chunks => ExtractedText::from_text(
-            chunks
-                .into_iter()
-                .filter_map(Result::ok)
-                .collect::<Vec<_>>()
-                .join("\n"),
-            limits,
-        ),
-    };
+    let text = page_text(&document, &page_numbers, limits);
     Ok(Inspection {
         format: AttachmentFormat::Pdf,
         pages: Some(pages),
@@ -119,6 +106,36 @@ pub(super) fn inspect(bytes: &[u8], limits: &Limits) -> Result<Inspection, Attac
         text,
         stored_bytes: None,
     })
+}
+
+/// The text of every page, read page by page within the time budget: a PDF whose text
+/// takes longer is kept without text rather than holding an upload for minutes.
+fn page_text(document: &Document, page_numbers: &[u32], limits: &Limits) -> ExtractedText {
+    let started = std::time::Instant::now();
+    let mut pages = Vec::with_capacity(page_numbers.len());
+    let mut any_read = false;
+    for page in page_numbers {
+        if started.elapsed() > limits.text_time {
+            return ExtractedText::None {
+                reason: format!(
+                    "reading the text took longer than {} s",
+                    limits.text_time.as_secs()
+                ),
+            };
+        }
+        for chunk in document.extract_text_chunks_with_limit(&[*page], MAX_PAGE_CONTENT_BYTES) {
+            if let Ok(text) = chunk {
+                any_read = true;
+                pages.push(text);
+            }
+        }
+    }
+    if !any_read {
+        return ExtractedText::None {
+            reason: "the text of the PDF cannot be read".to_owned(),
+        };
+    }
+    ExtractedText::from_text(pages.join("\n"), limits)
 }
 
 /// The `/Count` at the root of the page tree.

@@ -6,6 +6,7 @@
 
 pub mod article_list;
 pub mod article_pages;
+pub mod attachments;
 pub mod cursor;
 pub mod galleries;
 pub mod photo_library;

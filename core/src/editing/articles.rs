@@ -7,6 +7,7 @@ use sea_orm::{
 };
 
 use super::EditError;
+use super::attachments;
 use super::revisions::{self, ArticleSnapshot, RevisionKind};
 use crate::auth::Actor;
 use crate::changes::ContentChange;
@@ -32,6 +33,8 @@ pub struct ArticleChanges {
     pub slug: Option<String>,
     /// `Some(None)` removes the gallery.
     pub gallery_id: Option<Option<i64>>,
+    /// The article's attachments in order; `Some(vec![])` removes them all.
+    pub attachment_ids: Option<Vec<i64>>,
 }
 
 /// Whether an article counts as a draft for the purpose of who may edit it.
@@ -67,6 +70,9 @@ pub async fn create(
         changes.gallery_id.flatten(),
     )
     .await?;
+    if let Some(attachment_ids) = changes.attachment_ids.as_deref() {
+        attachments::check_attachment_ids(&transaction, attachment_ids).await?;
+    }
     let body = valid_body(
         changes.body.as_deref().unwrap_or_default(),
         changes.body_format,
@@ -105,6 +111,9 @@ pub async fn create(
         changes.tag_ids.as_deref().unwrap_or_default(),
     )
     .await?;
+    if let Some(attachment_ids) = changes.attachment_ids.as_deref() {
+        attachments::replace_article_attachments(&transaction, created.id, attachment_ids).await?;
+    }
     let after = ArticleSnapshot::of(&transaction, &created).await?;
     revisions::record(
         &transaction,
@@ -153,6 +162,9 @@ pub async fn update(
             .filter(|gallery_id| Some(*gallery_id) != current.gallery_id),
     )
     .await?;
+    if let Some(attachment_ids) = changes.attachment_ids.as_deref() {
+        attachments::check_attachment_ids(&transaction, attachment_ids).await?;
+    }
 
     let mut update = article::ActiveModel {
         id: Set(current.id),
@@ -189,6 +201,9 @@ pub async fn update(
     let updated = save_new_version(&transaction, actor, update, expected_version).await?;
     if let Some(tag_ids) = changes.tag_ids.as_deref() {
         replace_tags(&transaction, updated.id, tag_ids).await?;
+    }
+    if let Some(attachment_ids) = changes.attachment_ids.as_deref() {
+        attachments::replace_article_attachments(&transaction, updated.id, attachment_ids).await?;
     }
     let after = ArticleSnapshot::of(&transaction, &updated).await?;
     revisions::record(

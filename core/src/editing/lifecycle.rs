@@ -2,12 +2,13 @@
 //! archive ("delete"), restore, and bringing back an earlier revision.
 
 use chrono::{DateTime, Utc};
-use entities::{article, article_revision, tag};
+use entities::{article, article_revision, attachment, tag};
 use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::EditError;
 use super::articles::{load_editable, replace_tags, save_new_version};
+use super::attachments::replace_article_attachments;
 use super::revisions::{self, ArticleSnapshot, RevisionKind};
 use crate::auth::Actor;
 use crate::changes::ContentChange;
@@ -168,7 +169,7 @@ pub async fn restore(
 }
 
 /// Puts back the content an article had before `revision_id` (title, lead, body, byline,
-/// section, gallery, tags; not its status or slug), as a new revision.
+/// section, gallery, tags, attachments; not its status or slug), as a new revision.
 pub async fn restore_revision(
     store: &ContentStore,
     actor: &Actor,
@@ -194,6 +195,20 @@ pub async fn restore_revision(
         .into_iter()
         .map(|tag| tag.id)
         .collect();
+    // Likewise attachments deleted since, keeping the order of the others.
+    let still_there: Vec<i64> = attachment::Entity::find()
+        .select_only()
+        .column(attachment::Column::Id)
+        .filter(attachment::Column::Id.is_in(previous.attachment_ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let existing_attachments: Vec<i64> = previous
+        .attachment_ids
+        .iter()
+        .copied()
+        .filter(|id| still_there.contains(id))
+        .collect();
     transition(store, actor, revision.article_id, |_| {
         let columns = article::ActiveModel {
             title: Set(previous.title.clone()),
@@ -211,6 +226,7 @@ pub async fn restore_revision(
             kind: RevisionKind::RevisionRestored,
             // Tags deleted since the revision cannot come back.
             tag_ids: Some(existing_tags),
+            attachment_ids: Some(existing_attachments),
         })
     })
     .await
@@ -222,6 +238,8 @@ struct Transition {
     kind: RevisionKind,
     /// Tags to put in place of the current ones, if the step changes them.
     tag_ids: Option<Vec<i64>>,
+    /// Likewise the attachments, in order.
+    attachment_ids: Option<Vec<i64>>,
 }
 
 impl Transition {
@@ -230,6 +248,7 @@ impl Transition {
             columns,
             kind,
             tag_ids: None,
+            attachment_ids: None,
         }
     }
 }
@@ -249,11 +268,15 @@ async fn transition(
         mut columns,
         kind,
         tag_ids,
+        attachment_ids,
     } = change(&current)?;
     columns.id = Set(current.id);
     let updated = save_new_version(&transaction, actor, columns, current.version).await?;
     if let Some(tag_ids) = tag_ids {
         replace_tags(&transaction, updated.id, &tag_ids).await?;
+    }
+    if let Some(attachment_ids) = attachment_ids {
+        replace_article_attachments(&transaction, updated.id, &attachment_ids).await?;
     }
     let after = ArticleSnapshot::of(&transaction, &updated).await?;
     revisions::record(

@@ -1,5 +1,5 @@
 //! The write side of content: the article life cycle, revisions, sections and tags,
-//! photos and galleries.
+//! photos, galleries and attachments.
 //!
 //! Every function here takes the acting account, checks its role (`domain::Role`),
 //! validates the input, and writes in one transaction the row and, for articles, its
@@ -7,6 +7,7 @@
 //! signal, so that no caller can forget it. No GraphQL or HTTP types appear here.
 
 pub mod articles;
+pub mod attachments;
 pub mod galleries;
 pub mod lifecycle;
 pub mod photos;
@@ -34,6 +35,9 @@ pub enum EditError {
     /// An upload that is not an acceptable photo, or failed to process.
     #[error(transparent)]
     Photo(#[from] crate::images::PhotoError),
+    /// An upload that is not an acceptable attachment.
+    #[error(transparent)]
+    Attachment(#[from] crate::attachments::AttachmentError),
     #[error(transparent)]
     Storage(#[from] crate::storage::StorageError),
 }

@@ -66,6 +66,7 @@ pub enum ChangedField {
     Section,
     Tags,
     Gallery,
+    Attachments,
     Status,
     PublishedAt,
 }
@@ -82,6 +83,7 @@ impl ChangedField {
             Self::Section => "dział",
             Self::Tags => "tagi",
             Self::Gallery => "galeria",
+            Self::Attachments => "załączniki",
             Self::Status => "status",
             Self::PublishedAt => "data publikacji",
         }
@@ -101,6 +103,9 @@ pub struct ArticleSnapshot {
     pub section_id: i64,
     pub gallery_id: Option<i64>,
     pub tag_ids: Vec<i64>,
+    /// In the article's order. Revisions written before attachments existed have none.
+    #[serde(default)]
+    pub attachment_ids: Vec<i64>,
     pub status: String,
     pub published_at: Option<DateTime<Utc>>,
 }
@@ -126,6 +131,7 @@ impl ArticleSnapshot {
             section_id: article.section_id,
             gallery_id: article.gallery_id,
             tag_ids,
+            attachment_ids: super::attachments::attachment_ids_of(db, article.id).await?,
             status: article.status.as_str().to_owned(),
             published_at: article.published_at,
         })
@@ -147,6 +153,10 @@ impl ArticleSnapshot {
         note(self.section_id != after.section_id, ChangedField::Section);
         note(self.tag_ids != after.tag_ids, ChangedField::Tags);
         note(self.gallery_id != after.gallery_id, ChangedField::Gallery);
+        note(
+            self.attachment_ids != after.attachment_ids,
+            ChangedField::Attachments,
+        );
         note(self.status != after.status, ChangedField::Status);
         note(
             self.published_at != after.published_at,

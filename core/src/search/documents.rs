@@ -3,16 +3,16 @@
 
 use std::collections::HashMap;
 
-use entities::article;
+use entities::{article, article_attachment, attachment};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use search_index::{SearchDocument, TaxonomyRef};
+use search_index::{AttachedDocument, SearchDocument, TaxonomyRef};
 
 use crate::content::{published_only, relations};
 
 /// The documents of those of `article_ids` that are published now, by id. An id missing
-/// from the answer must be deleted from the index. Four statements, however many ids.
+/// from the answer must be deleted from the index. Five statements, however many ids.
 pub async fn published_documents(
     db: &impl ConnectionTrait,
     article_ids: &[i64],
@@ -65,6 +65,7 @@ async fn documents_of(
 
     let sections = relations::sections_by_id(db, &section_ids).await?;
     let mut tags = relations::tags_by_article(db, &article_ids).await?;
+    let mut attached = attached_documents(db, &article_ids).await?;
     let photos = if gallery_ids.is_empty() {
         HashMap::new()
     } else {
@@ -120,7 +121,39 @@ async fn documents_of(
             published_at,
             view_count: article.view_count,
             photo_captions,
+            attachments: attached.remove(&article.id).unwrap_or_default(),
         });
     }
     Ok(documents)
+}
+
+/// The titles and texts of the attachments of each of `article_ids`, in each article's
+/// order. Attachments without text are still searchable by their titles.
+async fn attached_documents(
+    db: &impl ConnectionTrait,
+    article_ids: &[i64],
+) -> Result<HashMap<i64, Vec<AttachedDocument>>, DbErr> {
+    let rows: Vec<(i64, String, String)> = attachment::Entity::find()
+        .select_only()
+        .column(article_attachment::Column::ArticleId)
+        .column(attachment::Column::Title)
+        .column(attachment::Column::Text)
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            sea_orm::RelationTrait::def(&attachment::Relation::ArticleAttachment),
+        )
+        .filter(article_attachment::Column::ArticleId.is_in(article_ids.iter().copied()))
+        .order_by_asc(article_attachment::Column::ArticleId)
+        .order_by_asc(article_attachment::Column::Position)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut by_article: HashMap<i64, Vec<AttachedDocument>> = HashMap::new();
+    for (article_id, title, text) in rows {
+        by_article
+            .entry(article_id)
+            .or_default()
+            .push(AttachedDocument { title, text });
+    }
+    Ok(by_article)
 }

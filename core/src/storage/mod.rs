@@ -1,4 +1,4 @@
-//! Where photo files live: a local directory by default, S3-compatible object storage in
+//! Where media files (photos and attachments) live: a local directory by default, S3-compatible object storage in
 //! production. Both sit behind `object_store`'s one trait, so the rest of the server
 //! never knows which; on a local disk every write goes to a temporary name and is
 //! renamed into place, so a reader never sees half a file.
@@ -30,6 +30,10 @@ pub enum MediaKey {
         width: u32,
         format: RenditionFormat,
     },
+    /// An attachment's document, stored as uploaded (or with its metadata removed).
+    Attachment {
+        hash: ContentHash,
+    },
 }
 
 impl MediaKey {
@@ -45,13 +49,15 @@ impl MediaKey {
                 hash.0,
                 format.extension()
             )),
+            Self::Attachment { hash } => Path::from(format!("attachments/{}", hash.0)),
         }
     }
 }
 
 impl MediaKey {
     /// The key's path under the storage root (`originals/<sha256>`,
-    /// `renditions/<sha256>/<width>.<ext>`): how an export names its files.
+    /// `renditions/<sha256>/<width>.<ext>`, `attachments/<sha256>`): how an export names
+    /// its files.
     pub fn relative_path(&self) -> String {
         self.path().to_string()
     }
@@ -62,6 +68,9 @@ impl MediaKey {
         let parts: Vec<&str> = path.split('/').collect();
         match parts.as_slice() {
             ["originals", hash] => Some(Self::Original {
+                hash: ContentHash::parse(hash)?,
+            }),
+            ["attachments", hash] => Some(Self::Attachment {
                 hash: ContentHash::parse(hash)?,
             }),
             ["renditions", hash, file] => {
@@ -111,7 +120,7 @@ pub enum StorageError {
     Io(#[from] object_store::Error),
 }
 
-/// The photo files of one server. Cloning is cheap.
+/// The media files of one server. Cloning is cheap.
 #[derive(Clone)]
 pub struct MediaStore {
     store: Arc<dyn ObjectStore>,
@@ -185,6 +194,25 @@ impl MediaStore {
         }
     }
 
+    /// The file's size in bytes, or `None` when there is no such file.
+    pub async fn size(&self, key: &MediaKey) -> Result<Option<u64>, StorageError> {
+        match self.store.head(&key.path()).await {
+            Ok(meta) => Ok(Some(meta.size)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// The bytes `range` of a file, for `Range` requests on large documents: only that
+    /// part is read from the disk or the bucket.
+    pub async fn get_range(
+        &self,
+        key: &MediaKey,
+        range: std::ops::Range<u64>,
+    ) -> Result<Bytes, StorageError> {
+        Ok(self.store.get_range(&key.path(), range).await?)
+    }
+
     pub async fn exists(&self, key: &MediaKey) -> Result<bool, StorageError> {
         match self.store.head(&key.path()).await {
             Ok(_) => Ok(true),
@@ -230,6 +258,7 @@ mod tests {
                 width: 1280,
                 format: RenditionFormat::Jpeg,
             },
+            MediaKey::Attachment { hash: hash.clone() },
         ] {
             assert_eq!(
                 MediaKey::from_relative_path(&key.relative_path()),
@@ -245,6 +274,7 @@ mod tests {
             format!("renditions/{h}/640.png"),
             "originals/ABCDEF".to_owned(),
             format!("thumbnails/{h}"),
+            format!("attachments/{h}/regulamin.pdf"),
         ] {
             assert_eq!(MediaKey::from_relative_path(&hostile), None, "{hostile}");
         }

@@ -79,6 +79,7 @@ pub fn documents(pages: &[Page]) -> Result<Vec<SearchDocument>, Box<dyn std::err
             published_at,
             view_count: 0,
             photo_captions: Vec::new(),
+            attachments: Vec::new(),
         })
         .collect())
 }

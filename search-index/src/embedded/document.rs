@@ -27,6 +27,24 @@ pub(crate) fn to_tantivy(
         add_analysed(&mut out, analyzer, fields, fields.body, caption);
         out.add_text(fields.stored_captions, caption);
     }
+    for attachment in &document.attachments {
+        add_analysed(
+            &mut out,
+            analyzer,
+            fields,
+            fields.attachments,
+            &attachment.title,
+        );
+        add_analysed(
+            &mut out,
+            analyzer,
+            fields,
+            fields.attachments,
+            &attachment.text,
+        );
+        out.add_text(fields.stored_attachment_titles, &attachment.title);
+        out.add_text(fields.stored_attachment_texts, &attachment.text);
+    }
     out.add_text(fields.stored_title, &document.title);
     out.add_text(fields.stored_lead, &document.lead);
     out.add_text(fields.stored_body, &document.body);

@@ -58,6 +58,10 @@ pub(crate) fn rank_candidates(
     for mut candidate in candidates {
         let ranked = candidate.body.floor_char_boundary(RANKED_BODY_BYTES);
         candidate.body.truncate(ranked);
+        for attachment in &mut candidate.attachments {
+            let ranked = attachment.text.floor_char_boundary(RANKED_BODY_BYTES);
+            attachment.text.truncate(ranked);
+        }
         writer
             .add_document(to_tantivy(analyzer, &fields, &candidate))
             .map_err(internal)?;
@@ -110,6 +114,7 @@ mod tests {
             published_at: Utc::now(),
             view_count: 0,
             photo_captions: Vec::new(),
+            attachments: Vec::new(),
         }
     }
 

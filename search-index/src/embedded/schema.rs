@@ -28,6 +28,9 @@ pub(crate) struct Fields {
     pub lead: FormFields,
     /// The body and the photo captions: captions are searchable like the body.
     pub body: FormFields,
+    /// The titles and texts of the attachments: in fields of their own, so that a long
+    /// document neither dilutes the body's word frequencies nor outranks it.
+    pub attachments: FormFields,
     /// The words of every text folded to ASCII ("łódź" → "lodz"): queries typed without
     /// Polish letters, and the field typo tolerance and prefixes work on, so neither
     /// depends on diacritics. One field for all texts, because matching a typo or a prefix
@@ -37,6 +40,9 @@ pub(crate) struct Fields {
     pub stored_lead: Field,
     pub stored_body: Field,
     pub stored_captions: Field,
+    /// Each attachment's title and text, in the same order.
+    pub stored_attachment_titles: Field,
+    pub stored_attachment_texts: Field,
 }
 
 /// Names of the fast fields the searcher reads by name.
@@ -45,8 +51,8 @@ pub(crate) const SECTION: &str = "section";
 pub(crate) const TAGS: &str = "tags";
 
 impl Fields {
-    pub(crate) fn searchable(&self) -> [FormFields; 3] {
-        [self.title, self.lead, self.body]
+    pub(crate) fn searchable(&self) -> [FormFields; 4] {
+        [self.title, self.lead, self.body, self.attachments]
     }
 }
 
@@ -71,10 +77,12 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
     let title = forms("title", 1.0);
     let lead = forms("lead", 0.5);
     let body = forms("body", 0.0);
+    let attachments = forms("attachments", 0.0);
     let fields = Fields {
         title,
         lead,
         body,
+        attachments,
         folded: builder.add_text_field("folded", analysed),
         id: builder.add_i64_field("id", INDEXED | STORED | FAST),
         published_at: builder.add_i64_field(PUBLISHED_AT, INDEXED | FAST),
@@ -84,6 +92,8 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         stored_lead: builder.add_text_field("lead", STORED),
         stored_body: builder.add_text_field("body", STORED),
         stored_captions: builder.add_text_field("captions", STORED),
+        stored_attachment_titles: builder.add_text_field("attachment_titles", STORED),
+        stored_attachment_texts: builder.add_text_field("attachment_texts", STORED),
     };
     (builder.build(), fields)
 }

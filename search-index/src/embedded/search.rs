@@ -9,9 +9,12 @@ use super::facets::FacetCollector;
 use super::open_index::{OpenIndex, internal};
 use super::query_builder::build_query;
 use super::schema::{Fields, PUBLISHED_AT};
-use crate::highlight::Highlighter;
+use crate::highlight::{Highlighter, HitTexts};
 use crate::query_words::{QueryWord, checked_query_words};
-use crate::{Analyzer, Facets, SearchError, SearchHit, SearchQuery, SearchResults, SearchSort};
+use crate::{
+    Analyzer, AttachedDocument, Facets, SearchError, SearchHit, SearchQuery, SearchResults,
+    SearchSort,
+};
 
 struct Page {
     total_hits: usize,
@@ -99,15 +102,29 @@ fn hit(
         .get_first(fields.id)
         .and_then(|value| value.as_i64())
         .ok_or_else(|| SearchError::Internal("an indexed document has no id".into()))?;
-    let mut texts = vec![text(fields.stored_lead), text(fields.stored_body)];
-    texts.extend(
+    let mut article = vec![text(fields.stored_lead), text(fields.stored_body)];
+    article.extend(
         document
             .get_all(fields.stored_captions)
             .filter_map(|value| value.as_str()),
     );
+    let all = |field| document.get_all(field).filter_map(|value| value.as_str());
+    let attachments: Vec<AttachedDocument> = all(fields.stored_attachment_titles)
+        .zip(all(fields.stored_attachment_texts))
+        .map(|(title, text)| AttachedDocument {
+            title: title.to_owned(),
+            text: text.to_owned(),
+        })
+        .collect();
+    let (title_highlighted, snippet, matched_in) = highlighter.hit_texts(HitTexts {
+        title: text(fields.stored_title),
+        article,
+        attachments: &attachments,
+    });
     Ok(SearchHit {
         id,
-        title_highlighted: highlighter.highlight(text(fields.stored_title)),
-        snippet: highlighter.snippet(&texts),
+        title_highlighted,
+        snippet,
+        matched_in,
     })
 }

@@ -18,7 +18,7 @@ use meilisearch_sdk::tasks::Task;
 use self::errors::{from_sdk, from_task};
 use self::wire::{MeiliHit, federated_search, search_parts, settings, to_meili};
 use crate::embedded::rank_candidates;
-use crate::highlight::Highlighter;
+use crate::highlight::{Highlighter, HitTexts};
 use crate::query_words::checked_query_words;
 use crate::{
     Analyzer, IndexRebuild, SearchBackend, SearchDocument, SearchError, SearchHit, SearchQuery,
@@ -238,12 +238,19 @@ impl SearchBackend for MeilisearchBackend {
         let hits = found
             .into_iter()
             .map(|hit| {
-                let mut texts = vec![hit.lead.as_str(), hit.body.as_str()];
-                texts.extend(hit.photo_captions.iter().map(String::as_str));
+                let mut article = vec![hit.lead.as_str(), hit.body.as_str()];
+                article.extend(hit.photo_captions.iter().map(String::as_str));
+                let attachments = hit.attachments();
+                let (title_highlighted, snippet, matched_in) = highlighter.hit_texts(HitTexts {
+                    title: &hit.title,
+                    article,
+                    attachments: &attachments,
+                });
                 SearchHit {
                     id: hit.id,
-                    title_highlighted: highlighter.highlight(&hit.title),
-                    snippet: highlighter.snippet(&texts),
+                    title_highlighted,
+                    snippet,
+                    matched_in,
                 }
             })
             .collect();

@@ -17,19 +17,27 @@ use serde::{Deserialize, Serialize};
 
 use crate::query_words::{MIN_PREFIX_CHARS, lemma_key};
 use crate::{
-    AnalysisMode, Analyzer, PolishDictionary, SearchDocument, SearchQuery as OurQuery, SearchSort,
-    TaxonomyRef,
+    AnalysisMode, Analyzer, AttachedDocument, PolishDictionary, SearchDocument,
+    SearchQuery as OurQuery, SearchSort, TaxonomyRef,
 };
 
 pub(crate) const TITLE_LEMMAS: &str = "title_lemmas";
 pub(crate) const LEAD_LEMMAS: &str = "lead_lemmas";
 pub(crate) const BODY_LEMMAS: &str = "body_lemmas";
-const LEMMA_FIELDS: [&str; 3] = [TITLE_LEMMAS, LEAD_LEMMAS, BODY_LEMMAS];
+pub(crate) const ATTACHMENT_LEMMAS: &str = "attachment_lemmas";
+const LEMMA_FIELDS: [&str; 4] = [TITLE_LEMMAS, LEAD_LEMMAS, BODY_LEMMAS, ATTACHMENT_LEMMAS];
 /// The fields as written, searched with the query as typed.
-const RAW_FIELDS: [&str; 4] = ["title", "lead", "body", "photo_captions"];
+const RAW_FIELDS: [&str; 6] = [
+    "title",
+    "lead",
+    "body",
+    "photo_captions",
+    "attachment_titles",
+    "attachment_texts",
+];
 /// Raw and lemma fields interleaved: Meilisearch's `attribute` rule ranks a match by the
 /// first attribute it is found in, so a title lemma outranks a body word.
-const SEARCHABLE: [&str; 7] = [
+const SEARCHABLE: [&str; 10] = [
     "title",
     TITLE_LEMMAS,
     "lead",
@@ -37,15 +45,20 @@ const SEARCHABLE: [&str; 7] = [
     "body",
     "photo_captions",
     BODY_LEMMAS,
+    "attachment_titles",
+    "attachment_texts",
+    ATTACHMENT_LEMMAS,
 ];
 /// Everything but the lemma fields, which are for matching only.
-const DISPLAYED: [&str; 11] = [
+const DISPLAYED: [&str; 13] = [
     "id",
     "slug",
     "title",
     "lead",
     "body",
     "photo_captions",
+    "attachment_titles",
+    "attachment_texts",
     "section",
     "section_name",
     "tags",
@@ -94,6 +107,11 @@ pub(crate) struct MeiliDocument {
     pub lead_lemmas: String,
     /// Lemmas of the body and of the photo captions.
     pub body_lemmas: String,
+    /// Each attachment's title and text, in the article's order.
+    pub attachment_titles: Vec<String>,
+    pub attachment_texts: Vec<String>,
+    /// Lemmas of the attachments' titles and texts.
+    pub attachment_lemmas: String,
 }
 
 /// The fields a hit brings back: what the highlighter needs.
@@ -105,8 +123,34 @@ pub(crate) struct MeiliHit {
     pub body: String,
     #[serde(default)]
     pub photo_captions: Vec<String>,
+    #[serde(default)]
+    pub attachment_titles: Vec<String>,
+    #[serde(default)]
+    pub attachment_texts: Vec<String>,
 }
-pub(crate) const RETRIEVED: [&str; 5] = ["id", "title", "lead", "body", "photo_captions"];
+pub(crate) const RETRIEVED: [&str; 7] = [
+    "id",
+    "title",
+    "lead",
+    "body",
+    "photo_captions",
+    "attachment_titles",
+    "attachment_texts",
+];
+
+impl MeiliHit {
+    /// The hit's attachments, paired again from their two fields.
+    pub(crate) fn attachments(&self) -> Vec<AttachedDocument> {
+        self.attachment_titles
+            .iter()
+            .zip(&self.attachment_texts)
+            .map(|(title, text)| AttachedDocument {
+                title: title.clone(),
+                text: text.clone(),
+            })
+            .collect()
+    }
+}
 
 impl MeiliHit {
     /// The hit as a document to re-rank: its texts are all that ranking reads (the filters
@@ -126,6 +170,7 @@ impl MeiliHit {
             published_at: DateTime::UNIX_EPOCH,
             view_count: 0,
             photo_captions: self.photo_captions.clone(),
+            attachments: self.attachments(),
         }
     }
 }
@@ -177,6 +222,15 @@ pub(crate) fn to_meili(analyzer: &Analyzer, document: &SearchDocument) -> MeiliD
             body_lemmas.push_str(&caption_lemmas);
         }
     }
+    let mut attachment_lemmas: Vec<String> = Vec::new();
+    for attachment in &document.attachments {
+        for text in [&attachment.title, &attachment.text] {
+            let lemmas = lemma_text(analyzer, text);
+            if !lemmas.is_empty() {
+                attachment_lemmas.push(lemmas);
+            }
+        }
+    }
     MeiliDocument {
         id: document.id,
         slug: document.slug.clone(),
@@ -192,6 +246,17 @@ pub(crate) fn to_meili(analyzer: &Analyzer, document: &SearchDocument) -> MeiliD
         title_lemmas: lemma_text(analyzer, &document.title),
         lead_lemmas: lemma_text(analyzer, &document.lead),
         body_lemmas,
+        attachment_titles: document
+            .attachments
+            .iter()
+            .map(|attachment| attachment.title.clone())
+            .collect(),
+        attachment_texts: document
+            .attachments
+            .iter()
+            .map(|attachment| attachment.text.clone())
+            .collect(),
+        attachment_lemmas: attachment_lemmas.join(" "),
     }
 }
 
@@ -433,15 +498,19 @@ mod tests {
                 "filterableAttributes": ["section", "tags", "published_at"],
                 "sortableAttributes": ["published_at", "view_count"],
                 "searchableAttributes": [
-                    "title", "title_lemmas", "lead", "lead_lemmas", "body", "photo_captions", "body_lemmas"
+                    "title", "title_lemmas", "lead", "lead_lemmas", "body", "photo_captions",
+                    "body_lemmas", "attachment_titles", "attachment_texts", "attachment_lemmas"
                 ],
                 "displayedAttributes": [
-                    "id", "slug", "title", "lead", "body", "photo_captions", "section",
+                    "id", "slug", "title", "lead", "body", "photo_captions",
+                    "attachment_titles", "attachment_texts", "section",
                     "section_name", "tags", "published_at", "view_count"
                 ],
                 "typoTolerance": {
                     "enabled": true,
-                    "disableOnAttributes": ["title_lemmas", "lead_lemmas", "body_lemmas"],
+                    "disableOnAttributes": [
+                        "title_lemmas", "lead_lemmas", "body_lemmas", "attachment_lemmas"
+                    ],
                     "disableOnWords": [],
                     "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9}
                 },
@@ -469,6 +538,10 @@ mod tests {
             published_at: chrono::Utc.with_ymd_and_hms(2024, 5, 1, 8, 0, 0).unwrap(),
             view_count: 42,
             photo_captions: vec!["Peron główny".into()],
+            attachments: vec![AttachedDocument {
+                title: "Regulamin".into(),
+                text: "Kwalifikowalność wydatków.".into(),
+            }],
         };
         let json = serde_json::to_value(to_meili(&plain(), &document)).unwrap();
         assert_eq!(
@@ -487,7 +560,10 @@ mod tests {
                 "view_count": 42,
                 "title_lemmas": "lodz otwiera dworzec",
                 "lead_lemmas": "pociagi juz jezdza",
-                "body_lemmas": "zolte wagony peron glowny"
+                "body_lemmas": "zolte wagony peron glowny",
+                "attachment_titles": ["Regulamin"],
+                "attachment_texts": ["Kwalifikowalność wydatków."],
+                "attachment_lemmas": "regulamin kwalifikowalnosc wydatkow"
             })
         );
     }
@@ -537,7 +613,15 @@ mod tests {
         };
         let parts = search_parts(&plain(), &query);
         let request = federated_search(&client, &index, &parts, query.offset, query.limit);
-        let retrieve = json!(["id", "title", "lead", "body", "photo_captions"]);
+        let retrieve = json!([
+            "id",
+            "title",
+            "lead",
+            "body",
+            "photo_captions",
+            "attachment_titles",
+            "attachment_texts"
+        ]);
         assert_eq!(
             serde_json::to_value(&request).unwrap(),
             json!({
@@ -547,7 +631,10 @@ mod tests {
                         "matchingStrategy": "last",
                         "filter": "section = \"region\"",
                         "sort": ["published_at:desc"],
-                        "attributesToSearchOn": ["title", "lead", "body", "photo_captions"],
+                        "attributesToSearchOn": [
+                            "title", "lead", "body", "photo_captions", "attachment_titles",
+                            "attachment_texts"
+                        ],
                         "attributesToRetrieve": retrieve,
                         "indexUid": "articles",
                         "federationOptions": {"weight": 1.0}
@@ -557,7 +644,9 @@ mod tests {
                         "matchingStrategy": "last",
                         "filter": "section = \"region\"",
                         "sort": ["published_at:desc"],
-                        "attributesToSearchOn": ["title_lemmas", "lead_lemmas", "body_lemmas"],
+                        "attributesToSearchOn": [
+                            "title_lemmas", "lead_lemmas", "body_lemmas", "attachment_lemmas"
+                        ],
                         "attributesToRetrieve": retrieve,
                         "indexUid": "articles",
                         "federationOptions": {"weight": 0.75}
@@ -567,7 +656,9 @@ mod tests {
                         "matchingStrategy": "frequency",
                         "filter": "section = \"region\"",
                         "sort": ["published_at:desc"],
-                        "attributesToSearchOn": ["title_lemmas", "lead_lemmas", "body_lemmas"],
+                        "attributesToSearchOn": [
+                            "title_lemmas", "lead_lemmas", "body_lemmas", "attachment_lemmas"
+                        ],
                         "attributesToRetrieve": retrieve,
                         "indexUid": "articles",
                         "federationOptions": {"weight": 0.5}

@@ -1,6 +1,8 @@
 //! The behaviours every engine must show, each a function over a backend.
 
-use search_index::{SearchBackend, SearchError, SearchQuery, SearchResults, SearchSort};
+use search_index::{
+    AttachedDocument, MatchedIn, SearchBackend, SearchError, SearchQuery, SearchResults, SearchSort,
+};
 
 use crate::fixtures::{ACCESSIBILITY, CONFERENCE, LODZ, RIGHTS, WORKSHOPS, articles, at, document};
 
@@ -256,6 +258,69 @@ pub async fn photo_captions_are_searchable(backend: &dyn SearchBackend) {
         results.hits[0].snippet.contains("<mark>ratuszu</mark>"),
         "{results:?}"
     );
+}
+
+pub async fn a_word_only_in_an_attachment_finds_the_article_and_says_where(
+    backend: &dyn SearchBackend,
+) {
+    let mut with_rules = document(
+        31,
+        "Nabór wniosków",
+        "Gmina ogłasza nabór.",
+        "Szczegóły w załączniku.",
+        "a",
+        &[],
+        at(2021, 1, 1),
+    );
+    with_rules.attachments = vec![
+        AttachedDocument {
+            title: "Formularz".into(),
+            text: "Imię i nazwisko wnioskodawcy.".into(),
+        },
+        AttachedDocument {
+            title: "Regulamin naboru".into(),
+            text: "Kwalifikowalność wydatków określa paragraf 4 regulaminu.".into(),
+        },
+    ];
+    let in_body = document(
+        32,
+        "Wydatki gminy",
+        "Budżet.",
+        "Kwalifikowalności wydatków dotyczy nowa uchwała.",
+        "a",
+        &[],
+        at(2021, 2, 1),
+    );
+    backend
+        .upsert(&[with_rules, in_body])
+        .await
+        .expect("upsert");
+    // An inflected form finds the attachment's word, as it finds a body's.
+    let results = run(backend, &query("kwalifikowalności ")).await;
+    assert_eq!(sorted(ids(&results)), [31, 32], "{results:?}");
+    for hit in &results.hits {
+        match hit.id {
+            31 => {
+                assert_eq!(
+                    hit.matched_in,
+                    MatchedIn::Attachment {
+                        title: "Regulamin naboru".into()
+                    },
+                    "{hit:?}"
+                );
+                assert!(
+                    hit.snippet.contains("<mark>Kwalifikowalność</mark>"),
+                    "{hit:?}"
+                );
+            }
+            _ => assert_eq!(hit.matched_in, MatchedIn::Article, "{hit:?}"),
+        }
+    }
+    // An attachment's title is searchable too; a match in the article itself wins.
+    let by_title = run(backend, &query("regulamin ")).await;
+    assert_eq!(ids(&by_title), [31], "{by_title:?}");
+    let in_article = run(backend, &query("nabór ")).await;
+    assert_eq!(in_article.hits[0].matched_in, MatchedIn::Article);
 }
 
 pub async fn filters_narrow_by_section_tags_and_dates(backend: &dyn SearchBackend) {

@@ -43,6 +43,7 @@ pub fn document(
         published_at,
         view_count: id * 10,
         photo_captions: Vec::new(),
+        attachments: Vec::new(),
     }
 }
 

@@ -79,6 +79,7 @@ for_every_engine!(
     exact_forms_rank_above_other_forms_and_titles_above_bodies,
     typo_matches_rank_below_exact_matches,
     photo_captions_are_searchable,
+    a_word_only_in_an_attachment_finds_the_article_and_says_where,
     filters_narrow_by_section_tags_and_dates,
     facets_count_every_match_not_only_the_page,
     a_blank_query_lists_the_newest_first,

@@ -11,6 +11,7 @@ use serde_json::json;
 
 fn small_limits(config: &mut Config) {
     config.upload_max_bytes = 50_000;
+    config.attachment_max_bytes = 50_000;
     config.upload_max_pixels = 100_000;
 }
 

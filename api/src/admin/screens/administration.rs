@@ -605,7 +605,10 @@ fn taxonomy_error(
             StatusCode::UNPROCESSABLE_ENTITY,
             "Nazwa musi mieć od 1 do 100 znaków".to_owned(),
         ),
-        EditError::Database(_) | EditError::Photo(_) | EditError::Storage(_) => return Err(()),
+        EditError::Database(_)
+        | EditError::Photo(_)
+        | EditError::Attachment(_)
+        | EditError::Storage(_) => return Err(()),
     };
     Ok((status, FieldError::new(field_id, message)))
 }

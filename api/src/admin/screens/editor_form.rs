@@ -120,6 +120,8 @@ impl ArticleForm {
             // An empty address is made from the title.
             slug: (!slug.is_empty()).then(|| slug.to_owned()),
             gallery_id,
+            // The editor's form has no attachment panel yet: it keeps the list as it is.
+            attachment_ids: None,
         })
     }
 }

@@ -136,12 +136,7 @@ pub fn upload_form(session: &BrowserSession, gallery_id: Option<i64>, max_bytes:
 }
 
 fn megabytes(bytes: usize) -> String {
-    let mb = bytes as f64 / (1024.0 * 1024.0);
-    if mb >= 1.0 {
-        format!("{} MB", (mb * 10.0).round() / 10.0).replace('.', ",")
-    } else {
-        format!("{} kB", bytes / 1024)
-    }
+    kronika_core::attachments::polish_size(bytes as u64)
 }
 
 fn library_notice(code: &str) -> Option<&'static str> {
@@ -289,7 +284,7 @@ pub fn refusal_message(error: &EditError) -> String {
         EditError::Invalid { message, .. } => format!("Niepoprawne dane: {message}."),
         EditError::Forbidden(_) => "Nie masz uprawnień do tej zmiany.".to_owned(),
         EditError::NotFound(_) => "Nie znaleziono galerii albo zdjęcia.".to_owned(),
-        EditError::Conflict(_) | EditError::Photo(PhotoError::Processing(_)) | EditError::Database(_) | EditError::Storage(_) => {
+        EditError::Conflict(_) | EditError::Photo(PhotoError::Processing(_)) | EditError::Attachment(_) | EditError::Database(_) | EditError::Storage(_) => {
             "Nie udało się zapisać zdjęcia. Spróbuj ponownie za chwilę.".to_owned()
         }
     }
