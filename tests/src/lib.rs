@@ -7,6 +7,7 @@
 //! if they had run, and with `KRONIKA_REQUIRE_SERVICES=1` (as in CI) they fail.
 
 pub mod admin;
+pub mod attachments;
 pub mod browser;
 pub mod fixtures;
 pub mod load;
@@ -336,6 +337,11 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
+    }
+
+    /// The server's data directory (its media, its search index).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data_dir.path()
     }
 
     pub fn db(&self) -> &DatabaseConnection {

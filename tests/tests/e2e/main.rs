@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod admin_media;
 mod admin_panels;
+mod attachments;
 mod auth;
 mod change_register;
 mod change_signal;
