@@ -123,11 +123,10 @@ fn page_text(document: &Document, page_numbers: &[u32], limits: &Limits) -> Extr
                 ),
             };
         }
-        for chunk in document.extract_text_chunks_with_limit(&[*page], MAX_PAGE_CONTENT_BYTES) {
-            if let Ok(text) = chunk {
-                any_read = true;
-                pages.push(text);
-            }
+        let chunks = document.extract_text_chunks_with_limit(&[*page], MAX_PAGE_CONTENT_BYTES);
+        for text in chunks.into_iter().flatten() {
+            any_read = true;
+            pages.push(text);
         }
     }
     if !any_read {

@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 use entities::{
-    account, article, article_path, article_revision, article_slug, article_source, article_tag,
-    article_view_daily, gallery, gallery_photo, photo, section, tag,
+    account, article, article_attachment, article_path, article_revision, article_slug,
+    article_source, article_tag, article_view_daily, attachment, gallery, gallery_photo, photo,
+    section, tag,
 };
 use futures::TryStreamExt;
 use sea_orm::{
@@ -101,6 +102,8 @@ async fn write_export(
     note(export_table::<article_source::Entity, _>(&snapshot, dir).await?);
     note(export_table::<article_revision::Entity, _>(&snapshot, dir).await?);
     note(export_table::<article_view_daily::Entity, _>(&snapshot, dir).await?);
+    note(export_table::<attachment::Entity, _>(&snapshot, dir).await?);
+    note(export_table::<article_attachment::Entity, _>(&snapshot, dir).await?);
     let keys = media_keys(&snapshot).await?;
     snapshot.commit().await?;
 
@@ -123,7 +126,8 @@ async fn write_export(
     Ok(manifest)
 }
 
-/// Every file the photos of the snapshot name: each original and its renditions.
+/// Every file the snapshot names: each photo's original and renditions, each
+/// attachment's document.
 async fn media_keys(db: &sea_orm::DatabaseTransaction) -> Result<Vec<MediaKey>, TransferError> {
     let mut keys = Vec::new();
     let mut photos = photo::Entity::find()
@@ -147,7 +151,16 @@ async fn media_keys(db: &sea_orm::DatabaseTransaction) -> Result<Vec<MediaKey>, 
             }
         }
     }
-    // Photos sharing bytes share files.
+    let mut attachments = attachment::Entity::find()
+        .order_by_asc(attachment::Column::Id)
+        .stream(db)
+        .await?;
+    while let Some(attachment) = attachments.try_next().await? {
+        if let Some(hash) = ContentHash::parse(&attachment.content_hash) {
+            keys.push(MediaKey::Attachment { hash });
+        }
+    }
+    // Photos (and attachments) sharing bytes share files.
     keys.sort_by_key(MediaKey::relative_path);
     keys.dedup();
     Ok(keys)

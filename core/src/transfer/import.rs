@@ -3,8 +3,9 @@
 use std::path::Path;
 
 use entities::{
-    account, article, article_path, article_revision, article_slug, article_source, article_tag,
-    article_view_daily, gallery, gallery_photo, photo, section, tag,
+    account, article, article_attachment, article_path, article_revision, article_slug,
+    article_source, article_tag, article_view_daily, attachment, gallery, gallery_photo, photo,
+    section, tag,
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend};
 use sha2::{Digest, Sha256};
@@ -16,8 +17,9 @@ use crate::storage::{MediaKey, MediaStore};
 
 /// Tables whose `id` comes from a sequence on PostgreSQL; after rows arrive with their
 /// own ids the sequences must continue past them.
-const TABLES_WITH_SEQUENCES: [&str; 7] = [
+const TABLES_WITH_SEQUENCES: [&str; 8] = [
     "accounts",
+    "attachments",
     "sections",
     "tags",
     "photos",
@@ -57,6 +59,8 @@ pub async fn import(
     note(import_table::<article_source::Entity, _>(&transaction, dir).await?);
     note(import_table::<article_revision::Entity, _>(&transaction, dir).await?);
     note(import_table::<article_view_daily::Entity, _>(&transaction, dir).await?);
+    note(import_table::<attachment::Entity, _>(&transaction, dir).await?);
+    note(import_table::<article_attachment::Entity, _>(&transaction, dir).await?);
     // A truncated file parses fine; the manifest's counts tell.
     if imported != manifest.tables {
         return Err(TransferError::NotAnExport(format!(
@@ -107,6 +111,7 @@ async fn refuse_unless_empty(db: &DatabaseConnection) -> Result<(), TransferErro
         ("photos", count::<photo::Entity>(db).await?),
         ("galleries", count::<gallery::Entity>(db).await?),
         ("articles", count::<article::Entity>(db).await?),
+        ("attachments", count::<attachment::Entity>(db).await?),
     ];
     match counts.into_iter().find(|(_, rows)| *rows > 0) {
         Some((table, rows)) => Err(TransferError::DatabaseNotEmpty { table, rows }),
@@ -115,7 +120,7 @@ async fn refuse_unless_empty(db: &DatabaseConnection) -> Result<(), TransferErro
 }
 
 /// Puts every file under `media_dir` into the storage under its key. A file outside the
-/// layout, or an original whose bytes do not have the SHA-256 it is named by, stops the
+/// layout, or an original or attachment whose bytes do not have the SHA-256 it is named by, stops the
 /// import before the database is touched.
 async fn copy_media_in(media: &MediaStore, media_dir: &Path) -> Result<(), TransferError> {
     if !media_dir.exists() {
@@ -142,12 +147,13 @@ async fn copy_media_in(media: &MediaStore, media_dir: &Path) -> Result<(), Trans
             else {
                 return Err(TransferError::Media {
                     path: path.display().to_string(),
-                    message: "not a file of the media layout (originals/…, renditions/…)"
-                        .to_owned(),
+                    message:
+                        "not a file of the media layout (originals/…, renditions/…, attachments/…)"
+                            .to_owned(),
                 });
             };
             let bytes = std::fs::read(&path).map_err(TransferError::io(&path))?;
-            if let MediaKey::Original { hash } = &key {
+            if let MediaKey::Original { hash } | MediaKey::Attachment { hash } = &key {
                 let actual = hex::encode(Sha256::digest(&bytes));
                 if actual != hash.as_str() {
                     return Err(TransferError::Media {

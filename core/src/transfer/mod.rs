@@ -3,7 +3,7 @@
 //! An export is a directory: `manifest.json`, one JSON Lines file per table (each line one
 //! row, its columns as the entity names them, times in RFC 3339) and `media/` with the
 //! stored files under their storage paths (`originals/<sha256>`,
-//! `renditions/<sha256>/<width>.<webp|jpg>`). It is read from one consistent snapshot of
+//! `renditions/<sha256>/<width>.<webp|jpg>`, `attachments/<sha256>`). It is read from one consistent snapshot of
 //! the database, so it can be taken while servers write. Accounts leave without their
 //! password hashes; access tokens, sessions, the search outbox and the derived title
 //! terms stay behind (the import and the next start rebuild what is derived).

@@ -23,6 +23,7 @@ const PUBLIC_READS: &str = r#"{
       publishedAt updatedAt createdAt viewCount viewsByDay { day views }
       section { slug name } tags { slug name } createdBy { name }
       gallery { id }
+      attachments { title fileName url format sizeBytes size pages }
     }
   }
   sections { slug name articles(first: 5) { totalCount nodes { slug } } }
@@ -60,13 +61,21 @@ async fn use_the_installation(app: &TestApp) -> Session {
     let editor = app.login_as("Ewa Redaktor", Role::Editor).await;
     let section = app.data(r#"{ sections { id } }"#, json!({})).await["sections"][0]["id"].clone();
     let tag = app.tag("ogłoszenia o pracy").await;
+    let rules = app
+        .upload_attachment_fixture(
+            &editor,
+            "real/regulamin-naboru.pdf",
+            json!({"title": "Regulamin naboru"}),
+        )
+        .await;
     let created = app
         .data_as(
             &editor,
             CREATE,
             json!({"input": {"sectionId": section, "title": "Nabór na stanowisko",
                    "lead": "Wójt ogłasza nabór.", "body": "<h2>Wymagania</h2><p>Wykształcenie wyższe.</p>",
-                   "tagIds": [tag.id.to_string()], "byline": "oprac. WKZ"}}),
+                   "tagIds": [tag.id.to_string()], "byline": "oprac. WKZ",
+                   "attachmentIds": [rules["id"]]}}),
         )
         .await["createArticle"]["article"]
         .clone();
@@ -174,6 +183,20 @@ async fn an_export_imported_into_a_fresh_installation_answers_every_query_alike(
         "{counted}"
     );
     assert_eq!(fresh.data(views, json!({})).await, counted);
+
+    // The attachment's file, with the same bytes, found by its text in the new index.
+    let nabor = &before["articles"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|node| node["slug"] == "nabor-podinspektor")
+        .unwrap_or_else(|| panic!("no article nabor-podinspektor in {before:#}"))["attachments"][0];
+    assert_eq!(nabor["title"], "Regulamin naboru");
+    let path = nabor["url"].as_str().unwrap_or_default();
+    let old = app.get(path).await.bytes().await.unwrap_or_default();
+    let new = fresh.get(path).await;
+    assert_eq!(new.status(), 200, "{path}");
+    assert_eq!(new.bytes().await.unwrap_or_default(), old, "{path}");
 
     // Every gallery alike, and every photo file with the same bytes.
     let mut files = 0;
