@@ -93,6 +93,7 @@ pub struct App {
     readiness: Readiness,
     metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     photos: PhotoServices,
+    attachments: AttachmentServices,
     search_indexer: SearchIndexer,
     /// While no account exists: the link that creates the first administrator.
     setup_link: crate::admin::SetupLink,
@@ -247,6 +248,12 @@ impl App {
         } else {
             crate::admin::SetupLink::issue()
         };
+        let attachments = AttachmentServices::new(
+            photos.media.clone(),
+            kronika_core::attachments::Limits::default(),
+            // As many documents read at once as photos processed: each is CPU-bound.
+            config.image_workers,
+        );
         Ok(Self {
             setup_link,
             rate_limits: RateLimiters::new(&config.rate_limits),
@@ -275,6 +282,7 @@ impl App {
             login_throttle: LoginThrottle::default(),
             views,
             store,
+            attachments,
             photos,
             search_indexer,
             private_state,
@@ -373,10 +381,7 @@ impl App {
                 // The beacon's own limiter, so that both ways share one allowance.
                 view_rate_limit: ViewRateLimit(self.rate_limits.view_beacons.clone()),
                 photos: self.photos.clone(),
-                attachments: AttachmentServices {
-                    media: self.photos.media.clone(),
-                    limits: kronika_core::attachments::Limits::default(),
-                },
+                attachments: self.attachments.clone(),
                 upload_limits: self.upload_limits(),
                 media_url: MediaUrl(self.config.media_url.clone()),
                 search: graphql::search::SearchEngine(self.search_indexer.engine().clone()),

@@ -6,6 +6,8 @@
 //! shared by every attachment row with the same bytes, so deleting an attachment removes
 //! its file only when no other row uses it.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use chrono::Utc;
 use entities::{article, article_attachment, attachment};
@@ -22,6 +24,7 @@ use crate::domain::ArticleStatus;
 use crate::search::outbox::{self, Operation};
 use crate::storage::{ContentHash, MediaKey, MediaStore};
 use crate::store::ContentStore;
+use tokio::sync::Semaphore;
 
 const MAX_TITLE_CHARS: usize = 300;
 const MAX_DESCRIPTION_CHARS: usize = 2_000;
@@ -39,6 +42,20 @@ pub const TEXT_NONE: &str = "none";
 pub struct AttachmentServices {
     pub media: MediaStore,
     pub limits: Limits,
+    /// How many files are read at once. Each holds its document (up to the upload
+    /// limit) and what the reader builds from it; more uploads wait here rather than
+    /// all reading at once and taking the server's memory.
+    pub readers: Arc<Semaphore>,
+}
+
+impl AttachmentServices {
+    pub fn new(media: MediaStore, limits: Limits, readers: usize) -> Self {
+        Self {
+            media,
+            limits,
+            readers: Arc::new(Semaphore::new(readers.max(1))),
+        }
+    }
 }
 
 /// The words that go with an attachment; `None` leaves a field as it is (on upload: the
@@ -158,7 +175,14 @@ pub fn url_file_name(file_name: &str, format: &str) -> String {
 /// Reads a file on a blocking thread. The reader keeps to `limits.text_time` for text;
 /// the outer bound (three times that) is for a structure so pathological that even the
 /// checks before the text run long: the upload is refused rather than held for ever.
-async fn inspect(bytes: Bytes, limits: &Limits) -> Result<Inspection, EditError> {
+async fn inspect(bytes: Bytes, services: &AttachmentServices) -> Result<Inspection, EditError> {
+    let limits = &services.limits;
+    // The semaphore is never closed, so acquiring fails only if it were.
+    let _reader = services
+        .readers
+        .acquire()
+        .await
+        .map_err(|error| AttachmentError::Unreadable(error.to_string()))?;
     let reader_limits = limits.clone();
     let reading = tokio::task::spawn_blocking(move || attachments::inspect(&bytes, &reader_limits));
     match tokio::time::timeout(limits.text_time * 3, reading).await {
@@ -180,16 +204,16 @@ async fn inspect(bytes: Bytes, limits: &Limits) -> Result<Inspection, EditError>
 async fn prepare(
     bytes: Bytes,
     remove_metadata: bool,
-    limits: &Limits,
+    services: &AttachmentServices,
 ) -> Result<(Bytes, Inspection), EditError> {
-    let mut inspection = inspect(bytes.clone(), limits).await?;
+    let mut inspection = inspect(bytes.clone(), services).await?;
     let mut stored = match inspection.stored_bytes.take() {
         Some(reencoded) => Bytes::from(reencoded),
         None => bytes,
     };
     if remove_metadata && !inspection.metadata.is_empty() {
-        let cleaned = without_metadata(stored, &inspection, limits).await?;
-        inspection = inspect(cleaned.clone(), limits).await?;
+        let cleaned = without_metadata(stored, &inspection, &services.limits).await?;
+        inspection = inspect(cleaned.clone(), services).await?;
         stored = cleaned;
     }
     Ok((stored, inspection))
@@ -322,8 +346,7 @@ pub async fn upload(
             "an attachment needs a title: it is the link text readers hear",
         ));
     };
-    let (stored, inspection) =
-        prepare(upload.bytes, upload.remove_metadata, &services.limits).await?;
+    let (stored, inspection) = prepare(upload.bytes, upload.remove_metadata, services).await?;
     let metadata_removed = upload.remove_metadata && inspection.metadata.is_empty();
     let columns = FileColumns::of(&stored, inspection)?;
     let written = store_file(db, &services.media, &columns.content_hash, stored).await?;
@@ -404,7 +427,7 @@ pub async fn update(
             .get(&old_key)
             .await?
             .ok_or(EditError::NotFound("attachment file"))?;
-        let (stored, inspection) = prepare(bytes, true, &services.limits).await?;
+        let (stored, inspection) = prepare(bytes, true, services).await?;
         let columns = FileColumns::of(&stored, inspection)?;
         let written = store_file(db, &services.media, &columns.content_hash, stored).await?;
         columns.apply(&mut changed);

@@ -151,6 +151,9 @@ async fn media_keys(db: &sea_orm::DatabaseTransaction) -> Result<Vec<MediaKey>, 
             }
         }
     }
+    // A stream holds the snapshot's connection until it is dropped: the next one waits
+    // for it (for ever, on SQLite's single connection).
+    drop(photos);
     let mut attachments = attachment::Entity::find()
         .order_by_asc(attachment::Column::Id)
         .stream(db)

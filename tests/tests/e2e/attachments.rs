@@ -18,6 +18,17 @@ on_both_databases!(
     a_word_inside_each_type_of_document_finds_its_article,
 );
 
+on_both_databases!(
+    configured_by = small_upload_limits;
+    each_kind_of_upload_is_held_to_its_own_limit,
+);
+
+/// Photos up to 50 kB, attachments up to 40 kB: the stream is cut at 50 kB.
+fn small_upload_limits(config: &mut kronika_api::Config) {
+    config.upload_max_bytes = 50_000;
+    config.attachment_max_bytes = 40_000;
+}
+
 const CREATE_ARTICLE: &str = r#"mutation($section: ID!, $title: String!, $attachments: [ID!]) {
   createArticle(input: {sectionId: $section, title: $title, body: "<p>Ogłoszenie gminy.</p>", attachmentIds: $attachments}) { article { id version } }
 }"#;
@@ -617,4 +628,44 @@ async fn a_word_inside_each_type_of_document_finds_its_article(app: TestApp) {
             "{fixture}: {hit:#}"
         );
     }
+}
+
+async fn each_kind_of_upload_is_held_to_its_own_limit(app: TestApp) {
+    let editor = app.login_as("Ewa Redaktor", Role::Editor).await;
+    // 37 kB: under the attachment limit.
+    app.upload_attachment_fixture(
+        &editor,
+        "real/regulamin-naboru.pdf",
+        json!({"title": "Regulamin"}),
+    )
+    .await;
+    // 45 kB: through the stream (under the photo limit), refused as an attachment.
+    let mut padded = attachment_fixture("real/komunikat.txt");
+    padded.resize(45_000, b' ');
+    let over = app
+        .upload_attachment(
+            &editor,
+            padded,
+            "komunikat.txt",
+            json!({"title": "Komunikat"}),
+        )
+        .await;
+    assert_eq!(first_error_code(&over), "PAYLOAD_TOO_LARGE", "{over:#}");
+    // 70 kB: cut off while it streams, with HTTP 413.
+    let mut larger = attachment_fixture("real/komunikat.txt");
+    larger.resize(70_000, b' ');
+    let cut = app
+        .upload_attachment_response(
+            Some(&editor),
+            larger,
+            "komunikat.txt",
+            json!({"title": "Komunikat"}),
+        )
+        .await;
+    assert_eq!(cut.status(), 413);
+    assert_eq!(
+        app.attachment_files().len(),
+        1,
+        "only the accepted file is stored"
+    );
 }
