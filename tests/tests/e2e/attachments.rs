@@ -16,6 +16,7 @@ on_both_databases!(
     an_attachment_in_use_is_deleted_only_by_force,
     metadata_is_shown_to_editors_and_removed_on_request,
     a_word_inside_each_type_of_document_finds_its_article,
+    changes_to_attachments_show_in_the_next_read,
 );
 
 on_both_databases!(
@@ -668,4 +669,66 @@ async fn each_kind_of_upload_is_held_to_its_own_limit(app: TestApp) {
         1,
         "only the accepted file is stored"
     );
+}
+
+async fn changes_to_attachments_show_in_the_next_read(app: TestApp) {
+    let admin = app.login_as("Adam Admin", Role::Admin).await;
+    let editor = app.login_as("Ewa Redaktor", Role::Editor).await;
+    let section = section_id(&app, &admin).await;
+    let first = app
+        .upload_attachment_fixture(&editor, "real/komunikat.txt", json!({"title": "Komunikat"}))
+        .await;
+    let second = app
+        .upload_attachment_fixture(
+            &editor,
+            "real/lista-obecnosci.csv",
+            json!({"title": "Lista"}),
+        )
+        .await;
+    let article = create_article(&app, &editor, &section, "Sesja", &[&first]).await;
+    app.data_as(&editor, PUBLISH, json!({"id": article["id"]}))
+        .await;
+    let titles = async || -> Value {
+        app.data(ARTICLE_ATTACHMENTS, json!({"id": article["id"]}))
+            .await["article"]["attachments"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|attachment| attachment["title"].clone())
+            .collect()
+    };
+    // Read twice: the second answer comes from the caches.
+    assert_eq!(titles().await, json!(["Komunikat"]));
+    assert_eq!(titles().await, json!(["Komunikat"]));
+    let version = app
+        .data(
+            r#"query($id: ID!) { article(id: $id) { version } }"#,
+            json!({"id": article["id"]}),
+        )
+        .await["article"]["version"]
+        .clone();
+    app.data_as(
+        &editor,
+        r#"mutation($id: ID!, $version: Int!, $ids: [ID!]) {
+          updateArticle(id: $id, expectedVersion: $version, input: {attachmentIds: $ids}) { article { id } }
+        }"#,
+        json!({"id": article["id"], "version": version, "ids": [second["id"], first["id"]]}),
+    )
+    .await;
+    assert_eq!(titles().await, json!(["Lista", "Komunikat"]));
+    app.data_as(
+        &editor,
+        r#"mutation($id: ID!) { updateAttachment(id: $id, input: {title: "Lista obecności"}) { attachment { id } } }"#,
+        json!({"id": second["id"]}),
+    )
+    .await;
+    assert_eq!(titles().await, json!(["Lista obecności", "Komunikat"]));
+    // The change register names the change.
+    let register = app
+        .data(
+            r#"query($id: ID!) { article(id: $id) { changeLog { changedFields } } }"#,
+            json!({"id": article["id"]}),
+        )
+        .await;
+    assert!(register.to_string().contains("ATTACHMENTS"), "{register:#}");
 }

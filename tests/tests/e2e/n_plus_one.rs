@@ -21,6 +21,7 @@ query($first: Int) {
       tags { slug }
       createdBy { name }
       gallery { title photos { caption width } }
+      attachments { title size }
     } }
   }
 }"#;
@@ -62,8 +63,9 @@ async fn a_page_of_twenty_costs_as_many_statements_as_a_page_of_two(app: TestApp
 
     let for_two = statements_for_page(&app, 2).await;
     let for_twenty = statements_for_page(&app, 20).await;
-    // Page, count, sections, accounts, galleries, tags, photos: one statement each.
-    assert_eq!(for_two, 7);
+    // Page, count, sections, accounts, galleries, tags, photos, attachments: one
+    // statement each.
+    assert_eq!(for_two, 8);
     assert_eq!(for_twenty, for_two);
 }
 
