@@ -245,32 +245,32 @@ pub async fn attachment(
             return StatusCode::INTERNAL_SERVER_ERROR.into();
         }
     };
-    match requested_range(request.headers(), &etag, size) {
-        RequestedRange::Whole => match state.media.get(&key).await {
-            Ok(Some(bytes)) => response.body(bytes),
-            Ok(None) => not_found(),
-            Err(error) => {
-                tracing::error!(%error, "cannot read an attachment");
-                StatusCode::INTERNAL_SERVER_ERROR.into()
-            }
-        },
+    let (range, response) = match requested_range(request.headers(), &etag, size) {
+        RequestedRange::Whole => (None, response.header(header::CONTENT_LENGTH, size)),
         RequestedRange::Part(range) => {
             let (start, end) = (*range.start(), *range.end());
-            match state.media.get_range(&key, start..end + 1).await {
-                Ok(bytes) => response
-                    .status(StatusCode::PARTIAL_CONTENT)
-                    .header(header::CONTENT_RANGE, format!("bytes {start}-{end}/{size}"))
-                    .body(bytes),
-                Err(error) => {
-                    tracing::error!(%error, "cannot read part of an attachment");
-                    StatusCode::INTERNAL_SERVER_ERROR.into()
-                }
-            }
+            let response = response
+                .status(StatusCode::PARTIAL_CONTENT)
+                .header(header::CONTENT_RANGE, format!("bytes {start}-{end}/{size}"))
+                .header(header::CONTENT_LENGTH, end + 1 - start);
+            (Some(start..end + 1), response)
         }
-        RequestedRange::Unsatisfiable => response
-            .status(StatusCode::RANGE_NOT_SATISFIABLE)
-            .header(header::CONTENT_RANGE, format!("bytes */{size}"))
-            .finish(),
+        RequestedRange::Unsatisfiable => {
+            return response
+                .status(StatusCode::RANGE_NOT_SATISFIABLE)
+                .header(header::CONTENT_RANGE, format!("bytes */{size}"))
+                .finish();
+        }
+    };
+    // Streamed from the disk or the bucket: a crowd downloading a 50 MiB PDF costs a
+    // chunk per download in memory, not the whole file.
+    match state.media.get_stream(&key, range).await {
+        Ok(Some(chunks)) => response.body(poem::Body::from_bytes_stream(chunks)),
+        Ok(None) => not_found(),
+        Err(error) => {
+            tracing::error!(%error, "cannot read an attachment");
+            StatusCode::INTERNAL_SERVER_ERROR.into()
+        }
     }
 }
 

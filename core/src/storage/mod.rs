@@ -11,10 +11,11 @@ use std::path::Path as FsPath;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use futures::stream::BoxStream;
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
-use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload};
 
 use crate::images::RenditionFormat;
 use crate::settings::{S3Config, StorageConfig};
@@ -203,14 +204,23 @@ impl MediaStore {
         }
     }
 
-    /// The bytes `range` of a file, for `Range` requests on large documents: only that
-    /// part is read from the disk or the bucket.
-    pub async fn get_range(
+    /// A file (or the bytes `range` of it) as a stream of chunks, so that a large
+    /// document is sent without ever being held in memory whole; `None` when there is
+    /// no such file.
+    pub async fn get_stream(
         &self,
         key: &MediaKey,
-        range: std::ops::Range<u64>,
-    ) -> Result<Bytes, StorageError> {
-        Ok(self.store.get_range(&key.path(), range).await?)
+        range: Option<std::ops::Range<u64>>,
+    ) -> Result<Option<BoxStream<'static, Result<Bytes, object_store::Error>>>, StorageError> {
+        let options = GetOptions {
+            range: range.map(GetRange::from),
+            ..GetOptions::default()
+        };
+        match self.store.get_opts(&key.path(), options).await {
+            Ok(found) => Ok(Some(found.into_stream())),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(error) => Err(error.into()),
+        }
     }
 
     pub async fn exists(&self, key: &MediaKey) -> Result<bool, StorageError> {
