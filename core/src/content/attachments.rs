@@ -263,23 +263,13 @@ pub struct AttachmentPage {
     pub total_count: u64,
 }
 
-/// Every attachment `audience` may use, newest first: staff see all, an author the
-/// attachments published articles list and their own uploads.
-pub async fn attachment_list(
-    db: &impl ConnectionTrait,
-    audience: Audience,
-    first: u64,
-    after: Option<&AttachmentCursor>,
-) -> Result<AttachmentPage, DbErr> {
-    let visible = match audience {
-        Audience::Public => {
-            return Ok(AttachmentPage {
-                attachments: Vec::new(),
-                has_next_page: false,
-                total_count: 0,
-            });
-        }
-        Audience::Staff => Condition::all(),
+/// The attachments `audience` may use (list, and put on an article): staff all, an
+/// author the attachments published articles list and their own uploads; `None` for
+/// readers, who use none.
+pub fn usable_by(audience: Audience) -> Option<Condition> {
+    match audience {
+        Audience::Public => None,
+        Audience::Staff => Some(Condition::all()),
         Audience::Author { account_id } => {
             let public_ids = article_attachment::Entity::find()
                 .select_only()
@@ -290,10 +280,28 @@ pub async fn attachment_list(
                 )
                 .filter(published_only())
                 .into_query();
-            Condition::any()
-                .add(attachment::Column::UploadedBy.eq(account_id))
-                .add(attachment::Column::Id.in_subquery(public_ids))
+            Some(
+                Condition::any()
+                    .add(attachment::Column::UploadedBy.eq(account_id))
+                    .add(attachment::Column::Id.in_subquery(public_ids)),
+            )
         }
+    }
+}
+
+/// Every attachment `audience` may use ([`usable_by`]), newest first.
+pub async fn attachment_list(
+    db: &impl ConnectionTrait,
+    audience: Audience,
+    first: u64,
+    after: Option<&AttachmentCursor>,
+) -> Result<AttachmentPage, DbErr> {
+    let Some(visible) = usable_by(audience) else {
+        return Ok(AttachmentPage {
+            attachments: Vec::new(),
+            has_next_page: false,
+            total_count: 0,
+        });
     };
     let total_count = attachment::Entity::find()
         .filter(visible.clone())

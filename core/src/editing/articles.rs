@@ -71,7 +71,7 @@ pub async fn create(
     )
     .await?;
     if let Some(attachment_ids) = changes.attachment_ids.as_deref() {
-        attachments::check_attachment_ids(&transaction, attachment_ids).await?;
+        attachments::check_attachment_ids(&transaction, actor, attachment_ids, &[]).await?;
     }
     let body = valid_body(
         changes.body.as_deref().unwrap_or_default(),
@@ -163,7 +163,13 @@ pub async fn update(
     )
     .await?;
     if let Some(attachment_ids) = changes.attachment_ids.as_deref() {
-        attachments::check_attachment_ids(&transaction, attachment_ids).await?;
+        attachments::check_attachment_ids(
+            &transaction,
+            actor,
+            attachment_ids,
+            &before.attachment_ids,
+        )
+        .await?;
     }
 
     let mut update = article::ActiveModel {

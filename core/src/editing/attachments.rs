@@ -20,6 +20,8 @@ use super::EditError;
 use crate::attachments::{self, AttachmentError, ExtractedText, Inspection, Limits};
 use crate::auth::Actor;
 use crate::changes::ContentChange;
+use crate::content::Audience;
+use crate::content::attachments::usable_by;
 use crate::domain::ArticleStatus;
 use crate::search::outbox::{self, Operation};
 use crate::storage::{ContentHash, MediaKey, MediaStore};
@@ -558,10 +560,17 @@ pub async fn delete(
     Ok(())
 }
 
-/// Refuses an attachment list with unknown or repeated ids.
+/// Refuses an attachment list with repeated ids, or with an id the actor may not use:
+/// through the article its file would reach the actor (an author would download another
+/// author's unpublished document by its guessable id). The answer is the same as for a
+/// missing attachment. Ids in `listed_already` (the article's list as saved) are not
+/// asked about again: an editor may have chosen one the author cannot choose, and the
+/// author's next save keeps it.
 pub(super) async fn check_attachment_ids(
     db: &impl ConnectionTrait,
+    actor: &Actor,
     attachment_ids: &[i64],
+    listed_already: &[i64],
 ) -> Result<(), EditError> {
     let mut unique = attachment_ids.to_vec();
     unique.sort_unstable();
@@ -572,10 +581,20 @@ pub(super) async fn check_attachment_ids(
             "an attachment is listed twice",
         ));
     }
-    let found = attachment::Entity::find()
-        .filter(attachment::Column::Id.is_in(unique.iter().copied()))
-        .count(db)
-        .await?;
+    unique.retain(|id| !listed_already.contains(id));
+    if unique.is_empty() {
+        return Ok(());
+    }
+    let found = match usable_by(Audience::of_actor(actor)) {
+        Some(usable) => {
+            attachment::Entity::find()
+                .filter(attachment::Column::Id.is_in(unique.iter().copied()))
+                .filter(usable)
+                .count(db)
+                .await?
+        }
+        None => 0,
+    };
     if found != unique.len() as u64 {
         return Err(EditError::invalid("attachmentIds", "no such attachment"));
     }

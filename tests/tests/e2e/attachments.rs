@@ -17,6 +17,7 @@ on_both_databases!(
     metadata_is_shown_to_editors_and_removed_on_request,
     a_word_inside_each_type_of_document_finds_its_article,
     changes_to_attachments_show_in_the_next_read,
+    an_author_cannot_reach_another_authors_private_attachment_through_an_article,
 );
 
 on_both_databases!(
@@ -731,4 +732,71 @@ async fn changes_to_attachments_show_in_the_next_read(app: TestApp) {
         )
         .await;
     assert!(register.to_string().contains("ATTACHMENTS"), "{register:#}");
+}
+
+async fn an_author_cannot_reach_another_authors_private_attachment_through_an_article(
+    app: TestApp,
+) {
+    let admin = app.login_as("Adam Admin", Role::Admin).await;
+    let editor = app.login_as("Ewa Redaktor", Role::Editor).await;
+    let owner = app.login_as("Anna Autorka", Role::Author).await;
+    let snooper = app.login_as("Olga Autorka", Role::Author).await;
+    let section = section_id(&app, &admin).await;
+    let private = app
+        .upload_attachment_fixture(
+            &owner,
+            "real/regulamin-naboru.pdf",
+            json!({"title": "Projekt"}),
+        )
+        .await;
+    let url = text(&private["url"]).to_owned();
+    assert_eq!(app.get_as(&snooper, &url).await.status(), 404);
+
+    // Ids are guessable; listing one on one's own draft must not open it.
+    let attempt = app
+        .gql_as(
+            &snooper,
+            CREATE_ARTICLE,
+            json!({"section": section, "title": "Ciekawość", "attachments": [private["id"]]}),
+        )
+        .await;
+    assert_eq!(first_error_code(&attempt), "BAD_USER_INPUT", "{attempt:#}");
+    assert_eq!(app.get_as(&snooper, &url).await.status(), 404);
+
+    // An editor may attach it to an author's draft; the author's next save keeps it.
+    let draft = create_article(&app, &snooper, &section, "Szkic", &[]).await;
+    let update = r#"mutation($id: ID!, $version: Int!, $ids: [ID!]) {
+      updateArticle(id: $id, expectedVersion: $version, input: {attachmentIds: $ids}) { article { version } }
+    }"#;
+    let by_editor = app
+        .data_as(
+            &editor,
+            update,
+            json!({"id": draft["id"], "version": draft["version"], "ids": [private["id"]]}),
+        )
+        .await;
+    let version = by_editor["updateArticle"]["article"]["version"].clone();
+    let kept = app
+        .gql_as(
+            &snooper,
+            update,
+            json!({"id": draft["id"], "version": version, "ids": [private["id"]]}),
+        )
+        .await;
+    assert!(kept.get("errors").is_none(), "{kept:#}");
+    // Published attachments are anyone's to list.
+    let public = app
+        .upload_attachment_fixture(&owner, "real/komunikat.txt", json!({"title": "Komunikat"}))
+        .await;
+    let published = create_article(&app, &owner, &section, "Ogłoszenie", &[&public]).await;
+    app.data_as(&editor, PUBLISH, json!({"id": published["id"]}))
+        .await;
+    let reuse = app
+        .gql_as(
+            &snooper,
+            CREATE_ARTICLE,
+            json!({"section": section, "title": "Przypomnienie", "attachments": [public["id"]]}),
+        )
+        .await;
+    assert!(reuse.get("errors").is_none(), "{reuse:#}");
 }
