@@ -18,6 +18,13 @@ const WORDS_BEFORE_MATCH: usize = 8;
 /// body would cost more analysis than the whole rest of the search.
 const SCANNED_BYTES: usize = 20_000;
 
+/// The part of a text a snippet can come from. An attachment's text (up to two million
+/// characters) is indexed whole but stored, and brought back with a hit, only this far:
+/// a page of hits then reads kilobytes per document, not megabytes.
+pub(crate) fn snippet_source(text: &str) -> &str {
+    &text[..text.floor_char_boundary(SCANNED_BYTES)]
+}
+
 /// The stored texts of one hit, as every engine brings them back.
 pub(crate) struct HitTexts<'t> {
     pub title: &'t str,
@@ -106,7 +113,7 @@ impl<'a> Highlighter<'a> {
     /// text has a match.
     fn matching_passage(&self, texts: &[&str]) -> Option<String> {
         for text in texts {
-            let scanned = &text[..text.floor_char_boundary(SCANNED_BYTES)];
+            let scanned = snippet_source(text);
             let mut spans = Vec::new();
             let mut first_match = None;
             for span in self.spans(scanned) {

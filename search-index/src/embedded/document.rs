@@ -5,6 +5,7 @@ use tantivy::TantivyDocument;
 use tantivy::tokenizer::{PreTokenizedString, Token as TantivyToken};
 
 use super::schema::{Fields, FormFields};
+use crate::highlight::snippet_source;
 use crate::query_words::lemma_key;
 use crate::{Analyzer, SearchDocument};
 
@@ -43,7 +44,10 @@ pub(crate) fn to_tantivy(
             &attachment.text,
         );
         out.add_text(fields.stored_attachment_titles, &attachment.title);
-        out.add_text(fields.stored_attachment_texts, &attachment.text);
+        out.add_text(
+            fields.stored_attachment_texts,
+            snippet_source(&attachment.text),
+        );
     }
     out.add_text(fields.stored_title, &document.title);
     out.add_text(fields.stored_lead, &document.lead);
@@ -84,4 +88,46 @@ fn add_analysed(
     out.add_pre_tokenized_text(text_fields.original, pre_tokenized(original));
     out.add_pre_tokenized_text(text_fields.lemma, pre_tokenized(lemmas));
     out.add_pre_tokenized_text(fields.folded, pre_tokenized(folded));
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use tantivy::schema::Value;
+
+    use super::*;
+    use crate::embedded::schema::build_schema;
+    use crate::{AnalysisMode, AttachedDocument, TaxonomyRef};
+
+    #[test]
+    fn an_attachment_is_stored_only_as_far_as_a_snippet_reads() {
+        let (_, fields) = build_schema();
+        let long = "Opis działki. ".repeat(10_000);
+        let document = SearchDocument {
+            id: 1,
+            slug: "a".into(),
+            title: "Nabór".into(),
+            lead: String::new(),
+            body: String::new(),
+            section: TaxonomyRef {
+                slug: "s".into(),
+                name: "S".into(),
+            },
+            tags: Vec::new(),
+            published_at: Utc::now(),
+            view_count: 0,
+            photo_captions: Vec::new(),
+            attachments: vec![AttachedDocument {
+                title: "Załącznik".into(),
+                text: long.clone(),
+            }],
+        };
+        let stored = to_tantivy(&Analyzer::new(AnalysisMode::Plain), &fields, &document);
+        let text = stored
+            .get_first(fields.stored_attachment_texts)
+            .and_then(|value| value.as_str())
+            .unwrap_or_default();
+        assert_eq!(text, snippet_source(&long));
+        assert!(text.len() <= 20_000 && text.len() < long.len());
+    }
 }

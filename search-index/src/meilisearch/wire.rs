@@ -15,6 +15,7 @@ use meilisearch_sdk::settings::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::highlight::snippet_source;
 use crate::query_words::{MIN_PREFIX_CHARS, lemma_key};
 use crate::{
     AnalysisMode, Analyzer, AttachedDocument, PolishDictionary, SearchDocument,
@@ -50,6 +51,7 @@ const SEARCHABLE: [&str; 10] = [
     ATTACHMENT_LEMMAS,
 ];
 /// Everything but the lemma fields, which are for matching only.
+/// Not the attachments' whole texts: `attachment_excerpts` carries what a snippet needs.
 const DISPLAYED: [&str; 13] = [
     "id",
     "slug",
@@ -58,7 +60,7 @@ const DISPLAYED: [&str; 13] = [
     "body",
     "photo_captions",
     "attachment_titles",
-    "attachment_texts",
+    "attachment_excerpts",
     "section",
     "section_name",
     "tags",
@@ -110,6 +112,8 @@ pub(crate) struct MeiliDocument {
     /// Each attachment's title and text, in the article's order.
     pub attachment_titles: Vec<String>,
     pub attachment_texts: Vec<String>,
+    /// The start of each text, as far as a snippet reads: what a hit brings back.
+    pub attachment_excerpts: Vec<String>,
     /// Lemmas of the attachments' titles and texts.
     pub attachment_lemmas: String,
 }
@@ -126,7 +130,7 @@ pub(crate) struct MeiliHit {
     #[serde(default)]
     pub attachment_titles: Vec<String>,
     #[serde(default)]
-    pub attachment_texts: Vec<String>,
+    pub attachment_excerpts: Vec<String>,
 }
 pub(crate) const RETRIEVED: [&str; 7] = [
     "id",
@@ -135,7 +139,7 @@ pub(crate) const RETRIEVED: [&str; 7] = [
     "body",
     "photo_captions",
     "attachment_titles",
-    "attachment_texts",
+    "attachment_excerpts",
 ];
 
 impl MeiliHit {
@@ -143,7 +147,7 @@ impl MeiliHit {
     pub(crate) fn attachments(&self) -> Vec<AttachedDocument> {
         self.attachment_titles
             .iter()
-            .zip(&self.attachment_texts)
+            .zip(&self.attachment_excerpts)
             .map(|(title, text)| AttachedDocument {
                 title: title.clone(),
                 text: text.clone(),
@@ -255,6 +259,11 @@ pub(crate) fn to_meili(analyzer: &Analyzer, document: &SearchDocument) -> MeiliD
             .attachments
             .iter()
             .map(|attachment| attachment.text.clone())
+            .collect(),
+        attachment_excerpts: document
+            .attachments
+            .iter()
+            .map(|attachment| snippet_source(&attachment.text).to_owned())
             .collect(),
         attachment_lemmas: attachment_lemmas.join(" "),
     }
@@ -503,7 +512,7 @@ mod tests {
                 ],
                 "displayedAttributes": [
                     "id", "slug", "title", "lead", "body", "photo_captions",
-                    "attachment_titles", "attachment_texts", "section",
+                    "attachment_titles", "attachment_excerpts", "section",
                     "section_name", "tags", "published_at", "view_count"
                 ],
                 "typoTolerance": {
@@ -563,6 +572,7 @@ mod tests {
                 "body_lemmas": "zolte wagony peron glowny",
                 "attachment_titles": ["Regulamin"],
                 "attachment_texts": ["Kwalifikowalność wydatków."],
+                "attachment_excerpts": ["Kwalifikowalność wydatków."],
                 "attachment_lemmas": "regulamin kwalifikowalnosc wydatkow"
             })
         );
@@ -620,7 +630,7 @@ mod tests {
             "body",
             "photo_captions",
             "attachment_titles",
-            "attachment_texts"
+            "attachment_excerpts"
         ]);
         assert_eq!(
             serde_json::to_value(&request).unwrap(),

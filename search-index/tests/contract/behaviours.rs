@@ -281,6 +281,14 @@ pub async fn a_word_only_in_an_attachment_finds_the_article_and_says_where(
             title: "Regulamin naboru".into(),
             text: "Kwalifikowalność wydatków określa paragraf 4 regulaminu.".into(),
         },
+        // A long document: hits carry only its start, but all of it is searchable.
+        AttachedDocument {
+            title: "Załącznik techniczny".into(),
+            text: format!(
+                "{} Depozytariusz zamyka tekst.",
+                "Opis działki. ".repeat(3_000)
+            ),
+        },
     ];
     let in_body = document(
         32,
@@ -319,6 +327,8 @@ pub async fn a_word_only_in_an_attachment_finds_the_article_and_says_where(
     // An attachment's title is searchable too; a match in the article itself wins.
     let by_title = run(backend, &query("regulamin ")).await;
     assert_eq!(ids(&by_title), [31], "{by_title:?}");
+    let deep = run(backend, &query("depozytariusz ")).await;
+    assert_eq!(ids(&deep), [31], "{deep:?}");
     let in_article = run(backend, &query("nabór ")).await;
     assert_eq!(in_article.hits[0].matched_in, MatchedIn::Article);
 }
