@@ -6,9 +6,9 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
 
-use super::EditError;
 use super::attachments;
 use super::revisions::{self, ArticleSnapshot, RevisionKind};
+use super::{EditError, valid_text};
 use crate::auth::Actor;
 use crate::changes::ContentChange;
 use crate::content::title_terms;
@@ -83,12 +83,16 @@ pub async fn create(
         slug: Set(slug.to_string()),
         section_id: Set(section_id),
         title: Set(title),
-        lead: Set(valid_text("lead", changes.lead.as_deref(), MAX_LEAD_CHARS)?),
+        lead: Set(valid_text(
+            "lead",
+            changes.lead.as_deref().unwrap_or_default(),
+            MAX_LEAD_CHARS,
+        )?),
         body_html: Set(body.html),
         body_text: Set(body.text),
         headings_json: Set(headings_json),
         byline: Set(match changes.byline.as_deref() {
-            Some(byline) => valid_text("byline", Some(byline), MAX_BYLINE_CHARS)?,
+            Some(byline) => valid_text("byline", byline, MAX_BYLINE_CHARS)?,
             None => author.display_name.clone(),
         }),
         created_by: Set(author.id),
@@ -187,7 +191,7 @@ pub async fn update(
         update.slug = Set(slug.to_string());
     }
     if let Some(lead) = changes.lead.as_deref() {
-        update.lead = Set(valid_text("lead", Some(lead), MAX_LEAD_CHARS)?);
+        update.lead = Set(valid_text("lead", lead, MAX_LEAD_CHARS)?);
     }
     if let Some(body) = changes.body.as_deref() {
         let body = valid_body(body, changes.body_format)?;
@@ -196,7 +200,7 @@ pub async fn update(
         update.body_text = Set(body.text);
     }
     if let Some(byline) = changes.byline.as_deref() {
-        update.byline = Set(valid_text("byline", Some(byline), MAX_BYLINE_CHARS)?);
+        update.byline = Set(valid_text("byline", byline, MAX_BYLINE_CHARS)?);
     }
     if let Some(section_id) = changes.section_id {
         update.section_id = Set(section_id);
@@ -301,22 +305,7 @@ fn valid_title(title: Option<&str>) -> Result<String, EditError> {
     if title.is_empty() {
         return Err(EditError::invalid("title", "an article needs a title"));
     }
-    valid_text("title", Some(title), MAX_TITLE_CHARS)
-}
-
-fn valid_text(
-    field: &'static str,
-    text: Option<&str>,
-    max_chars: usize,
-) -> Result<String, EditError> {
-    let text = text.map(str::trim).unwrap_or_default();
-    if text.chars().count() > max_chars {
-        return Err(EditError::invalid(
-            field,
-            format!("at most {max_chars} characters"),
-        ));
-    }
-    Ok(text.to_owned())
+    valid_text("title", title, MAX_TITLE_CHARS)
 }
 
 fn valid_body(body: &str, format: BodyFormat) -> Result<ArticleBody, EditError> {

@@ -16,7 +16,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
 };
 
-use super::EditError;
+use super::{EditError, remove_files, valid_text};
 use crate::attachments::{self, AttachmentError, ExtractedText, Inspection, Limits};
 use crate::auth::Actor;
 use crate::changes::ContentChange;
@@ -93,13 +93,13 @@ fn valid_texts(text: &AttachmentText) -> Result<AttachmentText, EditError> {
                     "an attachment needs a title: it is the link text readers hear",
                 ));
             }
-            valid_length("title", title, MAX_TITLE_CHARS)
+            valid_text("title", title, MAX_TITLE_CHARS)
         })
         .transpose()?;
     let description = text
         .description
         .as_deref()
-        .map(|description| valid_length("description", description.trim(), MAX_DESCRIPTION_CHARS))
+        .map(|description| valid_text("description", description, MAX_DESCRIPTION_CHARS))
         .transpose()?;
     let language = text.language.as_deref().map(valid_language).transpose()?;
     Ok(AttachmentText {
@@ -107,16 +107,6 @@ fn valid_texts(text: &AttachmentText) -> Result<AttachmentText, EditError> {
         description,
         language,
     })
-}
-
-fn valid_length(field: &'static str, value: &str, max: usize) -> Result<String, EditError> {
-    if value.chars().count() > max {
-        return Err(EditError::invalid(
-            field,
-            format!("at most {max} characters"),
-        ));
-    }
-    Ok(value.to_owned())
 }
 
 /// A language tag of the simple form frontends put into `hreflang`: `pl`, `en`,
@@ -325,14 +315,6 @@ async fn rows_with_hash(db: &impl ConnectionTrait, hash: &str) -> Result<u64, Ed
         .await?)
 }
 
-/// Best effort: a file no row uses any more, or the file of an upload that did not
-/// make it into the database.
-async fn remove_file(media: &MediaStore, key: &MediaKey) {
-    if let Err(error) = media.delete(key).await {
-        tracing::warn!(%error, "could not remove an attachment's file");
-    }
-}
-
 /// Stores an uploaded document. Any account may upload.
 pub async fn upload(
     store: &ContentStore,
@@ -375,7 +357,7 @@ pub async fn upload(
     if inserted.is_err()
         && let Some(key) = &written
     {
-        remove_file(&services.media, key).await;
+        remove_files(&services.media, std::slice::from_ref(key)).await;
     }
     inserted
 }
@@ -462,13 +444,13 @@ pub async fn update(
     match saved {
         Ok((updated, old_file_unused)) => {
             if old_file_unused && let Some((old_key, _)) = &replaced_file {
-                remove_file(&services.media, old_key).await;
+                remove_files(&services.media, std::slice::from_ref(old_key)).await;
             }
             Ok(updated)
         }
         Err(error) => {
             if let Some((_, Some(written))) = &replaced_file {
-                remove_file(&services.media, written).await;
+                remove_files(&services.media, std::slice::from_ref(written)).await;
             }
             Err(error)
         }
@@ -555,7 +537,7 @@ pub async fn delete(
     store.commit(transaction, ContentChange::Everything).await?;
     if !still_used {
         // After the commit: a failure here leaves an unused file, never a row without one.
-        remove_file(media, &key_of(&found.content_hash)?).await;
+        remove_files(media, &[key_of(&found.content_hash)?]).await;
     }
     Ok(())
 }

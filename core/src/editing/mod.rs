@@ -50,3 +50,25 @@ impl EditError {
         }
     }
 }
+
+/// `value` without the whitespace around it, refused past `max` characters.
+fn valid_text(field: &'static str, value: &str, max: usize) -> Result<String, EditError> {
+    let value = value.trim();
+    if value.chars().count() > max {
+        return Err(EditError::invalid(
+            field,
+            format!("at most {max} characters"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// Best effort: stored files no row uses any more, or those of an upload that did not
+/// make it into the database. A failure leaves an unused file, never a missing one.
+async fn remove_files(media: &crate::storage::MediaStore, keys: &[crate::storage::MediaKey]) {
+    for key in keys {
+        if let Err(error) = media.delete(key).await {
+            tracing::warn!(%error, "could not remove a stored file");
+        }
+    }
+}

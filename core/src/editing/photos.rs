@@ -17,7 +17,7 @@ use sea_orm::{
     QueryFilter, QuerySelect, RelationTrait, Set,
 };
 
-use super::EditError;
+use super::{EditError, remove_files, valid_text};
 use crate::auth::Actor;
 use crate::changes::ContentChange;
 use crate::content::photo_library::photo_search_text;
@@ -46,17 +46,6 @@ pub struct PhotoServices {
     pub media: MediaStore,
     pub pipeline: ImagePipeline,
     pub zone: chrono_tz::Tz,
-}
-
-fn valid_text(field: &'static str, value: &str, max: usize) -> Result<String, EditError> {
-    let value = value.trim();
-    if value.chars().count() > max {
-        return Err(EditError::invalid(
-            field,
-            format!("at most {max} characters"),
-        ));
-    }
-    Ok(value.to_owned())
 }
 
 fn valid_texts(text: &PhotoText) -> Result<PhotoText, EditError> {
@@ -260,15 +249,6 @@ pub async fn upload(
         stored.discard(&services.media).await;
     }
     inserted
-}
-
-/// Best effort: the files of an upload that did not make it into the database.
-async fn remove_files(media: &MediaStore, keys: &[MediaKey]) {
-    for key in keys {
-        if let Err(error) = media.delete(key).await {
-            tracing::warn!(%error, "could not remove the file of a failed upload");
-        }
-    }
 }
 
 /// Changes a photo's caption, credit or alt text.
