@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use reqwest::multipart::{Form, Part};
+use reqwest::multipart::Part;
 use serde_json::{Value, json};
 
 use crate::{Session, TestApp};
@@ -35,32 +35,15 @@ impl TestApp {
              description: $description, language: $language, removeMetadata: $removeMetadata) \
              {{ attachment {{ {ATTACHMENT_FIELDS} }} }} }}"
         );
-        let mut variables = json!({"file": null, "title": "Załącznik"});
-        if let (Some(variables), Some(arguments)) =
-            (variables.as_object_mut(), arguments.as_object())
-        {
-            variables.extend(arguments.clone());
-        }
-        let operations = json!({"query": query, "variables": variables});
-        let form = Form::new()
-            .text("operations", operations.to_string())
-            .text("map", json!({"0": ["variables.file"]}).to_string())
-            .part(
-                "0",
-                Part::bytes(bytes)
-                    .file_name(file_name.to_owned())
-                    // Clients declare whatever they like; the server must not believe it.
-                    .mime_str("application/pdf")
-                    .unwrap_or_else(|error| panic!("{error}")),
-            );
-        let mut request = self.client.post(self.url("/graphql")).multipart(form);
-        if let Some(session) = session {
-            request = request.bearer_auth(&session.token);
-        }
-        request
-            .send()
-            .await
-            .unwrap_or_else(|error| panic!("POST /graphql failed: {error}"))
+        self.upload_response(
+            session,
+            &query,
+            json!({"file": null, "title": "Załącznik"}),
+            arguments,
+            Part::bytes(bytes).file_name(file_name.to_owned()),
+            "application/pdf",
+        )
+        .await
     }
 
     /// `uploadAttachment`'s JSON answer.

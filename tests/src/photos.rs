@@ -53,7 +53,30 @@ impl TestApp {
             "mutation($file: Upload!, $caption: String, $credit: String, $alt: String) {{ \
              uploadPhoto(file: $file, caption: $caption, credit: $credit, alt: $alt) {{ photo {{ {PHOTO_FIELDS} }} }} }}"
         );
-        let mut variables = json!({"file": null});
+        self.upload_response(
+            session,
+            &query,
+            json!({"file": null}),
+            arguments,
+            Part::bytes(bytes).file_name(file_name.to_owned()),
+            "image/jpeg",
+        )
+        .await
+    }
+
+    /// Sends an upload mutation as a multipart request: `query` with `defaults`, overridden
+    /// by `arguments`, and `file` as `$file`, declared as `declared_type` (clients declare
+    /// whatever they like; the server must not believe it).
+    pub async fn upload_response(
+        &self,
+        session: Option<&Session>,
+        query: &str,
+        defaults: Value,
+        arguments: Value,
+        file: Part,
+        declared_type: &str,
+    ) -> reqwest::Response {
+        let mut variables = defaults;
         if let (Some(variables), Some(arguments)) =
             (variables.as_object_mut(), arguments.as_object())
         {
@@ -65,10 +88,7 @@ impl TestApp {
             .text("map", json!({"0": ["variables.file"]}).to_string())
             .part(
                 "0",
-                Part::bytes(bytes)
-                    .file_name(file_name.to_owned())
-                    // Clients declare whatever they like; the server must not believe it.
-                    .mime_str("image/jpeg")
+                file.mime_str(declared_type)
                     .unwrap_or_else(|error| panic!("{error}")),
             );
         let mut request = self.client.post(self.url("/graphql")).multipart(form);

@@ -4,12 +4,12 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject, Upload};
 use sea_orm::DatabaseConnection;
 
-use super::UploadLimits;
 use super::article::parse_id;
 use super::attachment::Attachment;
-use super::connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageInfo};
+use super::connection::{PageInfo, page_size};
 use super::error::ApiError;
 use super::viewer::require_actor;
+use super::{UploadLimits, uploaded_file};
 use kronika_core::content::Audience;
 use kronika_core::content::attachments::{
     AttachmentCursor, AttachmentPage, AttachmentSummary, attachment_list,
@@ -69,15 +69,8 @@ impl AttachmentMutations {
         #[graphql(default)] remove_metadata: bool,
     ) -> Result<UploadAttachmentPayload, ApiError> {
         let actor = require_actor(ctx)?;
-        let upload = file
-            .value(ctx)
-            .map_err(|_| ApiError::bad_input("file", "the file part of the request is missing"))?;
         let max_bytes = ctx.data_unchecked::<UploadLimits>().attachment_max_bytes;
-        if upload.content.len() > max_bytes {
-            return Err(ApiError::PayloadTooLarge(format!(
-                "the file is larger than the attachment limit of {max_bytes} bytes"
-            )));
-        }
+        let upload = uploaded_file(ctx, &file, max_bytes, "attachment limit")?;
         let store = ctx.data_unchecked::<ContentStore>();
         let services = ctx.data_unchecked::<AttachmentServices>();
         let started = std::time::Instant::now();
@@ -173,15 +166,7 @@ impl AttachmentQueries {
         after: Option<String>,
     ) -> Result<AttachmentConnection, ApiError> {
         let actor = require_actor(ctx)?;
-        let first = match first {
-            None => DEFAULT_PAGE_SIZE,
-            Some(first) => u64::try_from(first)
-                .ok()
-                .filter(|first| *first <= MAX_PAGE_SIZE)
-                .ok_or_else(|| {
-                    ApiError::bad_input("first", format!("`first` must be 0 to {MAX_PAGE_SIZE}"))
-                })?,
-        };
+        let first = page_size(first)?;
         let after = after
             .map(|cursor| AttachmentCursor::decode(&cursor))
             .transpose()

@@ -108,6 +108,19 @@ impl From<ArticleOrderInput> for ArticleOrder {
     }
 }
 
+/// A list's `first`, checked: the default when left out, 0 to `MAX_PAGE_SIZE` else.
+pub(crate) fn page_size(first: Option<i32>) -> Result<u64, ApiError> {
+    match first {
+        None => Ok(DEFAULT_PAGE_SIZE),
+        Some(first) => u64::try_from(first)
+            .ok()
+            .filter(|first| *first <= MAX_PAGE_SIZE)
+            .ok_or_else(|| {
+                ApiError::bad_input("first", format!("`first` must be 0 to {MAX_PAGE_SIZE}"))
+            }),
+    }
+}
+
 /// `first` and `after`, checked.
 #[derive(Debug)]
 pub struct PageRequest {
@@ -117,15 +130,7 @@ pub struct PageRequest {
 
 impl PageRequest {
     pub fn parse(first: Option<i32>, after: Option<String>) -> Result<Self, ApiError> {
-        let first = match first {
-            None => DEFAULT_PAGE_SIZE,
-            Some(first) => u64::try_from(first)
-                .ok()
-                .filter(|first| *first <= MAX_PAGE_SIZE)
-                .ok_or_else(|| {
-                    ApiError::bad_input("first", format!("`first` must be 0 to {MAX_PAGE_SIZE}"))
-                })?,
-        };
+        let first = page_size(first)?;
         let after = after
             .map(|cursor| ArticleCursor::decode(&cursor))
             .transpose()

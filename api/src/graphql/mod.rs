@@ -107,6 +107,25 @@ impl UploadLimits {
     }
 }
 
+/// The file of an upload mutation, held to its kind's limit (`limit` names it in the
+/// message): the multipart parser let through files up to the larger of the two.
+fn uploaded_file(
+    ctx: &async_graphql::Context<'_>,
+    file: &async_graphql::Upload,
+    max_bytes: usize,
+    limit: &str,
+) -> Result<async_graphql::UploadValue, error::ApiError> {
+    let upload = file.value(ctx).map_err(|_| {
+        error::ApiError::bad_input("file", "the file part of the request is missing")
+    })?;
+    if upload.content.len() > max_bytes {
+        return Err(error::ApiError::PayloadTooLarge(format!(
+            "the file is larger than the {limit} of {max_bytes} bytes"
+        )));
+    }
+    Ok(upload)
+}
+
 /// What the configuration decides about the schema.
 #[derive(Clone, Copy, Debug)]
 pub struct SchemaOptions {

@@ -4,7 +4,7 @@
 use async_graphql::{Context, Object, SimpleObject};
 use sea_orm::DatabaseConnection;
 
-use super::connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageInfo};
+use super::connection::{PageInfo, page_size};
 use super::error::ApiError;
 use super::photo::Photo;
 use super::viewer::require_actor;
@@ -29,15 +29,7 @@ impl PhotoLibraryQueries {
         after: Option<String>,
     ) -> Result<PhotoConnection, ApiError> {
         let actor = require_actor(ctx)?;
-        let first = match first {
-            None => DEFAULT_PAGE_SIZE,
-            Some(first) => u64::try_from(first)
-                .ok()
-                .filter(|first| *first <= MAX_PAGE_SIZE)
-                .ok_or_else(|| {
-                    ApiError::bad_input("first", format!("`first` must be 0 to {MAX_PAGE_SIZE}"))
-                })?,
-        };
+        let first = page_size(first)?;
         let after = after
             .map(|cursor| PhotoCursor::decode(&cursor))
             .transpose()

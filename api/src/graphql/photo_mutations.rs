@@ -2,11 +2,11 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject, Upload};
 
-use super::UploadLimits;
 use super::article::parse_id;
 use super::error::ApiError;
 use super::photo::Photo;
 use super::viewer::require_actor;
+use super::{UploadLimits, uploaded_file};
 use kronika_core::editing::EditError;
 use kronika_core::editing::photos::{self, PhotoServices, PhotoText};
 use kronika_core::store::ContentStore;
@@ -52,17 +52,8 @@ impl PhotoMutations {
         alt: Option<String>,
     ) -> Result<UploadPhotoPayload, ApiError> {
         let actor = require_actor(ctx)?;
-        let upload = file
-            .value(ctx)
-            .map_err(|_| ApiError::bad_input("file", "the file part of the request is missing"))?;
-        // The multipart parser let through files up to the larger of the photo and
-        // attachment limits; a photo is held to its own.
         let max_bytes = ctx.data_unchecked::<UploadLimits>().photo_max_bytes;
-        if upload.content.len() > max_bytes {
-            return Err(ApiError::PayloadTooLarge(format!(
-                "the file is larger than the upload limit of {max_bytes} bytes"
-            )));
-        }
+        let upload = uploaded_file(ctx, &file, max_bytes, "upload limit")?;
         let store = ctx.data_unchecked::<ContentStore>();
         let services = ctx.data_unchecked::<PhotoServices>();
         let started = std::time::Instant::now();
