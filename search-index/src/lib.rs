@@ -11,6 +11,7 @@ mod highlight;
 mod meilisearch;
 mod query;
 mod query_words;
+mod ranking;
 
 pub use analysis::{AnalysisMode, Analyzer, PolishDictionary, Token};
 pub use backend::{IndexRebuild, SearchBackend};

@@ -7,7 +7,6 @@ mod facets;
 mod generations;
 mod open_index;
 mod query_builder;
-mod rerank;
 mod schema;
 mod search;
 mod typo_query;
@@ -20,7 +19,6 @@ use async_trait::async_trait;
 use tantivy::TantivyDocument;
 
 use self::open_index::{Change, OpenIndex, internal};
-pub(crate) use self::rerank::rank_candidates;
 use self::schema::Fields;
 use crate::{
     Analyzer, IndexRebuild, SearchBackend, SearchDocument, SearchError, SearchQuery, SearchResults,

@@ -1,12 +1,4 @@
-//! A [`SearchQuery`] as a tantivy query.
-//!
-//! Any query word may match: an article missing one word of three still ranks, below
-//! those that have them all, because every word an article contains adds a constant
-//! bonus (Meilisearch ranks by matched words first, too). Within a word, its lemma is
-//! the evidence that counts: an inflected form is as good a match as the form typed, which
-//! only adds a small lift. The weights were chosen on the relevance benchmark
-//! (`examples/relevance.rs`, figures in BENCHMARKS.md): requiring every word, or ranking
-//! the typed form far above other forms, lost a quarter of the inflected queries' hits.
+//! A [`SearchQuery`] as a tantivy query, with the weights of [`crate::ranking`].
 
 use std::ops::Bound;
 
@@ -22,22 +14,9 @@ use super::typo_query::TypoQuery;
 use super::word_bonus::WordBonusQuery;
 use crate::SearchQuery;
 use crate::query_words::QueryWord;
-
-/// Any form of the word: its lemmas (BM25-scored like every exact term).
-const LEMMA_WEIGHT: f32 = 1.0;
-/// The word as written, or without its Polish letters: on top of the lemma, so that of two
-/// otherwise equal articles the one with the typed form ranks first.
-const WRITTEN_FORM_WEIGHT: f32 = 0.1;
-/// A word within the typo budget, or one starting with the word being typed. These
-/// queries score a constant (no BM25), so the weight is the score.
-const TYPO_WEIGHT: f32 = 0.3;
-const PREFIX_WEIGHT: f32 = 0.3;
-/// Added once per query word an article contains, whatever the field and form: the number
-/// of words matched outweighs how often or where they occur.
-const WORD_BONUS: f32 = 4.0;
-/// A word found in the title and in the body counts as its best text plus this share of
-/// the others: the best evidence decides, repetition across texts adds a little.
-const OTHER_TEXTS_SHARE: f32 = 0.5;
+use crate::ranking::{
+    LEMMA_WEIGHT, OTHER_TEXTS_SHARE, PREFIX_WEIGHT, TYPO_WEIGHT, WORD_BONUS, WRITTEN_FORM_WEIGHT,
+};
 
 pub(crate) fn build_query(
     fields: &Fields,

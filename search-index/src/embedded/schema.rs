@@ -6,6 +6,8 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
+use crate::ranking::{LEAD_MATCH_BONUS, TITLE_MATCH_BONUS};
+
 /// The analysed forms of one text.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct FormFields {
@@ -70,12 +72,8 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         lemma: builder.add_text_field(&format!("{name}_lemma"), analysed.clone()),
         match_bonus,
     };
-    // Constant bonuses rather than multiplied scores: a title match reliably beats the
-    // same match in a body, but a common word in a title does not drown an article about
-    // the query (multiplying title scores by 3 cost 0.06 MRR on the relevance benchmark;
-    // these bonuses gained 0.007).
-    let title = forms("title", 1.0);
-    let lead = forms("lead", 0.5);
+    let title = forms("title", TITLE_MATCH_BONUS);
+    let lead = forms("lead", LEAD_MATCH_BONUS);
     let body = forms("body", 0.0);
     let attachments = forms("attachments", 0.0);
     let fields = Fields {

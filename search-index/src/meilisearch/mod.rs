@@ -4,25 +4,33 @@
 //! and for their lemmas on the lemma fields in one federated multi-search.
 
 mod errors;
+mod http;
 mod wire;
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use meilisearch_sdk::client::{Client, SwapIndexes};
+use meilisearch_sdk::client::SwapIndexes;
+use meilisearch_sdk::documents::{DocumentsQuery, DocumentsResults};
 use meilisearch_sdk::search::FederatedMultiSearchResponse;
 use meilisearch_sdk::task_info::TaskInfo;
 use meilisearch_sdk::tasks::Task;
 
 use self::errors::{from_sdk, from_task};
-use self::wire::{MeiliHit, federated_search, search_parts, settings, to_meili};
-use crate::embedded::rank_candidates;
+use self::http::{BufferedHttp, MeiliClient, MeiliIndex};
+use self::wire::{
+    CANDIDATE_FIELDS, MeiliCandidate, MeiliHit, RETRIEVED, SearchParts, federated_search,
+    search_parts, settings, to_meili,
+};
 use crate::highlight::{Highlighter, HitTexts};
-use crate::query_words::checked_query_words;
+use crate::query::facet_counts;
+use crate::query_words::{QueryWord, checked_query_words};
+use crate::ranking::{RankTerms, rank_candidates};
 use crate::{
-    Analyzer, IndexRebuild, SearchBackend, SearchDocument, SearchError, SearchHit, SearchQuery,
-    SearchResults,
+    Analyzer, Facets, IndexRebuild, SearchBackend, SearchDocument, SearchError, SearchHit,
+    SearchQuery, SearchResults,
 };
 
 /// How often to ask whether a task is done, and for how long at most: settings and large
@@ -32,7 +40,7 @@ const TASK_POLL: Duration = Duration::from_millis(25);
 const TASK_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How many of Meilisearch's best matches are re-ranked with the embedded engine's scoring
-/// (`crate::embedded::rank_candidates`) unless [`MeilisearchBackend::with_rerank_depth`]
+/// (`crate::ranking::rank_candidates`) unless [`MeilisearchBackend::with_rerank_depth`]
 /// says otherwise: Meilisearch finds the right articles, but its ranking rules order long
 /// questions far worse. Measured on the relevance benchmark (BENCHMARKS.md; bodies ranked
 /// by their first 2,000 bytes; questions MRR@10 and Kronika's CPU per question): depth 20
@@ -41,7 +49,7 @@ pub const DEFAULT_RERANK_DEPTH: usize = 50;
 
 #[derive(Clone)]
 pub struct MeilisearchBackend {
-    client: Client,
+    client: MeiliClient,
     index_uid: String,
     analyzer: Arc<Analyzer>,
     stop_words: Vec<String>,
@@ -64,7 +72,8 @@ impl MeilisearchBackend {
         analyzer: Arc<Analyzer>,
         stop_words: Vec<String>,
     ) -> Result<Self, SearchError> {
-        let client = Client::new(url, api_key).map_err(from_sdk)?;
+        let http = BufferedHttp::new(api_key).map_err(from_sdk)?;
+        let client = MeiliClient::new_with_client(url, api_key, http);
         Ok(MeilisearchBackend {
             client,
             index_uid: index_uid.to_owned(),
@@ -150,29 +159,83 @@ impl MeilisearchBackend {
         self.wait(task).await
     }
 
-    /// The first `rerank_depth` hits in the embedded engine's order, the rest as they
-    /// came. Ranking analyses every candidate's texts: CPU work, kept off the async threads.
-    async fn rerank(
+    /// The hits `ids` name, in that order, with the texts the highlighter needs. An article
+    /// deleted since the search found it is left out.
+    async fn fetch_hits(&self, ids: &[i64]) -> Result<Vec<MeiliHit>, SearchError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let index = self.client.index(&self.index_uid);
+        let id_texts: Vec<String> = ids.iter().map(i64::to_string).collect();
+        let mut request = DocumentsQuery::new(&index);
+        request
+            .with_ids(id_texts.iter().map(String::as_str))
+            .with_fields(RETRIEVED)
+            .with_limit(ids.len());
+        let fetched: DocumentsResults<MeiliHit> = request.execute().await.map_err(from_sdk)?;
+        let mut by_id: HashMap<i64, MeiliHit> = fetched
+            .results
+            .into_iter()
+            .map(|hit| (hit.id, hit))
+            .collect();
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    /// A search by relevance: Meilisearch's first `rerank_depth` candidates, with their
+    /// stored [`RankTerms`](crate::ranking::RankTerms) instead of their texts, in the
+    /// embedded engine's order; then the texts of the page's hits alone.
+    async fn reranked_search(
         &self,
-        text: &str,
-        mut hits: Vec<MeiliHit>,
-    ) -> Result<Vec<MeiliHit>, SearchError> {
-        let analyzer = Arc::clone(&self.analyzer);
-        let text = text.to_owned();
-        let rest = hits.split_off(self.rerank_depth.min(hits.len()));
-        tokio::task::spawn_blocking(move || {
-            let candidates: Vec<SearchDocument> = hits.iter().map(MeiliHit::as_candidate).collect();
-            let order = rank_candidates(&analyzer, &text, candidates)?;
-            let mut hits: Vec<Option<MeiliHit>> = hits.into_iter().map(Some).collect();
-            let mut ranked: Vec<MeiliHit> = order
-                .into_iter()
-                .filter_map(|position| hits[position].take())
-                .collect();
-            ranked.extend(rest);
-            Ok(ranked)
-        })
-        .await
-        .map_err(|error| SearchError::Internal(format!("re-ranking failed: {error}")))?
+        index: &MeiliIndex,
+        parts: &SearchParts,
+        words: &[QueryWord],
+        query: &SearchQuery,
+    ) -> Result<(Vec<MeiliHit>, Found), SearchError> {
+        let depth = self.rerank_depth.max(query.offset + query.limit);
+        let request = federated_search(&self.client, index, parts, &CANDIDATE_FIELDS, 0, depth);
+        let mut response: FederatedMultiSearchResponse<MeiliCandidate> =
+            request.execute().await.map_err(from_sdk)?;
+        let found = Found::of(&mut response);
+        let mut candidates: Vec<MeiliCandidate> =
+            response.hits.into_iter().map(|hit| hit.result).collect();
+        // Only the first `rerank_depth` are re-ranked; a deeper page's rest keeps its order.
+        let rest = candidates.split_off(self.rerank_depth.min(candidates.len()));
+        let terms: Vec<RankTerms> = candidates
+            .iter_mut()
+            .map(|candidate| std::mem::take(&mut candidate.rank_terms))
+            .collect();
+        let page: Vec<i64> = rank_candidates(words, &terms)
+            .into_iter()
+            .map(|position| candidates[position].id)
+            .chain(rest.iter().map(|candidate| candidate.id))
+            .skip(query.offset)
+            .take(query.limit)
+            .collect();
+        Ok((self.fetch_hits(&page).await?, found))
+    }
+
+    /// A search in Meilisearch's own order (by date, or past the re-ranked depth).
+    async fn plain_search(
+        &self,
+        index: &MeiliIndex,
+        parts: &SearchParts,
+        query: &SearchQuery,
+    ) -> Result<(Vec<MeiliHit>, Found), SearchError> {
+        let request = federated_search(
+            &self.client,
+            index,
+            parts,
+            &RETRIEVED,
+            query.offset,
+            query.limit,
+        );
+        let mut response: FederatedMultiSearchResponse<MeiliHit> =
+            request.execute().await.map_err(from_sdk)?;
+        let found = Found::of(&mut response);
+        Ok((
+            response.hits.into_iter().map(|hit| hit.result).collect(),
+            found,
+        ))
     }
 
     fn rebuild_uid(&self) -> String {
@@ -217,23 +280,11 @@ impl SearchBackend for MeilisearchBackend {
         // A search by relevance re-ranks Meilisearch's first candidates; a page within them
         // is cut from the re-ranked list, so the pages of one query never overlap.
         let rerank = parts.sort.is_empty() && query.offset < self.rerank_depth;
-        let (offset, limit) = if rerank {
-            (0, self.rerank_depth.max(query.offset + query.limit))
+        let (found, Found { total_hits, facets }) = if rerank {
+            self.reranked_search(&index, &parts, &words, query).await?
         } else {
-            (query.offset, query.limit)
+            self.plain_search(&index, &parts, query).await?
         };
-        let request = federated_search(&self.client, &index, &parts, offset, limit);
-        let response: FederatedMultiSearchResponse<MeiliHit> =
-            request.execute().await.map_err(from_sdk)?;
-        let mut found: Vec<MeiliHit> = response.hits.into_iter().map(|hit| hit.result).collect();
-        if rerank {
-            found = self.rerank(&query.text, found).await?;
-            found = found
-                .into_iter()
-                .skip(query.offset)
-                .take(query.limit)
-                .collect();
-        }
         let highlighter = Highlighter::new(&self.analyzer, &words);
         let hits = found
             .into_iter()
@@ -254,15 +305,8 @@ impl SearchBackend for MeilisearchBackend {
                 }
             })
             .collect();
-        let mut distribution = response.facet_distribution.unwrap_or_default();
-        let facets = crate::Facets {
-            sections: crate::query::facet_counts(
-                distribution.remove("section").unwrap_or_default(),
-            ),
-            tags: crate::query::facet_counts(distribution.remove("tags").unwrap_or_default()),
-        };
         Ok(SearchResults {
-            total_hits: response.estimated_total_hits,
+            total_hits,
             hits,
             facets,
         })
@@ -287,6 +331,26 @@ impl SearchBackend for MeilisearchBackend {
             backend: self.clone(),
             uid,
         }))
+    }
+}
+
+/// What a search found besides its hits: the count and the facets over all matches.
+struct Found {
+    total_hits: usize,
+    facets: Facets,
+}
+
+impl Found {
+    fn of<T>(response: &mut FederatedMultiSearchResponse<T>) -> Self {
+        let mut distribution = response.facet_distribution.take().unwrap_or_default();
+        let mut counts = |facet: &str| facet_counts(distribution.remove(facet).unwrap_or_default());
+        Found {
+            total_hits: response.estimated_total_hits,
+            facets: Facets {
+                sections: counts("section"),
+                tags: counts("tags"),
+            },
+        }
     }
 }
 

@@ -4,9 +4,6 @@
 
 use std::collections::HashMap;
 
-use chrono::DateTime;
-use meilisearch_sdk::client::Client;
-use meilisearch_sdk::indexes::Index;
 use meilisearch_sdk::search::{
     FederatedMultiSearchQuery, FederationOptions, MatchingStrategies, MergeFacets, SearchQuery,
 };
@@ -15,11 +12,13 @@ use meilisearch_sdk::settings::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::http::{BufferedHttp, MeiliClient, MeiliIndex};
 use crate::highlight::snippet_source;
 use crate::query_words::{MIN_PREFIX_CHARS, lemma_key};
+use crate::ranking::RankTerms;
 use crate::{
     AnalysisMode, Analyzer, AttachedDocument, PolishDictionary, SearchDocument,
-    SearchQuery as OurQuery, SearchSort, TaxonomyRef,
+    SearchQuery as OurQuery, SearchSort,
 };
 
 pub(crate) const TITLE_LEMMAS: &str = "title_lemmas";
@@ -52,7 +51,7 @@ const SEARCHABLE: [&str; 10] = [
 ];
 /// Everything but the lemma fields, which are for matching only.
 /// Not the attachments' whole texts: `attachment_excerpts` carries what a snippet needs.
-const DISPLAYED: [&str; 13] = [
+const DISPLAYED: [&str; 14] = [
     "id",
     "slug",
     "title",
@@ -66,6 +65,7 @@ const DISPLAYED: [&str; 13] = [
     "tags",
     "published_at",
     "view_count",
+    "rank_terms",
 ];
 /// The raw query weighs more than the lemmatised one when Meilisearch merges them: an
 /// article with the very words typed ranks above one that only has other forms of them.
@@ -116,6 +116,8 @@ pub(crate) struct MeiliDocument {
     pub attachment_excerpts: Vec<String>,
     /// Lemmas of the attachments' titles and texts.
     pub attachment_lemmas: String,
+    /// What re-ranking reads: neither searched nor shown.
+    pub rank_terms: RankTerms,
 }
 
 /// The fields a hit brings back: what the highlighter needs.
@@ -156,28 +158,16 @@ impl MeiliHit {
     }
 }
 
-impl MeiliHit {
-    /// The hit as a document to re-rank: its texts are all that ranking reads (the filters
-    /// were applied by Meilisearch), so the rest is left empty.
-    pub(crate) fn as_candidate(&self) -> SearchDocument {
-        SearchDocument {
-            id: self.id,
-            slug: String::new(),
-            title: self.title.clone(),
-            lead: self.lead.clone(),
-            body: self.body.clone(),
-            section: TaxonomyRef {
-                slug: String::new(),
-                name: String::new(),
-            },
-            tags: Vec::new(),
-            published_at: DateTime::UNIX_EPOCH,
-            view_count: 0,
-            photo_captions: self.photo_captions.clone(),
-            attachments: self.attachments(),
-        }
-    }
+/// A candidate for re-ranking: what ranking reads, without the texts a hit shows.
+#[derive(Clone, Debug, Deserialize)]
+pub(crate) struct MeiliCandidate {
+    pub id: i64,
+    /// Missing on an article indexed before the terms were stored (until `kronika
+    /// reindex`): it then matches nothing and keeps Meilisearch's order, after the others.
+    #[serde(default)]
+    pub rank_terms: RankTerms,
 }
+pub(crate) const CANDIDATE_FIELDS: [&str; 2] = ["id", "rank_terms"];
 
 pub(crate) fn settings(stop_words: &[String]) -> Settings {
     Settings::new()
@@ -266,6 +256,7 @@ pub(crate) fn to_meili(analyzer: &Analyzer, document: &SearchDocument) -> MeiliD
             .map(|attachment| snippet_source(&attachment.text).to_owned())
             .collect(),
         attachment_lemmas: attachment_lemmas.join(" "),
+        rank_terms: RankTerms::of(analyzer, document),
     }
 }
 
@@ -414,18 +405,20 @@ pub(crate) fn search_parts(analyzer: &Analyzer, query: &OurQuery) -> SearchParts
 
 /// One federated multi-search: the query as typed on the raw fields and the lemmatised
 /// query on the lemma fields, merged and ranked by Meilisearch, with facet counts over all
-/// matches. Offset, limit and facets belong to the federation, not to the queries.
+/// matches. Offset, limit and facets belong to the federation, not to the queries; each
+/// hit brings the fields `retrieve` names ([`RETRIEVED`] or [`CANDIDATE_FIELDS`]).
 pub(crate) fn federated_search<'a>(
-    client: &'a Client,
-    index: &'a Index,
+    client: &'a MeiliClient,
+    index: &'a MeiliIndex,
     parts: &'a SearchParts,
+    retrieve: &'a [&'a str],
     offset: usize,
     limit: usize,
-) -> FederatedMultiSearchQuery<'a, 'a> {
+) -> FederatedMultiSearchQuery<'a, 'a, BufferedHttp> {
     let with_common = |search: &mut SearchQuery<'a, _>| {
         search
             .with_index_uid()
-            .with_attributes_to_retrieve(meilisearch_sdk::search::Selectors::Some(&RETRIEVED));
+            .with_attributes_to_retrieve(meilisearch_sdk::search::Selectors::Some(retrieve));
         if let Some(filter) = &parts.filter {
             search.with_filter(filter);
         }
@@ -513,7 +506,7 @@ mod tests {
                 "displayedAttributes": [
                     "id", "slug", "title", "lead", "body", "photo_captions",
                     "attachment_titles", "attachment_excerpts", "section",
-                    "section_name", "tags", "published_at", "view_count"
+                    "section_name", "tags", "published_at", "view_count", "rank_terms"
                 ],
                 "typoTolerance": {
                     "enabled": true,
@@ -573,7 +566,17 @@ mod tests {
                 "attachment_titles": ["Regulamin"],
                 "attachment_texts": ["Kwalifikowalność wydatków."],
                 "attachment_excerpts": ["Kwalifikowalność wydatków."],
-                "attachment_lemmas": "regulamin kwalifikowalnosc wydatkow"
+                "attachment_lemmas": "regulamin kwalifikowalnosc wydatkow",
+                "rank_terms": {
+                    "title": {"words": "łódź otwiera dworzec", "lemmas": "lodz otwiera dworzec"},
+                    "lead": {"words": "pociągi już jeżdżą", "lemmas": "pociagi juz jezdza"},
+                    "body": {"words": "żółte wagony peron główny", "lemmas": "zolte wagony peron glowny"},
+                    "attachments": {
+                        "words": "regulamin kwalifikowalność wydatków",
+                        "lemmas": "regulamin kwalifikowalnosc wydatkow"
+                    },
+                    "folded": "lodz otwiera dworzec pociagi juz jezdza zolte wagony peron glowny regulamin kwalifikowalnosc wydatkow"
+                }
             })
         );
     }
@@ -611,7 +614,11 @@ mod tests {
 
     #[test]
     fn one_federated_request_asks_raw_fields_for_the_words_and_lemma_fields_for_the_lemmas() {
-        let client = Client::new("http://localhost:7700", Some("key")).unwrap();
+        let client = MeiliClient::new_with_client(
+            "http://localhost:7700",
+            Some("key"),
+            BufferedHttp::new(Some("key")).unwrap(),
+        );
         let index = client.index("articles");
         let query = OurQuery {
             text: "Łódź Dworzec ".into(),
@@ -622,7 +629,14 @@ mod tests {
             ..OurQuery::default()
         };
         let parts = search_parts(&plain(), &query);
-        let request = federated_search(&client, &index, &parts, query.offset, query.limit);
+        let request = federated_search(
+            &client,
+            &index,
+            &parts,
+            &RETRIEVED,
+            query.offset,
+            query.limit,
+        );
         let retrieve = json!([
             "id",
             "title",
@@ -686,10 +700,14 @@ mod tests {
 
     #[test]
     fn a_blank_query_is_one_placeholder_search_for_the_newest() {
-        let client = Client::new("http://localhost:7700", None::<&str>).unwrap();
+        let client = MeiliClient::new_with_client(
+            "http://localhost:7700",
+            None::<&str>,
+            BufferedHttp::new(None).unwrap(),
+        );
         let index = client.index("articles");
         let parts = search_parts(&plain(), &OurQuery::default());
-        let request = federated_search(&client, &index, &parts, 0, 20);
+        let request = federated_search(&client, &index, &parts, &RETRIEVED, 0, 20);
         let json = serde_json::to_value(&request).unwrap();
         let queries = json["queries"].as_array().unwrap();
         assert_eq!(queries.len(), 1);
