@@ -17,13 +17,22 @@ use serde::de::DeserializeOwned;
 pub(crate) type MeiliClient = meilisearch_sdk::client::Client<BufferedHttp>;
 pub(crate) type MeiliIndex = meilisearch_sdk::indexes::Index<BufferedHttp>;
 
+/// A client of the Meilisearch at `url`, over [`BufferedHttp`].
+pub(crate) fn client(url: &str, api_key: Option<&str>) -> Result<MeiliClient, Error> {
+    Ok(MeiliClient::new_with_client(
+        url,
+        api_key,
+        BufferedHttp::new(api_key)?,
+    ))
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct BufferedHttp {
     client: reqwest::Client,
 }
 
 impl BufferedHttp {
-    pub(crate) fn new(api_key: Option<&str>) -> Result<Self, Error> {
+    fn new(api_key: Option<&str>) -> Result<Self, Error> {
         let mut headers = HeaderMap::new();
         headers.insert(
             header::USER_AGENT,

@@ -19,7 +19,7 @@ use meilisearch_sdk::task_info::TaskInfo;
 use meilisearch_sdk::tasks::Task;
 
 use self::errors::{from_sdk, from_task};
-use self::http::{BufferedHttp, MeiliClient, MeiliIndex};
+use self::http::{MeiliClient, MeiliIndex};
 use self::wire::{
     CANDIDATE_FIELDS, MeiliCandidate, MeiliHit, RETRIEVED, SearchParts, federated_search,
     search_parts, settings, to_meili,
@@ -72,8 +72,7 @@ impl MeilisearchBackend {
         analyzer: Arc<Analyzer>,
         stop_words: Vec<String>,
     ) -> Result<Self, SearchError> {
-        let http = BufferedHttp::new(api_key).map_err(from_sdk)?;
-        let client = MeiliClient::new_with_client(url, api_key, http);
+        let client = http::client(url, api_key).map_err(from_sdk)?;
         Ok(MeilisearchBackend {
             client,
             index_uid: index_uid.to_owned(),

@@ -482,6 +482,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::meilisearch::http::client;
     use crate::{AnalysisMode, TaxonomyRef};
 
     fn plain() -> Analyzer {
@@ -614,11 +615,7 @@ mod tests {
 
     #[test]
     fn one_federated_request_asks_raw_fields_for_the_words_and_lemma_fields_for_the_lemmas() {
-        let client = MeiliClient::new_with_client(
-            "http://localhost:7700",
-            Some("key"),
-            BufferedHttp::new(Some("key")).unwrap(),
-        );
+        let client = client("http://localhost:7700", Some("key")).unwrap();
         let index = client.index("articles");
         let query = OurQuery {
             text: "Łódź Dworzec ".into(),
@@ -700,11 +697,7 @@ mod tests {
 
     #[test]
     fn a_blank_query_is_one_placeholder_search_for_the_newest() {
-        let client = MeiliClient::new_with_client(
-            "http://localhost:7700",
-            None::<&str>,
-            BufferedHttp::new(None).unwrap(),
-        );
+        let client = client("http://localhost:7700", None).unwrap();
         let index = client.index("articles");
         let parts = search_parts(&plain(), &OurQuery::default());
         let request = federated_search(&client, &index, &parts, &RETRIEVED, 0, 20);
