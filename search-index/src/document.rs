@@ -39,3 +39,25 @@ pub struct TaxonomyRef {
     pub slug: String,
     pub name: String,
 }
+
+/// A document for unit tests: the given texts, one section, no tags, captions or
+/// attachments; tests add what they need.
+#[cfg(test)]
+pub(crate) fn test_document(id: i64, title: &str, lead: &str, body: &str) -> SearchDocument {
+    SearchDocument {
+        id,
+        slug: format!("a-{id}"),
+        title: title.to_owned(),
+        lead: lead.to_owned(),
+        body: body.to_owned(),
+        section: TaxonomyRef {
+            slug: "s".into(),
+            name: "S".into(),
+        },
+        tags: Vec::new(),
+        published_at: Utc::now(),
+        view_count: 0,
+        photo_captions: Vec::new(),
+        attachments: Vec::new(),
+    }
+}

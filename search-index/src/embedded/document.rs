@@ -92,36 +92,22 @@ fn add_analysed(
 
 #[cfg(test)]
 mod tests {
-    use chrono::Utc;
     use tantivy::schema::Value;
 
     use super::*;
+    use crate::document::test_document;
     use crate::embedded::schema::build_schema;
-    use crate::{AnalysisMode, AttachedDocument, TaxonomyRef};
+    use crate::{AnalysisMode, AttachedDocument};
 
     #[test]
     fn an_attachment_is_stored_only_as_far_as_a_snippet_reads() {
         let (_, fields) = build_schema();
         let long = "Opis działki. ".repeat(10_000);
-        let document = SearchDocument {
-            id: 1,
-            slug: "a".into(),
-            title: "Nabór".into(),
-            lead: String::new(),
-            body: String::new(),
-            section: TaxonomyRef {
-                slug: "s".into(),
-                name: "S".into(),
-            },
-            tags: Vec::new(),
-            published_at: Utc::now(),
-            view_count: 0,
-            photo_captions: Vec::new(),
-            attachments: vec![AttachedDocument {
-                title: "Załącznik".into(),
-                text: long.clone(),
-            }],
-        };
+        let mut document = test_document(1, "Nabór", "", "");
+        document.attachments.push(AttachedDocument {
+            title: "Załącznik".into(),
+            text: long.clone(),
+        });
         let stored = to_tantivy(&Analyzer::new(AnalysisMode::Plain), &fields, &document);
         let text = stored
             .get_first(fields.stored_attachment_texts)

@@ -383,33 +383,13 @@ fn word_score(
 mod tests {
     #![expect(clippy::unwrap_used, reason = "a test fails loudly on any error")]
 
-    use chrono::Utc;
-
     use super::*;
+    use crate::document::test_document as document;
     use crate::query_words::query_words;
     use crate::{
         AnalysisMode, Analyzer, AttachedDocument, SearchBackend, SearchDocument, SearchQuery,
-        TantivyBackend, TaxonomyRef,
+        TantivyBackend,
     };
-
-    fn document(id: i64, title: &str, lead: &str, body: &str) -> SearchDocument {
-        SearchDocument {
-            id,
-            slug: format!("a-{id}"),
-            title: title.to_owned(),
-            lead: lead.to_owned(),
-            body: body.to_owned(),
-            section: TaxonomyRef {
-                slug: "s".into(),
-                name: "S".into(),
-            },
-            tags: Vec::new(),
-            published_at: Utc::now(),
-            view_count: 0,
-            photo_captions: Vec::new(),
-            attachments: Vec::new(),
-        }
-    }
 
     fn ranked(analyzer: &Analyzer, query: &str, documents: &[SearchDocument]) -> Vec<i64> {
         let terms: Vec<RankTerms> = documents

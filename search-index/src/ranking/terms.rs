@@ -143,31 +143,18 @@ pub(crate) fn entries(encoded: &str) -> impl Iterator<Item = (&str, u32)> {
 
 #[cfg(test)]
 mod tests {
-    use chrono::Utc;
-
     use super::*;
-    use crate::{AnalysisMode, AttachedDocument, TaxonomyRef};
+    use crate::document::test_document;
+    use crate::{AnalysisMode, AttachedDocument};
 
     fn document(title: &str, body: &str) -> SearchDocument {
-        SearchDocument {
-            id: 1,
-            slug: "a".into(),
-            title: title.into(),
-            lead: String::new(),
-            body: body.into(),
-            section: TaxonomyRef {
-                slug: "s".into(),
-                name: "S".into(),
-            },
-            tags: Vec::new(),
-            published_at: Utc::now(),
-            view_count: 0,
-            photo_captions: vec!["Rynek w Łodzi".into()],
-            attachments: vec![AttachedDocument {
-                title: "Regulamin".into(),
-                text: "Regulamin konkursu".into(),
-            }],
-        }
+        let mut document = test_document(1, title, "", body);
+        document.photo_captions.push("Rynek w Łodzi".into());
+        document.attachments.push(AttachedDocument {
+            title: "Regulamin".into(),
+            text: "Regulamin konkursu".into(),
+        });
+        document
     }
 
     #[test]
