@@ -203,7 +203,12 @@ impl MeilisearchBackend {
             .iter_mut()
             .map(|candidate| std::mem::take(&mut candidate.rank_terms))
             .collect();
-        let page: Vec<i64> = rank_candidates(words, &terms)
+        // CPU work that grows with the depth (up to 200 candidates): off the async threads.
+        let words = words.to_vec();
+        let order = tokio::task::spawn_blocking(move || rank_candidates(&words, &terms))
+            .await
+            .map_err(|error| SearchError::Internal(format!("re-ranking failed: {error}")))?;
+        let page: Vec<i64> = order
             .into_iter()
             .map(|position| candidates[position].id)
             .chain(rest.iter().map(|candidate| candidate.id))
