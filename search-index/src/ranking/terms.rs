@@ -22,6 +22,12 @@ use crate::{Analyzer, SearchDocument};
 /// adds about 0.03 on questions) 0.368 / 0.529.
 pub(crate) const RANKED_BODY_BYTES: usize = 2_000;
 
+/// How much of an article's attachments is ranked in all: each attachment's title and
+/// the beginning of its text, in the article's order, until this many bytes. An article
+/// may carry hundreds of attachments, and its terms are read on every search it is a
+/// candidate for.
+pub(crate) const RANKED_ATTACHMENT_BYTES: usize = 4 * RANKED_BODY_BYTES;
+
 /// The counted terms of one article, as stored in the index.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct RankTerms {
@@ -68,12 +74,7 @@ impl RankTerms {
         let mut body = vec![beginning(&document.body)];
         body.extend(document.photo_captions.iter().map(String::as_str));
         let body = text_terms(&body);
-        let attachments: Vec<&str> = document
-            .attachments
-            .iter()
-            .flat_map(|attachment| [attachment.title.as_str(), beginning(&attachment.text)])
-            .collect();
-        let attachments = text_terms(&attachments);
+        let attachments = text_terms(&attachment_beginnings(document));
         RankTerms {
             title,
             lead,
@@ -86,6 +87,23 @@ impl RankTerms {
 
 fn beginning(text: &str) -> &str {
     &text[..text.floor_char_boundary(RANKED_BODY_BYTES)]
+}
+
+/// The attachments' titles and text beginnings, cut at [`RANKED_ATTACHMENT_BYTES`] in all.
+fn attachment_beginnings(document: &SearchDocument) -> Vec<&str> {
+    let mut budget = RANKED_ATTACHMENT_BYTES;
+    let mut texts = Vec::new();
+    for attachment in &document.attachments {
+        for text in [attachment.title.as_str(), beginning(&attachment.text)] {
+            let kept = &text[..text.floor_char_boundary(budget)];
+            budget -= kept.len();
+            texts.push(kept);
+        }
+        if budget == 0 {
+            break;
+        }
+    }
+    texts
 }
 
 /// Terms counted in the order they first occur.
@@ -187,6 +205,28 @@ mod tests {
         assert_eq!(words[0].0, "kot");
         let length: u32 = words.iter().map(|(_, count)| count).sum();
         assert!(length as usize <= RANKED_BODY_BYTES / 4 + 3, "{length}");
+    }
+
+    #[test]
+    fn many_attachments_are_counted_only_up_to_their_budget() {
+        let analyzer = Analyzer::new(AnalysisMode::Plain);
+        let mut document = test_document(1, "", "", "");
+        for _ in 0..500 {
+            document.attachments.push(AttachedDocument {
+                title: "Załącznik".into(),
+                text: "kot ".repeat(RANKED_BODY_BYTES),
+            });
+        }
+        let terms = RankTerms::of(&analyzer, &document);
+        let length: u32 = entries(&terms.attachments.words)
+            .map(|(_, count)| count)
+            .sum();
+        // Four bytes per "kot ", a few words more for the titles that fit.
+        assert!(
+            length as usize <= RANKED_ATTACHMENT_BYTES / 4 + 8,
+            "{length}"
+        );
+        assert!(length as usize >= RANKED_ATTACHMENT_BYTES / 8, "{length}");
     }
 
     #[test]
