@@ -6,8 +6,9 @@
 mod errors;
 mod http;
 mod wire;
+mod word_lists;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ use meilisearch_sdk::documents::{DocumentsQuery, DocumentsResults};
 use meilisearch_sdk::search::FederatedMultiSearchResponse;
 use meilisearch_sdk::task_info::TaskInfo;
 use meilisearch_sdk::tasks::Task;
+use serde::de::DeserializeOwned;
 
 use self::errors::{from_sdk, from_task};
 use self::http::{MeiliClient, MeiliIndex};
@@ -24,6 +26,7 @@ use self::wire::{
     CANDIDATE_FIELDS, MeiliCandidate, MeiliHit, RETRIEVED, SearchParts, federated_search,
     search_parts, settings, to_meili,
 };
+use self::word_lists::{ListedId, QueryLemmas, WordLists, word_lists_search};
 use crate::highlight::{Highlighter, HitTexts};
 use crate::query::facet_counts;
 use crate::query_words::{QueryWord, checked_query_words};
@@ -40,11 +43,12 @@ const TASK_POLL: Duration = Duration::from_millis(25);
 const TASK_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How many of Meilisearch's best matches are re-ranked with the embedded engine's scoring
-/// (`crate::ranking::rank_candidates`) unless [`MeilisearchBackend::with_rerank_depth`]
-/// says otherwise: Meilisearch finds the right articles, but its ranking rules order long
-/// questions far worse. Measured on the relevance benchmark (BENCHMARKS.md; bodies ranked
-/// by their first 2,000 bytes; questions MRR@10 and Kronika's CPU per question): depth 20
-/// 0.391 and 12 ms, 50 0.416 and 22 ms; with whole bodies 200 reached only 0.390.
+/// (`crate::ranking::rank_candidates`), together with as many more from the word lists,
+/// unless [`MeilisearchBackend::with_rerank_depth`] says otherwise: Meilisearch's ranking
+/// rules order long questions far worse. Measured on the relevance benchmark (BENCHMARKS.md;
+/// MRR@10 of the index queries and the questions, Kronika's CPU per search): depth 30
+/// 0.539 and 0.550 at 3.2–3.5 ms, 50 0.541 and 0.555 at 4.1–4.5 ms, 100 0.542 and 0.565 at
+/// 5.5–6.5 ms.
 pub const DEFAULT_RERANK_DEPTH: usize = 50;
 
 #[derive(Clone)]
@@ -161,6 +165,21 @@ impl MeilisearchBackend {
     /// The hits `ids` name, in that order, with the texts the highlighter needs. An article
     /// deleted since the search found it is left out.
     async fn fetch_hits(&self, ids: &[i64]) -> Result<Vec<MeiliHit>, SearchError> {
+        let mut by_id: HashMap<i64, MeiliHit> = self
+            .fetch_documents(ids, &RETRIEVED)
+            .await?
+            .into_iter()
+            .map(|hit: MeiliHit| (hit.id, hit))
+            .collect();
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    /// The documents `ids` name, with `fields`, in no particular order.
+    async fn fetch_documents<T: DeserializeOwned + Send + Sync + 'static>(
+        &self,
+        ids: &[i64],
+        fields: &[&str],
+    ) -> Result<Vec<T>, SearchError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -169,20 +188,17 @@ impl MeilisearchBackend {
         let mut request = DocumentsQuery::new(&index);
         request
             .with_ids(id_texts.iter().map(String::as_str))
-            .with_fields(RETRIEVED)
+            .with_fields(fields.iter().copied())
             .with_limit(ids.len());
-        let fetched: DocumentsResults<MeiliHit> = request.execute().await.map_err(from_sdk)?;
-        let mut by_id: HashMap<i64, MeiliHit> = fetched
-            .results
-            .into_iter()
-            .map(|hit| (hit.id, hit))
-            .collect();
-        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+        let fetched: DocumentsResults<T> = request.execute().await.map_err(from_sdk)?;
+        Ok(fetched.results)
     }
 
-    /// A search by relevance: Meilisearch's first `rerank_depth` candidates, with their
-    /// stored [`RankTerms`](crate::ranking::RankTerms) instead of their texts, in the
-    /// embedded engine's order; then the texts of the page's hits alone.
+    /// A search by relevance: Meilisearch's first `rerank_depth` candidates and as many
+    /// more from the word lists ([`word_lists`]), with their stored
+    /// [`RankTerms`](crate::ranking::RankTerms) instead of their texts, in the embedded
+    /// engine's order; then the texts of the page's hits alone. The federated search and
+    /// the word lists go out at once.
     async fn reranked_search(
         &self,
         index: &MeiliIndex,
@@ -191,19 +207,37 @@ impl MeilisearchBackend {
         query: &SearchQuery,
     ) -> Result<(Vec<MeiliHit>, Found), SearchError> {
         let depth = self.rerank_depth.max(query.offset + query.limit);
-        let request = federated_search(&self.client, index, parts, &CANDIDATE_FIELDS, 0, depth);
-        let mut response: FederatedMultiSearchResponse<MeiliCandidate> =
-            request.execute().await.map_err(from_sdk)?;
+        let federated = federated_search(&self.client, index, parts, &CANDIDATE_FIELDS, 0, depth);
+        let lemmas = QueryLemmas::of(words);
+        let lists = word_lists_search(&self.client, index, &lemmas, parts.filter.as_deref());
+        let (mut response, lists): (FederatedMultiSearchResponse<MeiliCandidate>, _) =
+            if lemmas.is_empty() {
+                (federated.execute().await.map_err(from_sdk)?, None)
+            } else {
+                let (response, lists) =
+                    tokio::try_join!(federated.execute(), lists.execute::<ListedId>())
+                        .map_err(from_sdk)?;
+                (response, Some(WordLists::from(lists)))
+            };
         let found = Found::of(&mut response);
         let mut candidates: Vec<MeiliCandidate> =
             response.hits.into_iter().map(|hit| hit.result).collect();
-        // Only the first `rerank_depth` are re-ranked; a deeper page's rest keeps its order.
+        // Only the first `rerank_depth` are re-ranked; a deeper page's rest keeps
+        // Meilisearch's order. (Pages past the depth come from `plain_search`, which knows
+        // nothing of the word lists: an article they lifted into the re-ranked pages may
+        // show again there.)
         let rest = candidates.split_off(self.rerank_depth.min(candidates.len()));
+        if let Some(lists) = lists {
+            let known: HashSet<i64> = candidates.iter().chain(&rest).map(|c| c.id).collect();
+            let others = lists.best_others(&lemmas, &known, self.rerank_depth);
+            candidates.extend(self.fetch_documents(&others, &CANDIDATE_FIELDS).await?);
+        }
         let terms: Vec<RankTerms> = candidates
             .iter_mut()
             .map(|candidate| std::mem::take(&mut candidate.rank_terms))
             .collect();
-        // CPU work that grows with the depth (up to 200 candidates): off the async threads.
+        // CPU work that grows with the depth (up to twice 200 candidates): off the async
+        // threads.
         let words = words.to_vec();
         let order = tokio::task::spawn_blocking(move || rank_candidates(&words, &terms))
             .await

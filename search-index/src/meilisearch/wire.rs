@@ -25,7 +25,8 @@ pub(crate) const TITLE_LEMMAS: &str = "title_lemmas";
 pub(crate) const LEAD_LEMMAS: &str = "lead_lemmas";
 pub(crate) const BODY_LEMMAS: &str = "body_lemmas";
 pub(crate) const ATTACHMENT_LEMMAS: &str = "attachment_lemmas";
-const LEMMA_FIELDS: [&str; 4] = [TITLE_LEMMAS, LEAD_LEMMAS, BODY_LEMMAS, ATTACHMENT_LEMMAS];
+pub(crate) const LEMMA_FIELDS: [&str; 4] =
+    [TITLE_LEMMAS, LEAD_LEMMAS, BODY_LEMMAS, ATTACHMENT_LEMMAS];
 /// The fields as written, searched with the query as typed.
 const RAW_FIELDS: [&str; 6] = [
     "title",
