@@ -21,7 +21,7 @@ use serde::Deserialize;
 use super::http::{BufferedHttp, MeiliClient, MeiliIndex};
 use super::wire::LEMMA_FIELDS;
 use crate::query_words::QueryWord;
-use crate::ranking::WORD_BONUS;
+use crate::ranking::{WORD_BONUS, idf};
 
 /// How many articles each lemma's list holds at most. Meilisearch orders a one-word list
 /// by where the word is (title first), so a common word's list keeps the articles that
@@ -156,7 +156,7 @@ impl WordLists {
         // A word's weight: its rarest lemma's idf.
         let mut word_idf: HashMap<u32, f32> = HashMap::new();
         for ((containing, _), words) in self.lists.iter().zip(&lemmas.words) {
-            let idf = idf(self.articles, *containing);
+            let idf = idf(saturating_u32(self.articles), saturating_u32(*containing));
             for position in bits(*words) {
                 let weight = word_idf.entry(position).or_insert(0.0);
                 *weight = weight.max(idf);
@@ -182,10 +182,8 @@ fn bits(set: u64) -> impl Iterator<Item = u32> {
     (0..u64::BITS).filter(move |bit| set & (1 << bit) != 0)
 }
 
-/// tantivy's inverse document frequency, as the re-rank computes it.
-fn idf(documents: usize, containing: usize) -> f32 {
-    let (documents, containing) = (documents as f32, containing as f32);
-    (1.0 + (documents - containing + 0.5) / (containing + 0.5)).ln()
+fn saturating_u32(count: usize) -> u32 {
+    u32::try_from(count).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 mod rerank;
 mod terms;
 
-pub(crate) use self::rerank::rank_candidates;
+pub(crate) use self::rerank::{idf, rank_candidates};
 pub(crate) use self::terms::RankTerms;
 
 /// Any form of the word: its lemmas (BM25-scored like every exact term).

@@ -270,7 +270,7 @@ impl ListStatistics {
 }
 
 /// tantivy's inverse document frequency.
-fn idf(documents: u32, containing: u32) -> f32 {
+pub(crate) fn idf(documents: u32, containing: u32) -> f32 {
     let (documents, containing) = (documents as f32, containing as f32);
     (1.0 + (documents - containing + 0.5) / (containing + 0.5)).ln()
 }
