@@ -33,7 +33,6 @@ const WORD_LIST_LIMIT: usize = 200;
 
 /// The distinct lemmas of the query's content words, each with the words it stands for.
 pub(crate) struct QueryLemmas {
-    lemmas: Vec<String>,
     /// Each lemma as a query: with a trailing space, or Meilisearch would take it as a
     /// prefix ("kontr" of "kontrast").
     queries: Vec<String>,
@@ -44,7 +43,7 @@ pub(crate) struct QueryLemmas {
 impl QueryLemmas {
     pub(crate) fn of(words: &[QueryWord]) -> Self {
         let mut positions: HashMap<&str, usize> = HashMap::new();
-        let mut lemmas = Vec::new();
+        let mut queries = Vec::new();
         let mut word_sets: Vec<u64> = Vec::new();
         for (index, word) in words.iter().enumerate() {
             if word.is_stop_word() {
@@ -52,22 +51,21 @@ impl QueryLemmas {
             }
             for lemma in &word.lemmas {
                 let position = *positions.entry(lemma).or_insert_with(|| {
-                    lemmas.push(lemma.clone());
+                    queries.push(format!("{lemma} "));
                     word_sets.push(0);
-                    lemmas.len() - 1
+                    queries.len() - 1
                 });
                 word_sets[position] |= 1 << index;
             }
         }
         QueryLemmas {
-            queries: lemmas.iter().map(|lemma| format!("{lemma} ")).collect(),
-            lemmas,
+            queries,
             words: word_sets,
         }
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.lemmas.is_empty()
+        self.queries.is_empty()
     }
 }
 
@@ -206,14 +204,12 @@ mod tests {
     fn each_content_lemma_is_asked_once_and_stop_words_not_at_all() {
         let analyzer = Analyzer::new(AnalysisMode::Full);
         let lemmas = QueryLemmas::of(&query_words(&analyzer, "Jak działa partnerstwo w gminie "));
-        assert!(lemmas.lemmas.contains(&"partnerstwo".to_owned()));
-        assert!(lemmas.lemmas.contains(&"gmina".to_owned()));
-        assert!(!lemmas.lemmas.contains(&"jak".to_owned()));
-        assert!(!lemmas.lemmas.contains(&"w".to_owned()));
-        let mut distinct = lemmas.lemmas.clone();
-        distinct.dedup();
-        assert_eq!(distinct.len(), lemmas.lemmas.len());
         assert!(lemmas.queries.contains(&"partnerstwo ".to_owned()));
+        assert!(lemmas.queries.contains(&"gmina ".to_owned()));
+        assert!(!lemmas.queries.contains(&"jak ".to_owned()));
+        assert!(!lemmas.queries.contains(&"w ".to_owned()));
+        let distinct: HashSet<&String> = lemmas.queries.iter().collect();
+        assert_eq!(distinct.len(), lemmas.queries.len());
         assert!(QueryLemmas::of(&query_words(&analyzer, "jak w ")).is_empty());
     }
 
@@ -222,7 +218,7 @@ mod tests {
         let analyzer = Analyzer::new(AnalysisMode::Full);
         // Three words: "partnerstwo" (rare), "gmina" (common), "dworzec".
         let lemmas = QueryLemmas::of(&query_words(&analyzer, "partnerstwo gmina dworzec "));
-        assert_eq!(lemmas.lemmas, ["partnerstwo", "gmina", "dworzec"]);
+        assert_eq!(lemmas.queries, ["partnerstwo ", "gmina ", "dworzec "]);
         let found = lists(
             1_000,
             &[(3, &[1, 2, 3]), (900, &[2, 4, 5, 6]), (40, &[2, 5, 7])],
@@ -237,7 +233,6 @@ mod tests {
     #[test]
     fn a_word_with_two_lemmas_counts_once() {
         let lemmas = QueryLemmas {
-            lemmas: vec!["zamek".into(), "zamknac".into(), "gmina".into()],
             queries: vec!["zamek ".into(), "zamknac ".into(), "gmina ".into()],
             words: vec![0b01, 0b01, 0b10],
         };
