@@ -19,6 +19,8 @@
 
 #[path = "relevance/bm25.rs"]
 mod bm25;
+#[path = "relevance/cpu.rs"]
+mod cpu;
 #[path = "relevance/dataset.rs"]
 mod dataset;
 #[path = "relevance/embedded.rs"]
@@ -33,6 +35,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use bm25::Bm25;
+use cpu::process_cpu;
 use dataset::{DATASET_PATH, Dataset, QUESTIONS_PATH, Questions};
 use embedded::Embedded;
 use meilisearch::{Meilisearch, Server};
@@ -291,27 +294,6 @@ fn run(set: &QuerySet, ranker: &impl Ranker) -> Result<RunResults, Box<dyn Error
         per_query: started.elapsed() / set.queries.len().max(1) as u32,
         cpu_per_query: process_cpu().saturating_sub(cpu_before) / set.queries.len().max(1) as u32,
     })
-}
-
-/// User and system CPU time of this process so far, from `/proc/self/stat` (in clock
-/// ticks of 10 ms: summed over hundreds of queries, fine enough). Zero where there is no
-/// `/proc`.
-fn process_cpu() -> Duration {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return Duration::ZERO;
-    };
-    // The fields after the command name, which is in parentheses and may hold spaces.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map_or("", |(_, rest)| rest)
-        .split_whitespace()
-        .collect();
-    // utime and stime are the 14th and 15th fields of the line, the 12th and 13th here.
-    let ticks: u64 = [11, 12]
-        .iter()
-        .filter_map(|&index| fields.get(index)?.parse::<u64>().ok())
-        .sum();
-    Duration::from_millis(ticks * 10)
 }
 
 /// A query set's Markdown table, printed when every engine has run (the engines are built

@@ -31,6 +31,12 @@ use crate::ranking::{WORD_BONUS, idf};
 /// 0.548 / 0.763, and slower (Meilisearch ranks every list in full).
 const WORD_LIST_LIMIT: usize = 200;
 
+/// How many lemma lists one search asks for at most. Each is one more query Meilisearch
+/// ranks; a question of 6–12 words has 10–15 distinct content lemmas, but a query of 32
+/// rare words with two lemmas each would otherwise send about 60. Past the cap, every
+/// content word keeps its first lemma before any word gets a second.
+pub(crate) const MAX_WORD_LISTS: usize = 16;
+
 /// The distinct lemmas of the query's content words, each with the words it stands for.
 pub(crate) struct QueryLemmas {
     /// Each lemma as a query: with a trailing space, or Meilisearch would take it as a
@@ -41,22 +47,35 @@ pub(crate) struct QueryLemmas {
 }
 
 impl QueryLemmas {
+    /// At most [`MAX_WORD_LISTS`] lemmas: the content words' first lemmas in the order of
+    /// the words, then their second lemmas, and so on.
     pub(crate) fn of(words: &[QueryWord]) -> Self {
+        let content: Vec<(usize, &QueryWord)> = words
+            .iter()
+            .enumerate()
+            .filter(|(_, word)| !word.is_stop_word())
+            .collect();
+        let most_lemmas = content.iter().map(|(_, w)| w.lemmas.len()).max();
+        let by_rank = (0..most_lemmas.unwrap_or(0)).flat_map(|rank| {
+            content
+                .iter()
+                .filter_map(move |(index, word)| Some((*index, word.lemmas.get(rank)?)))
+        });
         let mut positions: HashMap<&str, usize> = HashMap::new();
         let mut queries = Vec::new();
         let mut word_sets: Vec<u64> = Vec::new();
-        for (index, word) in words.iter().enumerate() {
-            if word.is_stop_word() {
-                continue;
-            }
-            for lemma in &word.lemmas {
-                let position = *positions.entry(lemma).or_insert_with(|| {
+        for (index, lemma) in by_rank {
+            let position = match positions.get(lemma.as_str()) {
+                Some(position) => *position,
+                None if queries.len() == MAX_WORD_LISTS => continue,
+                None => {
+                    positions.insert(lemma, queries.len());
                     queries.push(format!("{lemma} "));
                     word_sets.push(0);
                     queries.len() - 1
-                });
-                word_sets[position] |= 1 << index;
-            }
+                }
+            };
+            word_sets[position] |= 1 << index;
         }
         QueryLemmas {
             queries,
@@ -228,6 +247,26 @@ mod tests {
         // 2 has all three words; 5 two; then one word each, the rarest first.
         assert_eq!(best, [2, 5, 1, 3, 7, 4]);
         assert_eq!(found.best_others(&lemmas, &known, 2), [2, 5]);
+    }
+
+    #[test]
+    fn a_long_query_asks_for_at_most_the_cap_first_lemmas_first() {
+        let analyzer = Analyzer::new(AnalysisMode::Full);
+        // 32 content words, most with more than one lemma ("zamki": zamek, zamknąć...).
+        let text = "zamki gminy rady sesje drogi mosty szkoły parki domy lasy rzeki pola \
+                    miasta wsie ulice place kościoły dworce porty sklepy banki urzędy \
+                    szpitale teatry muzea kina hale stadiony baseny łąki góry doliny ";
+        let words = query_words(&analyzer, text);
+        assert_eq!(words.len(), 32);
+        let lemmas = QueryLemmas::of(&words);
+        assert_eq!(lemmas.queries.len(), MAX_WORD_LISTS);
+        // The first sixteen words each keep their first lemma, in order.
+        for (position, word) in words.iter().take(MAX_WORD_LISTS).enumerate() {
+            let first = format!("{} ", word.lemmas[0]);
+            let asked = lemmas.queries.iter().position(|query| *query == first);
+            assert!(asked.is_some(), "{first:?} not among {:?}", lemmas.queries);
+            assert!(lemmas.words[asked.unwrap_or_default()] & (1 << position) != 0);
+        }
     }
 
     #[test]
