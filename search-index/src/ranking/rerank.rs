@@ -13,7 +13,7 @@
 //! The candidates were chosen for containing the query's words, so a word common among
 //! them is common in the collection too; the relevance benchmark measures what is left.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::terms::{RankTerms, TextTerms, entries};
 use super::{
@@ -84,26 +84,32 @@ impl<'q> QuerySlots<'q> {
 
 /// Terms numbered in the order they come, each once.
 struct Slots<'q> {
-    numbers: HashMap<&'q str, usize>,
-    /// The first bytes of the terms: most words of a candidate start with none of them
-    /// and are passed over without hashing.
-    first_bytes: [bool; 256],
+    numbers: FxHashMap<&'q str, usize>,
+    /// Per first byte, the lengths of the terms that start with it, as a bit set (bit 63
+    /// for 63 bytes and longer): most words of a candidate are passed over without
+    /// hashing. It is the test made on every word of every candidate.
+    lengths_by_first_byte: [u64; 256],
+}
+
+/// A term's length as a bit of [`Slots::lengths_by_first_byte`].
+fn length_bit(term: &str) -> u64 {
+    1 << term.len().min(63)
 }
 
 impl<'q> Slots<'q> {
     fn new(terms: impl Iterator<Item = &'q str>) -> Self {
-        let mut numbers = HashMap::new();
-        let mut first_bytes = [false; 256];
+        let mut numbers = FxHashMap::default();
+        let mut lengths_by_first_byte = [0; 256];
         for term in terms {
             let next = numbers.len();
             numbers.entry(term).or_insert(next);
             if let Some(&first) = term.as_bytes().first() {
-                first_bytes[usize::from(first)] = true;
+                lengths_by_first_byte[usize::from(first)] |= length_bit(term);
             }
         }
         Slots {
             numbers,
-            first_bytes,
+            lengths_by_first_byte,
         }
     }
 
@@ -113,7 +119,7 @@ impl<'q> Slots<'q> {
 
     fn get(&self, term: &str) -> Option<usize> {
         let first = *term.as_bytes().first()?;
-        if !self.first_bytes[usize::from(first)] {
+        if self.lengths_by_first_byte[usize::from(first)] & length_bit(term) == 0 {
             return None;
         }
         self.numbers.get(term).copied()
@@ -132,16 +138,26 @@ struct SlotCounts {
 }
 
 impl SlotCounts {
-    fn new(encoded: &str, slots: &Slots) -> Self {
-        let mut counts = vec![0; slots.len()];
-        let mut length = 0;
-        for (term, count) in entries(encoded) {
-            length += count;
-            if let Some(slot) = slots.get(term) {
-                counts[slot] += count;
-            }
+    fn empty(slots: &Slots) -> Self {
+        SlotCounts {
+            counts: vec![0; slots.len()],
+            length: 0,
         }
-        SlotCounts { counts, length }
+    }
+
+    fn new(encoded: &str, slots: &Slots) -> Self {
+        let mut counts = SlotCounts::empty(slots);
+        for (term, count) in entries(encoded) {
+            counts.add(term, count, slots);
+        }
+        counts
+    }
+
+    fn add(&mut self, term: &str, count: u32, slots: &Slots) {
+        self.length += count;
+        if let Some(slot) = slots.get(term) {
+            self.counts[slot] += count;
+        }
     }
 }
 
@@ -164,23 +180,28 @@ impl Counted {
     ) -> Self {
         let texts: [&TextTerms; TEXTS] =
             [&terms.title, &terms.lead, &terms.body, &terms.attachments];
-        let mut typo_match = vec![false; words.len()];
-        let mut prefix_match = vec![false; words.len()];
-        if form_matches.needed {
-            for (term, _) in entries(&terms.folded) {
+        // The folded list is read once, for its counts and for typos and prefixes.
+        let mut folded = SlotCounts::empty(&slots.folded);
+        let (mut typo_bits, mut prefix_bits) = (0_u64, 0_u64);
+        for (term, count) in entries(&terms.folded) {
+            folded.add(term, count, &slots.folded);
+            if form_matches.needed {
                 let (typos, prefixes) = form_matches.of(term, words);
-                for index in 0..words.len() {
-                    typo_match[index] |= typos & (1 << index) != 0;
-                    prefix_match[index] |= prefixes & (1 << index) != 0;
-                }
+                typo_bits |= typos;
+                prefix_bits |= prefixes;
             }
         }
+        let bit_set = |bits: u64| {
+            (0..words.len())
+                .map(|index| bits & (1 << index) != 0)
+                .collect()
+        };
         Counted {
             lemmas: texts.map(|text| SlotCounts::new(&text.lemmas, &slots.lemmas)),
             written: texts.map(|text| SlotCounts::new(&text.words, &slots.written)),
-            folded: SlotCounts::new(&terms.folded, &slots.folded),
-            typo_match,
-            prefix_match,
+            folded,
+            typo_match: bit_set(typo_bits),
+            prefix_match: bit_set(prefix_bits),
         }
     }
 }
@@ -190,23 +211,59 @@ impl Counted {
 /// most of their words, and an edit distance is the dearest test here.
 struct FormMatches<'c> {
     needed: bool,
-    known: HashMap<&'c str, (u64, u64)>,
+    /// No shorter folded word (in bytes) can match a query word with typos or as a prefix:
+    /// a typo changes a word's length by one letter at most, a prefix is no longer than
+    /// its word. Most words of a text are short and are passed over without hashing.
+    shortest: usize,
+    /// Per query word, its folded form's letters and first letter: most words of a text
+    /// are ruled out by these before an edit distance is computed.
+    letters: Vec<(usize, Option<char>)>,
+    known: FxHashMap<&'c str, (u64, u64)>,
 }
 
 impl<'c> FormMatches<'c> {
     fn new(words: &[QueryWord]) -> Self {
+        let letters: Vec<(usize, Option<char>)> = words
+            .iter()
+            .map(|word| (word.folded.chars().count(), word.folded.chars().next()))
+            .collect();
+        let shortest = words
+            .iter()
+            .zip(&letters)
+            .filter_map(|(word, &(letters, _))| {
+                let by_typos = (word.typos > 0).then(|| letters.saturating_sub(word.typos.into()));
+                let by_prefix = word.prefix.then_some(letters);
+                by_typos.into_iter().chain(by_prefix).min()
+            })
+            .min();
         FormMatches {
-            needed: words.iter().any(|word| word.typos > 0 || word.prefix),
-            known: HashMap::new(),
+            needed: shortest.is_some(),
+            shortest: shortest.unwrap_or(usize::MAX),
+            letters,
+            known: FxHashMap::default(),
         }
     }
 
     fn of(&mut self, term: &'c str, words: &[QueryWord]) -> (u64, u64) {
+        // A word of fewer bytes has fewer letters still.
+        if term.len() < self.shortest {
+            return (0, 0);
+        }
+        let letters = &self.letters;
         *self.known.entry(term).or_insert_with(|| {
+            let term_letters = term.chars().count();
+            let term_first = term.chars().next();
             let mut typos = 0;
             let mut prefixes = 0;
-            for (index, word) in words.iter().enumerate() {
-                if within_typos(term, &word.folded, word.typos) {
+            for (index, (word, &(word_letters, word_first))) in
+                words.iter().zip(letters).enumerate()
+            {
+                // What `within_typos` would rule out first: a length more than the typos
+                // away, or (one typo) another first letter.
+                let possible = word.typos > 0
+                    && term_letters.abs_diff(word_letters) <= usize::from(word.typos)
+                    && (word.typos > 1 || term_first == word_first);
+                if possible && within_typos(term, &word.folded, word.typos) {
                     typos |= 1 << index;
                 }
                 if word.prefix && term.starts_with(word.folded.as_str()) {
@@ -498,6 +555,9 @@ mod tests {
             "sekretariat",
             "zdjęcia z konkursu",
             "budżte",
+            // Two typos, one of them the first letter; one typo at the end.
+            "aprtnerstwo",
+            "warsztatahc",
             "łódź",
             "w i",
         ] {

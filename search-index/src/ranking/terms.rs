@@ -149,14 +149,19 @@ impl Counter {
 /// came from the index, and a damaged entry should rank a little wrong rather than fail a
 /// search.
 pub(crate) fn entries(encoded: &str) -> impl Iterator<Item = (&str, u32)> {
-    encoded.split_ascii_whitespace().map(|entry| {
-        // Searched from the end by hand: entries are a few bytes long, and the count,
-        // when there is one, is at the end.
-        match entry.bytes().rposition(|byte| byte == b'*') {
-            Some(star) => (&entry[..star], entry[star + 1..].parse().unwrap_or(1)),
-            None => (entry, 1),
-        }
-    })
+    // Split on the one separator the encoding uses (a byte search, faster than testing
+    // every byte for whitespace); an empty entry (two spaces) is no term.
+    encoded
+        .split(' ')
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            // Searched from the end by hand: entries are a few bytes long, and the count,
+            // when there is one, is at the end.
+            match entry.bytes().rposition(|byte| byte == b'*') {
+                Some(star) => (&entry[..star], entry[star + 1..].parse().unwrap_or(1)),
+                None => (entry, 1),
+            }
+        })
 }
 
 #[cfg(test)]
