@@ -26,7 +26,7 @@ use self::wire::{
     CANDIDATE_FIELDS, MeiliCandidate, MeiliHit, RETRIEVED, SearchParts, federated_search,
     search_parts, settings, to_meili,
 };
-use self::word_lists::{ListedId, QueryLemmas, WordLists, word_lists_search};
+use self::word_lists::{ID_FIELD, ListedId, QueryLemmas, WordLists, word_lists_search};
 use crate::highlight::{Highlighter, HitTexts};
 use crate::query::facet_counts;
 use crate::query_words::{QueryWord, checked_query_words};
@@ -48,7 +48,8 @@ const TASK_TIMEOUT: Duration = Duration::from_secs(60);
 /// rules order long questions far worse. Measured on the relevance benchmark (BENCHMARKS.md;
 /// MRR@10 of the index queries and the questions, Kronika's CPU per search): depth 30
 /// 0.539 and 0.550 at 3.2–3.5 ms, 50 0.541 and 0.555 at 4.1–4.5 ms, 100 0.542 and 0.565 at
-/// 5.5–6.5 ms.
+/// 5.5–6.5 ms (Kronika's CPU at depth 50 is 2.8 ms since the re-rank's speed-ups,
+/// `examples/meili_query_cost.rs`).
 pub const DEFAULT_RERANK_DEPTH: usize = 50;
 
 #[derive(Clone)]
@@ -199,6 +200,11 @@ impl MeilisearchBackend {
     /// [`RankTerms`](crate::ranking::RankTerms) instead of their texts, in the embedded
     /// engine's order; then the texts of the page's hits alone. The federated search and
     /// the word lists go out at once.
+    ///
+    /// The re-ranked list is the beginning of the whole order; a page past it continues
+    /// in Meilisearch's order without the articles the list already holds, so that paging
+    /// shows every match once: the word lists lift articles from deep in Meilisearch's
+    /// order, and the re-rank may push one of its first candidates past the list's pages.
     async fn reranked_search(
         &self,
         index: &MeiliIndex,
@@ -206,7 +212,7 @@ impl MeilisearchBackend {
         words: &[QueryWord],
         query: &SearchQuery,
     ) -> Result<(Vec<MeiliHit>, Found), SearchError> {
-        let depth = self.rerank_depth.max(query.offset + query.limit);
+        let depth = self.rerank_depth;
         let federated = federated_search(&self.client, index, parts, &CANDIDATE_FIELDS, 0, depth);
         let lemmas = QueryLemmas::of(words);
         let lists = word_lists_search(&self.client, index, &lemmas, parts.filter.as_deref());
@@ -222,14 +228,12 @@ impl MeilisearchBackend {
         let found = Found::of(&mut response);
         let mut candidates: Vec<MeiliCandidate> =
             response.hits.into_iter().map(|hit| hit.result).collect();
-        // Only the first `rerank_depth` are re-ranked; a deeper page's rest keeps
-        // Meilisearch's order. (Pages past the depth come from `plain_search`, which knows
-        // nothing of the word lists: an article they lifted into the re-ranked pages may
-        // show again there.)
-        let rest = candidates.split_off(self.rerank_depth.min(candidates.len()));
+        // Fewer than asked: Meilisearch has no more matches to continue with.
+        let meilisearch_has_more = candidates.len() == depth;
+        let from_meilisearch = candidates.len();
         if let Some(lists) = lists {
-            let known: HashSet<i64> = candidates.iter().chain(&rest).map(|c| c.id).collect();
-            let others = lists.best_others(&lemmas, &known, self.rerank_depth);
+            let known: HashSet<i64> = candidates.iter().map(|c| c.id).collect();
+            let others = lists.best_others(&lemmas, &known, depth);
             candidates.extend(self.fetch_documents(&others, &CANDIDATE_FIELDS).await?);
         }
         let terms: Vec<RankTerms> = candidates
@@ -242,17 +246,64 @@ impl MeilisearchBackend {
         let order = tokio::task::spawn_blocking(move || rank_candidates(&words, &terms))
             .await
             .map_err(|error| SearchError::Internal(format!("re-ranking failed: {error}")))?;
-        let page: Vec<i64> = order
+        let reranked: Vec<i64> = order
             .into_iter()
             .map(|position| candidates[position].id)
-            .chain(rest.iter().map(|candidate| candidate.id))
+            .collect();
+        let mut page: Vec<i64> = reranked
+            .iter()
             .skip(query.offset)
             .take(query.limit)
+            .copied()
             .collect();
+        if page.len() < query.limit && meilisearch_has_more {
+            let lifted = reranked.len() - from_meilisearch;
+            let continued = self
+                .continue_past(index, parts, &reranked, query, page.len(), lifted)
+                .await?;
+            page.extend(continued);
+        }
         Ok((self.fetch_hits(&page).await?, found))
     }
 
-    /// A search in Meilisearch's own order (by date, or past the re-ranked depth).
+    /// The rest of a page that goes past the re-ranked list `reranked`, which holds
+    /// Meilisearch's first `rerank_depth` matches and `lifted` more: Meilisearch's order
+    /// after its first `rerank_depth`, without those `lifted`, from where the list ends.
+    async fn continue_past(
+        &self,
+        index: &MeiliIndex,
+        parts: &SearchParts,
+        reranked: &[i64],
+        query: &SearchQuery,
+        on_page: usize,
+        lifted: usize,
+    ) -> Result<Vec<i64>, SearchError> {
+        let skip = query.offset.saturating_sub(reranked.len());
+        let wanted = query.limit - on_page;
+        // The lifted articles are somewhere past the depth: asking for as many more
+        // leaves enough once they are taken out.
+        let request = federated_search(
+            &self.client,
+            index,
+            parts,
+            &ID_FIELD,
+            self.rerank_depth,
+            skip + wanted + lifted,
+        );
+        let response: FederatedMultiSearchResponse<ListedId> =
+            request.execute().await.map_err(from_sdk)?;
+        let shown: HashSet<i64> = reranked.iter().copied().collect();
+        Ok(response
+            .hits
+            .into_iter()
+            .map(|hit| hit.result.id)
+            .filter(|id| !shown.contains(id))
+            .skip(skip)
+            .take(wanted)
+            .collect())
+    }
+
+    /// A search in Meilisearch's own order: by date, or by relevance with the re-rank off.
     async fn plain_search(
         &self,
         index: &MeiliIndex,
@@ -315,9 +366,9 @@ impl SearchBackend for MeilisearchBackend {
         let words = checked_query_words(&self.analyzer, &query.text)?;
         let index = self.client.index(&self.index_uid);
         let parts = search_parts(&self.analyzer, query);
-        // A search by relevance re-ranks Meilisearch's first candidates; a page within them
-        // is cut from the re-ranked list, so the pages of one query never overlap.
-        let rerank = parts.sort.is_empty() && query.offset < self.rerank_depth;
+        // Every page of a search by relevance is cut from one order (re-ranked, then
+        // Meilisearch's), so the pages of one query never overlap.
+        let rerank = parts.sort.is_empty() && self.rerank_depth > 0;
         let (found, Found { total_hits, facets }) = if rerank {
             self.reranked_search(&index, &parts, &words, query).await?
         } else {

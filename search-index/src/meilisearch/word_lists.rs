@@ -88,6 +88,9 @@ impl QueryLemmas {
     }
 }
 
+/// The one field a list of articles needs.
+pub(crate) const ID_FIELD: [&str; 1] = ["id"];
+
 /// An article as a word list names it.
 #[derive(Debug, Deserialize)]
 pub(crate) struct ListedId {
@@ -103,9 +106,8 @@ pub(crate) fn word_lists_search<'a>(
     lemmas: &'a QueryLemmas,
     filter: Option<&'a str>,
 ) -> MultiSearchQuery<'a, 'a, BufferedHttp> {
-    const ID: [&str; 1] = ["id"];
     let with_common = |search: &mut SearchQuery<'a, BufferedHttp>| {
-        search.with_attributes_to_retrieve(Selectors::Some(&ID));
+        search.with_attributes_to_retrieve(Selectors::Some(&ID_FIELD));
         if let Some(filter) = filter {
             search.with_filter(filter);
         }

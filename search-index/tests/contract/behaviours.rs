@@ -429,6 +429,56 @@ pub async fn pages_are_disjoint_and_cover_every_match(backend: &dyn SearchBacken
     assert_eq!(results.total_hits, 5);
 }
 
+/// Paging through a search by relevance shows every match once, however deep the pages
+/// go: on Meilisearch the first pages are re-ranked (with candidates its own order puts
+/// further down) and deeper ones continue in its order, and no article may show twice
+/// or never.
+pub async fn relevance_pages_show_every_match_once(backend: &dyn SearchBackend) {
+    const MATCHES: i64 = 130;
+    let documents: Vec<_> = (1..=MATCHES)
+        .map(|id| {
+            // Scores that differ: "lokalne" in a third of them, "partnerstwo" up to five
+            // times, the words in the title of some.
+            let title = if id % 7 == 0 {
+                format!("Partnerstwo numer {id}")
+            } else {
+                format!("Komunikat numer {id}")
+            };
+            let mut body = "Partnerstwo gmin. ".repeat(1 + (id % 5) as usize);
+            if id % 3 == 0 {
+                body.push_str("Działania lokalne i inne sprawy.");
+            }
+            body.push_str(&" Treść komunikatu.".repeat((id % 11) as usize));
+            document(
+                id,
+                &title,
+                "Lead.",
+                &body,
+                "aktualnosci",
+                &[],
+                at(2021, 1, 1) + chrono::Duration::minutes(id),
+            )
+        })
+        .collect();
+    backend.upsert(&documents).await.expect("upsert");
+    let mut seen = Vec::new();
+    for offset in (0..150).step_by(10) {
+        let mut page = query("partnerstwo lokalne ");
+        page.offset = offset;
+        page.limit = 10;
+        let results = run(backend, &page).await;
+        assert_eq!(results.total_hits, MATCHES as usize, "offset {offset}");
+        seen.extend(ids(&results));
+    }
+    let distinct: std::collections::HashSet<i64> = seen.iter().copied().collect();
+    assert_eq!(
+        distinct.len(),
+        seen.len(),
+        "an article shown twice: {seen:?}"
+    );
+    assert_eq!(sorted(seen), (1..=MATCHES).collect::<Vec<_>>());
+}
+
 /// Meilisearch counts at most `maxTotalHits` matches (1,000 by default) and pages no
 /// further; a reader's "2,400 results" and page 120 must not depend on the engine.
 pub async fn more_than_a_thousand_matches_are_counted_and_paged(backend: &dyn SearchBackend) {

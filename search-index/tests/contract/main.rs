@@ -85,6 +85,7 @@ for_every_engine!(
     a_blank_query_lists_the_newest_first,
     newest_sort_orders_matches_by_date,
     pages_are_disjoint_and_cover_every_match,
+    relevance_pages_show_every_match_once,
     more_than_a_thousand_matches_are_counted_and_paged,
     titles_and_snippets_are_highlighted_escaped_html,
     updates_and_deletes_are_visible_at_once,
