@@ -1,8 +1,8 @@
 //! Kronika's side of a Meilisearch search, queries only: the relevance benchmark's
-//! questions of 6 to 12 words and one hostile query (32 rare words, most with several
-//! lemmas), run against the help pages an earlier run of the `relevance` example left in
-//! Meilisearch, so that the CPU figures and a `perf record -p` of this process hold no
-//! indexing.
+//! questions of 6 to 12 words (first pages, and once at offset 1,000) and one hostile
+//! query (32 rare words, most with several lemmas), run against the help pages an earlier
+//! run of the `relevance` example left in Meilisearch, so that the CPU figures and a
+//! `perf record -p` of this process hold no indexing.
 //!
 //! ```text
 //! cargo run --release -p search-index --example relevance -- --engine meilisearch --analysis full --queries index
@@ -31,6 +31,10 @@ use search_index::{
 use cpu::process_cpu;
 use dataset::{DATASET_PATH, Dataset, QUESTIONS_PATH};
 
+/// The offset of the deep pages: the help has 2,551 pages, and the questions' common
+/// words match most of them.
+const DEEP_OFFSET: usize = 1_000;
+
 /// 32 words (the most a query may have), none a stop word, most with two or more lemmas:
 /// the query that asks Meilisearch for the most word lists.
 const HOSTILE: &str = "zamki gminy rady sesje drogi mosty szkoły parki domy lasy rzeki pola \
@@ -56,13 +60,19 @@ impl Cost {
     }
 }
 
-async fn measure(backend: &MeilisearchBackend, texts: &[String], rounds: usize) -> Cost {
+async fn measure(
+    backend: &MeilisearchBackend,
+    texts: &[String],
+    rounds: usize,
+    offset: usize,
+) -> Cost {
     let (started, cpu_before) = (Instant::now(), process_cpu());
     for _ in 0..rounds {
         for text in texts {
             let query = SearchQuery {
                 text: text.clone(),
                 limit: 10,
+                offset,
                 ..SearchQuery::default()
             };
             backend.search(&query).await.expect("search");
@@ -111,9 +121,11 @@ async fn main() {
         .filter(|text| (6..=12).contains(&text.split_whitespace().count()))
         .collect();
     // A first round warms Meilisearch's caches and this process's allocator.
-    let _ = measure(&backend, &questions, 1).await;
-    let asked = measure(&backend, &questions, rounds).await;
-    let hostile = measure(&backend, &[HOSTILE.to_owned()], 20 * rounds).await;
+    let _ = measure(&backend, &questions, 1, 0).await;
+    let asked = measure(&backend, &questions, rounds, 0).await;
+    // A page past the re-ranked list: the re-rank, then Meilisearch's order continued.
+    let deep = measure(&backend, &questions, 1, DEEP_OFFSET).await;
+    let hostile = measure(&backend, &[HOSTILE.to_owned()], 20 * rounds, 0).await;
     println!(
         "re-rank depth {depth}, {} questions of 6 to 12 words",
         questions.len()
@@ -121,5 +133,6 @@ async fn main() {
     println!("| query | searches | wall per search | Kronika CPU per search | wall − CPU |");
     println!("| --- | ---: | ---: | ---: | ---: |");
     println!("{}", asked.row("questions"));
+    println!("{}", deep.row("questions, offset 1,000"));
     println!("{}", hostile.row("32 rare words"));
 }
