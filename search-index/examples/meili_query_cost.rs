@@ -29,7 +29,7 @@ use search_index::{
 };
 
 use cpu::process_cpu;
-use dataset::{DATASET_PATH, Dataset, QUESTIONS_PATH};
+use dataset::{DATASET_PATH, Dataset};
 
 /// The offset of the deep pages: the help has 2,551 pages, and the questions' common
 /// words match most of them.
@@ -112,14 +112,7 @@ async fn main() {
     .expect("backend")
     .with_rerank_depth(depth);
     let dataset = Dataset::load(DATASET_PATH.as_ref()).expect("relevance data set");
-    let questions: Vec<String> = dataset
-        .questions(QUESTIONS_PATH.as_ref())
-        .expect("questions")
-        .questions
-        .into_iter()
-        .map(|question| question.text)
-        .filter(|text| (6..=12).contains(&text.split_whitespace().count()))
-        .collect();
+    let questions = dataset.speed_questions().expect("questions");
     // A first round warms Meilisearch's caches and this process's allocator.
     let _ = measure(&backend, &questions, 1, 0).await;
     let asked = measure(&backend, &questions, rounds, 0).await;

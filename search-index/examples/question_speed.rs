@@ -23,7 +23,7 @@ use search_index::{
     Analyzer, SearchBackend, SearchDocument, SearchQuery, TantivyBackend, TaxonomyRef,
 };
 
-use dataset::{DATASET_PATH, Dataset, Page, QUESTIONS_PATH};
+use dataset::{DATASET_PATH, Dataset, Page};
 
 const BATCH: usize = 1_000;
 
@@ -87,14 +87,7 @@ async fn main() {
     let count: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
     let rounds: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(5);
     let dataset = Dataset::load(DATASET_PATH.as_ref()).expect("relevance data set");
-    let questions: Vec<String> = dataset
-        .questions(QUESTIONS_PATH.as_ref())
-        .expect("questions")
-        .questions
-        .into_iter()
-        .map(|question| question.text)
-        .filter(|text| (6..=12).contains(&text.split_whitespace().count()))
-        .collect();
+    let questions = dataset.speed_questions().expect("questions");
 
     let data_dir = tempfile::tempdir().expect("temporary directory");
     let backend =

@@ -106,6 +106,18 @@ impl Dataset {
         })
     }
 
+    /// The texts of the questions of 6 to 12 words, the ones the speed benchmarks ask
+    /// (`question_speed`, `meili_query_cost`, and `scripts/bench-search.sh` likewise).
+    pub fn speed_questions(&self) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+        Ok(self
+            .questions(Path::new(QUESTIONS_PATH))?
+            .questions
+            .into_iter()
+            .map(|question| question.text)
+            .filter(|text| (6..=12).contains(&text.split_whitespace().count()))
+            .collect())
+    }
+
     pub fn save(&self, path: &Path) -> Result<(), Box<dyn std::error::Error>> {
         let partial = path.with_extension("partial");
         let mut gz = flate2::write::GzEncoder::new(
