@@ -228,8 +228,6 @@ impl MeilisearchBackend {
         let found = Found::of(&mut response);
         let mut candidates: Vec<MeiliCandidate> =
             response.hits.into_iter().map(|hit| hit.result).collect();
-        // Fewer than asked: Meilisearch has no more matches to continue with.
-        let meilisearch_has_more = candidates.len() == depth;
         let from_meilisearch = candidates.len();
         if let Some(lists) = lists {
             let known: HashSet<i64> = candidates.iter().map(|c| c.id).collect();
@@ -256,7 +254,8 @@ impl MeilisearchBackend {
             .take(query.limit)
             .copied()
             .collect();
-        if page.len() < query.limit && meilisearch_has_more {
+        // Fewer candidates than asked: Meilisearch has no more matches to continue with.
+        if page.len() < query.limit && from_meilisearch == depth {
             let lifted = reranked.len() - from_meilisearch;
             let continued = self
                 .continue_past(index, parts, &reranked, query, page.len(), lifted)
