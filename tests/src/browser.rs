@@ -573,6 +573,28 @@ impl Browser {
             .unwrap_or_else(|error| panic!("no text in {css}: {error}"))
     }
 
+    /// The text of the page's notice once it starts with `prefix`, waiting (boundedly)
+    /// for it: an action on a page that already shows a notice replaces that notice
+    /// when the server answers, and reading it at once may read the previous one.
+    pub async fn notice_starting_with(&self, prefix: &str) -> String {
+        let deadline = std::time::Instant::now() + ELEMENT_WAIT;
+        loop {
+            // Missing or gone stale while a new page loads: not there yet.
+            let notice = match self.client.find(Locator::Css(".notice")).await {
+                Ok(element) => element.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if notice.starts_with(prefix) {
+                return notice;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the notice never started with {prefix:?}; it reads {notice:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// The visible texts of every element matching `css` now (none is not an error).
     pub async fn texts_of(&self, css: &str) -> Vec<String> {
         let elements = self

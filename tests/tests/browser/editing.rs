@@ -136,8 +136,7 @@ async fn an_editor_meets_another_save_and_keeps_a_field_from_each() {
         .await
         .unwrap_or_else(|error| panic!("choose Jan's title: {error}"));
     browser.submit_with("Zapisz wybrane wersje").await;
-    let notice = browser.text_of(".notice").await;
-    assert!(notice.starts_with("Zapisano"), "{notice}");
+    browser.notice_starting_with("Zapisano").await;
     let stored = read(&app, &ewa, &id).await;
     assert_eq!(stored["title"], "Tytuł Jana", "{stored:#}");
     assert_eq!(stored["lead"], "Wstęp Ewy.", "{stored:#}");

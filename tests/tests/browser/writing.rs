@@ -123,8 +123,7 @@ async fn an_editor_writes_pastes_from_word_and_publishes_with_the_keyboard() {
     browser
         .press_keys(&char::from(Key::Enter).to_string())
         .await;
-    let notice = browser.text_of(".notice").await;
-    assert!(notice.starts_with("Opublikowano"), "{notice}");
+    browser.notice_starting_with("Opublikowano").await;
     let read = app
         .gql("{ article(slug: \"partnerstwo-lokalne-podsumowalo-rok\") { status body } }")
         .await;
