@@ -71,21 +71,24 @@ write_body "$work/article.json" \
 write_body "$work/newest20.json" \
     'query Newest { articles(first: 20, orderBy: {field: PUBLISHED_AT, direction: DESC}) { totalCount edges { cursor node { id slug title lead publishedAt byline section { slug name } } } pageInfo { hasNextPage endCursor } } }'
 
-start_ceiling() {
-    "$loadbench" ceiling --listen "127.0.0.1:$ceiling_port" --body-file "$1" \
+# start_stand_in SUBCOMMAND BODY_FILE: `loadbench ceiling` (a bare poem app replaying
+# the response bytes) or `loadbench graphql-floor` (async-graphql answering the article
+# query from memory) on the ceiling port.
+start_stand_in() {
+    "$loadbench" "$1" --listen "127.0.0.1:$ceiling_port" --body-file "$2" \
         >"$work/ceiling.log" 2>&1 &
     ceiling_pid=$!
     local deadline=$((SECONDS + 10))
     until grep -q '^listening on ' "$work/ceiling.log"; do
         if ! kill -0 "$ceiling_pid" 2>/dev/null || ((SECONDS >= deadline)); then
             cat "$work/ceiling.log" >&2
-            fail "the ceiling server did not start"
+            fail "the $1 server did not start"
         fi
         sleep 0.1
     done
 }
 
-stop_ceiling() {
+stop_stand_in() {
     kill "$ceiling_pid"
     wait "$ceiling_pid" 2>/dev/null || true
     ceiling_pid=
@@ -121,12 +124,21 @@ if not isinstance(reply.get("data"), dict) or "errors" in reply:
 EOF
     echo "$scenario: response of $(wc -c <"$response") bytes"
 
-    start_ceiling "$response"
+    start_stand_in ceiling "$response"
     for connections in "${connection_counts[@]}"; do
         bench "$scenario" kronika "$url" "$connections"
         bench "$scenario" ceiling "$ceiling_url" "$connections"
     done
-    stop_ceiling
+    stop_stand_in
+    # What the GraphQL stack alone costs, with no work of Kronika's: the part of the gap
+    # to the ceiling that no cache of Kronika's can close.
+    if [[ $scenario == article ]]; then
+        start_stand_in graphql-floor "$response"
+        for connections in "${connection_counts[@]}"; do
+            bench "$scenario" graphql-floor "$ceiling_url" "$connections"
+        done
+        stop_stand_in
+    fi
 done
 
 # VmHWM is the peak resident set since start, VmRSS the current one; both
@@ -184,6 +196,16 @@ EOF
             stop_server
         done
     done
+    # The same requests against async-graphql alone, which answers every slug from
+    # memory: the most any cache behind this GraphQL stack could reach.
+    start_stand_in graphql-floor "$work/article.response.json"
+    scenario=article-zipf-of-$many_articles-graphql-floor
+    output=$("$loadbench" run --url "$ceiling_url" --bodies-file "$work/many.jsonl" --pick zipf \
+        --connections 64 --duration "$bench_seconds" --warmup "$warmup_seconds" --label "$scenario" \
+        --expect-substring '"data":{"article":{"id"' --reject-substring '"errors":')
+    head -n 1 <<<"$output"
+    printf '%s\t%s\t%s\n' "$scenario" graphql-floor "$(tail -n 1 <<<"$output")" >>"$work/results.tsv"
+    stop_stand_in
 fi
 
 report=$target_dir/bench-read.md
@@ -217,6 +239,10 @@ def rps(scenario, target, connections):
 real, ceiling = rps("article", "kronika", 64), rps("article", "ceiling", 64)
 if real is not None and ceiling:
     print(f"article query reaches {100 * real / ceiling:.1f}% of ceiling req/s at 64 connections")
+floor = rps("article", "graphql-floor", 64)
+if floor is not None and ceiling:
+    print(f"async-graphql alone (graphql-floor) reaches {100 * floor / ceiling:.1f}% of ceiling "
+          "req/s at 64 connections")
 print(f"kronika RSS after the runs: peak (VmHWM) {rss_peak}, current (VmRSS) {rss_now}")
 for s, t, r in rows:
     if s.startswith("article-") and ceiling:

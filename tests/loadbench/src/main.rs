@@ -5,13 +5,16 @@
 //! and prints the throughput and latency percentiles, once for people and
 //! once as a JSON line for scripts. `loadbench ceiling` serves a canned
 //! response from a bare poem app, which shows the most any handler could
-//! reach on the same machine and HTTP stack. `scripts/bench-read.sh` runs
+//! reach on the same machine and HTTP stack; `loadbench graphql-floor` answers the
+//! article query through async-graphql from memory, which shows what the GraphQL
+//! stack itself costs. `scripts/bench-read.sh` runs
 //! both against the real server; `scripts/bench-views.sh` drives the view
 //! beacon with a URL per article and a new reader per round of articles.
 //! `loadbench mixed` runs several kinds of request at once from a plan and
 //! samples the server's memory, for `scripts/bench-mixed.sh`.
 
 mod ceiling;
+mod graphql_floor;
 mod mixed;
 mod pick;
 mod report;
@@ -45,6 +48,9 @@ struct Cli {
 enum Command {
     /// Serve FILE's bytes on GET and POST /graphql until killed.
     Ceiling(CeilingArgs),
+    /// Answer the article query through async-graphql from the article in FILE (a saved
+    /// response of the server), with no database, cache or extension, until killed.
+    GraphqlFloor(CeilingArgs),
     /// Load URL for a bounded time and report throughput and latency.
     Run(RunArgs),
     /// Run several kinds of request at once, as a JSON plan describes them,
@@ -152,6 +158,10 @@ fn main() -> Result<()> {
             .enable_all()
             .build()?
             .block_on(serve_ceiling(args)),
+        Command::GraphqlFloor(args) => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(serve_graphql_floor(args)),
         Command::Run(args) => generator_runtime(args.threads)?.block_on(load(args)),
         Command::Mixed(args) => {
             generator_runtime(args.threads)?.block_on(mixed::mixed(mixed::MixedArgs {
@@ -187,6 +197,13 @@ async fn serve_ceiling(args: CeilingArgs) -> Result<()> {
     // Scripts wait for this line before they start loading the server.
     println!("listening on {addr}");
     serve.await.context("the ceiling server failed")
+}
+
+async fn serve_graphql_floor(args: CeilingArgs) -> Result<()> {
+    let response = read_body(&args.body_file)?;
+    let (addr, serve) = graphql_floor::bind(args.listen, &response).await?;
+    println!("listening on {addr}");
+    serve.await.context("the GraphQL floor server failed")
 }
 
 async fn load(args: RunArgs) -> Result<()> {
