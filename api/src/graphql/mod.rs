@@ -18,6 +18,7 @@ mod error_codes;
 mod gallery;
 mod gallery_mutations;
 pub mod loaders;
+mod parsed_documents;
 pub mod photo;
 mod photo_library;
 mod photo_mutations;

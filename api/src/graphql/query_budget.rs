@@ -19,9 +19,11 @@
 //!   variable definitions).
 //!
 //! The parsed document goes on to async-graphql (`Request::set_parsed_query`), so the
-//! text is parsed once per request.
+//! text is parsed once per request, and once only for a text seen before
+//! ([`ParsedDocuments`]); the walk is made on every request.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use async_graphql::parser::types::{
     BaseType, ExecutableDocument, Field, Selection, SelectionSet, ServiceDocument, TypeDefinition,
@@ -32,6 +34,7 @@ use async_graphql::{Value as ConstValue, Variables};
 
 use super::connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use super::error::ErrorCode;
+use super::parsed_documents::ParsedDocuments;
 use crate::config::GraphqlLimits;
 
 /// The deepest nesting of brackets (`{`, `[`, `(`) the text may have. The parser recurses
@@ -84,6 +87,7 @@ pub struct QueryBudget {
     max_selections: u64,
     max_aliases: u64,
     max_cost: u64,
+    parsed: ParsedDocuments,
 }
 
 impl QueryBudget {
@@ -95,15 +99,37 @@ impl QueryBudget {
             max_selections: limits.max_complexity as u64,
             max_aliases: limits.max_aliases as u64,
             max_cost: limits.max_cost,
+            parsed: ParsedDocuments::default(),
         }
     }
 
-    /// Parses `query` and measures it; the document when it is within budget.
+    /// Parses `query` (or takes the document parsed from the same text before) and
+    /// measures it with `variables`; the document when it is within budget.
     pub fn admit(
         &self,
         query: &str,
         variables: &Variables,
     ) -> Result<ExecutableDocument, BudgetRefusal> {
+        let document = match self.parsed.get(query) {
+            // The text passed the scan before it was parsed and kept.
+            Some(document) => document,
+            None => {
+                self.scan_text(query)?;
+                let document =
+                    Arc::new(async_graphql::parser::parse_query(query).map_err(parse_refusal)?);
+                self.parsed.keep(query, Arc::clone(&document));
+                document
+            }
+        };
+        // The walk runs on every request: page sizes may come from the variables.
+        let totals = Walker::new(self, &document, variables).document()?;
+        self.check(&totals)?;
+        Ok(ExecutableDocument::clone(&document))
+    }
+
+    /// Refuses, before parsing, a text nested deep enough to threaten the parser's stack
+    /// or holding more names than the allowed fields could need.
+    fn scan_text(&self, query: &str) -> Result<(), BudgetRefusal> {
         let shape = TextShape::of(query);
         let nesting = shape.deepest_nesting;
         if nesting > MAX_TEXT_NESTING {
@@ -129,10 +155,7 @@ impl QueryBudget {
                 ),
             ));
         }
-        let document = async_graphql::parser::parse_query(query).map_err(parse_refusal)?;
-        let totals = Walker::new(self, &document, variables).document()?;
-        self.check(&totals)?;
-        Ok(document)
+        Ok(())
     }
 
     /// Refuses totals over any limit, the structural ones (depth, nesting) first. The
@@ -724,6 +747,40 @@ mod tests {
         assert!(budget.admit(query, &small).is_ok());
         let large = Variables::from_json(serde_json::json!({"n": 100}));
         assert!(budget.admit(query, &large).is_err());
+    }
+
+    #[test]
+    fn a_text_is_parsed_once_and_measured_on_every_request() {
+        let budget = budget();
+        let query = "query($n: Int) { articles(first: $n) { nodes { section { articles(first: $n) { nodes { id title lead slug byline } } } } } }";
+        let small = Variables::from_json(serde_json::json!({"n": 2}));
+        let large = Variables::from_json(serde_json::json!({"n": 100}));
+        let first = budget
+            .admit(query, &small)
+            .map_err(|refusal| refusal.message);
+        assert_eq!(budget.parsed.len(), 1);
+        // The kept document is measured again with the new variables, and refused.
+        assert!(budget.admit(query, &large).is_err());
+        let again = budget
+            .admit(query, &small)
+            .map_err(|refusal| refusal.message);
+        assert_eq!(budget.parsed.len(), 1);
+        assert_eq!(
+            format!("{again:?}"),
+            format!("{first:?}"),
+            "the kept document is the one parsed"
+        );
+    }
+
+    #[test]
+    fn refused_and_very_long_texts_are_not_kept() {
+        let budget = budget();
+        let deep = format!("{}{}", "{a".repeat(1_000), "}".repeat(1_000));
+        let long = format!("{{ article(slug: \"{}\") {{ id }} }}", "a".repeat(20_000));
+        assert!(budget.admit(&deep, &Variables::default()).is_err());
+        assert!(budget.admit("{ article(", &Variables::default()).is_err());
+        assert!(budget.admit(&long, &Variables::default()).is_ok());
+        assert_eq!(budget.parsed.len(), 0);
     }
 
     #[test]
