@@ -211,43 +211,88 @@ impl Counted {
 /// most of their words, and an edit distance is the dearest test here.
 struct FormMatches<'c> {
     needed: bool,
-    /// No shorter folded word (in bytes) can match a query word with typos or as a prefix:
-    /// a typo changes a word's length by one letter at most, a prefix is no longer than
-    /// its word. Most words of a text are short and are passed over without hashing.
-    shortest: usize,
+    /// The lengths an ASCII word may have to match some query word with typos or as a
+    /// prefix, as bit sets of [`length_bit`]: per first byte (one typo keeps the first
+    /// letter, a prefix starts with it) and whatever the first byte (two typos may change
+    /// it). A typo changes a word's length by one letter at most, a prefix is no longer
+    /// than its word. Most words of a text are ruled out by these two tests, without
+    /// hashing.
+    lengths_by_first_byte: [u64; 128],
+    lengths_any_first_byte: u64,
+    /// The length tests count bytes as letters, which holds when the query's folded
+    /// words and the word tested are ASCII; otherwise the word takes the full test.
+    ascii_query: bool,
     /// Per query word, its folded form's letters and first letter: most words of a text
-    /// are ruled out by these before an edit distance is computed.
+    /// that pass the length tests are ruled out by these before an edit distance is
+    /// computed.
     letters: Vec<(usize, Option<char>)>,
     known: FxHashMap<&'c str, (u64, u64)>,
 }
 
+/// The bits of [`length_bit`] for the lengths `from..=to`.
+fn length_bits(from: usize, to: usize) -> u64 {
+    let (from, to) = (from.min(63), to.min(63));
+    (u64::MAX >> (63 - to)) & (u64::MAX << from)
+}
+
 impl<'c> FormMatches<'c> {
     fn new(words: &[QueryWord]) -> Self {
-        let letters: Vec<(usize, Option<char>)> = words
-            .iter()
-            .map(|word| (word.folded.chars().count(), word.folded.chars().next()))
-            .collect();
-        let shortest = words
-            .iter()
-            .zip(&letters)
-            .filter_map(|(word, &(letters, _))| {
-                let by_typos = (word.typos > 0).then(|| letters.saturating_sub(word.typos.into()));
-                let by_prefix = word.prefix.then_some(letters);
-                by_typos.into_iter().chain(by_prefix).min()
-            })
-            .min();
+        let mut lengths_by_first_byte = [0; 128];
+        let mut lengths_any_first_byte = 0;
+        let mut ascii_query = true;
+        let mut needed = false;
+        for word in words {
+            if word.typos == 0 && !word.prefix {
+                continue;
+            }
+            needed = true;
+            let folded = word.folded.as_bytes();
+            let Some(&first) = folded.first().filter(|_| word.folded.is_ascii()) else {
+                ascii_query = false;
+                continue;
+            };
+            let length = folded.len();
+            let typos = usize::from(word.typos);
+            let by_typos = if typos > 0 {
+                length_bits(length.saturating_sub(typos), length + typos)
+            } else {
+                0
+            };
+            let by_prefix = if word.prefix {
+                length_bits(length, 63)
+            } else {
+                0
+            };
+            if typos > 1 {
+                lengths_any_first_byte |= by_typos;
+                lengths_by_first_byte[usize::from(first)] |= by_prefix;
+            } else {
+                lengths_by_first_byte[usize::from(first)] |= by_typos | by_prefix;
+            }
+        }
         FormMatches {
-            needed: shortest.is_some(),
-            shortest: shortest.unwrap_or(usize::MAX),
-            letters,
+            needed,
+            lengths_by_first_byte,
+            lengths_any_first_byte,
+            ascii_query,
+            letters: words
+                .iter()
+                .map(|word| (word.folded.chars().count(), word.folded.chars().next()))
+                .collect(),
             known: FxHashMap::default(),
         }
     }
 
     fn of(&mut self, term: &'c str, words: &[QueryWord]) -> (u64, u64) {
-        // A word of fewer bytes has fewer letters still.
-        if term.len() < self.shortest {
-            return (0, 0);
+        if self.ascii_query && term.is_ascii() {
+            let Some(&first) = term.as_bytes().first() else {
+                return (0, 0);
+            };
+            let lengths =
+                self.lengths_any_first_byte | self.lengths_by_first_byte[usize::from(first)];
+            if lengths & length_bit(term) == 0 {
+                return (0, 0);
+            }
         }
         let letters = &self.letters;
         *self.known.entry(term).or_insert_with(|| {
@@ -477,6 +522,63 @@ mod tests {
             ranked(&analyzer, "partnerstwo lokalne", &documents),
             [3, 4, 1, 2]
         );
+    }
+
+    /// The length and first-byte tests only skip words the full test would not match.
+    #[test]
+    fn form_matches_agree_with_the_full_test() {
+        let analyzer = Analyzer::new(AnalysisMode::Full);
+        let terms = [
+            "partnerstwo",
+            "partnerstwa",
+            "aprtnerstwo",
+            "artnerstwo",
+            "partnerstwoo",
+            "kontr",
+            "kontrola",
+            "kontrast",
+            "kotnr",
+            "konduktorski",
+            "konduktorskie",
+            "onduktorski",
+            "xonduktorski",
+            "konduktor",
+            "lodz",
+            "łódź",
+            "lodzi",
+            "łodz",
+            "a",
+            "",
+            "partnerstwo_lokalne",
+            "żółw",
+            "zolw",
+            "kondukторski",
+        ];
+        for query in [
+            "partnerstwo lokalne kontr",
+            "konduktorski łódź",
+            "żółw partnerstwo",
+            "kondukторski",
+        ] {
+            let words = query_words(&analyzer, query);
+            let mut form_matches = FormMatches::new(&words);
+            for term in terms {
+                let (mut typos, mut prefixes) = (0_u64, 0_u64);
+                for (index, word) in words.iter().enumerate() {
+                    if within_typos(term, &word.folded, word.typos) {
+                        typos |= 1 << index;
+                    }
+                    if word.prefix && term.starts_with(word.folded.as_str()) {
+                        prefixes |= 1 << index;
+                    }
+                }
+                assert_eq!(
+                    form_matches.of(term, &words),
+                    (typos, prefixes),
+                    "{query:?}, {term:?}"
+                );
+            }
+        }
     }
 
     #[test]
