@@ -87,7 +87,10 @@ async fn main() {
     let count: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
     let rounds: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(5);
     // The first round only warms the index up: one round would time nothing.
-    assert!(rounds >= 2, "ROUNDS must be 2 or more (the first round is not timed)");
+    assert!(
+        rounds >= 2,
+        "ROUNDS must be 2 or more (the first round is not timed)"
+    );
     let dataset = Dataset::load(DATASET_PATH.as_ref()).expect("relevance data set");
     let questions = dataset.speed_questions().expect("questions");
 
