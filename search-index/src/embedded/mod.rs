@@ -3,13 +3,14 @@
 //! tantivy work runs on blocking threads, and one gate lets one write run at a time.
 
 mod document;
+mod expanded_word;
 mod facets;
 mod generations;
 mod open_index;
 mod query_builder;
 mod schema;
 mod search;
-mod typo_query;
+mod typo_automaton;
 mod word_bonus;
 
 use std::path::{Path, PathBuf};

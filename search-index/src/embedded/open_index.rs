@@ -9,6 +9,7 @@ use tantivy::directory::error::LockError;
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
+use super::expanded_word::ExpansionCache;
 use super::schema::{Fields, build_schema};
 use crate::SearchError;
 
@@ -20,6 +21,8 @@ const MAX_WRITER_THREADS: usize = 4;
 pub(crate) struct OpenIndex {
     pub reader: IndexReader,
     pub fields: Fields,
+    /// What typo and prefix words expanded to in this index's segments.
+    pub expansions: ExpansionCache,
     /// `None` once the index is retired (swapped out by a rebuild or abandoned).
     writer: Mutex<Option<IndexWriter>>,
     /// The generation directory; `None` for an index in memory.
@@ -79,6 +82,7 @@ impl OpenIndex {
         Ok(OpenIndex {
             reader,
             fields,
+            expansions: ExpansionCache::new(),
             writer: Mutex::new(Some(writer)),
             directory,
         })

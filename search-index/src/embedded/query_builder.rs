@@ -4,13 +4,13 @@ use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
-    Occur, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query,
+    RangeQuery, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
 
+use super::expanded_word::{ExpandedWordQuery, Expansion, ExpansionCache};
 use super::schema::{Fields, FormFields};
-use super::typo_query::TypoQuery;
 use super::word_bonus::WordBonusQuery;
 use crate::SearchQuery;
 use crate::query_words::QueryWord;
@@ -20,6 +20,7 @@ use crate::ranking::{
 
 pub(crate) fn build_query(
     fields: &Fields,
+    expansions: &ExpansionCache,
     words: &[QueryWord],
     query: &SearchQuery,
 ) -> Box<dyn Query> {
@@ -31,7 +32,7 @@ pub(crate) fn build_query(
     let mut content_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut scoring_only: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for word in words {
-        let word_query = word_query(fields, word);
+        let word_query = word_query(fields, expansions, word);
         // Only a word that carries meaning counts as a word of the query matched.
         if !word.is_stop_word() {
             let counted = Box::new(WordBonusQuery::new(word_query, WORD_BONUS));
@@ -61,7 +62,7 @@ pub(crate) fn build_query(
 /// same word ranks an article higher in its title than in its lead, and there higher than
 /// in its body), and in the folded words of all texts as typed without Polish letters,
 /// with typos, or as a prefix.
-fn word_query(fields: &Fields, word: &QueryWord) -> Box<dyn Query> {
+fn word_query(fields: &Fields, expansions: &ExpansionCache, word: &QueryWord) -> Box<dyn Query> {
     let per_text = fields
         .searchable()
         .iter()
@@ -81,22 +82,26 @@ fn word_query(fields: &Fields, word: &QueryWord) -> Box<dyn Query> {
             OTHER_TEXTS_SHARE,
         )),
     )];
-    let folded = || Term::from_field_text(fields.folded, &word.folded);
     let mut add = |query: Box<dyn Query>, weight: f32| {
         forms.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
     };
-    add(exact(folded()), WRITTEN_FORM_WEIGHT);
+    add(
+        exact(Term::from_field_text(fields.folded, &word.folded)),
+        WRITTEN_FORM_WEIGHT,
+    );
+    let expanded = |expansion| {
+        Box::new(ExpandedWordQuery::new(
+            fields.folded,
+            &word.folded,
+            expansion,
+            expansions,
+        ))
+    };
     if word.typos > 0 {
-        add(
-            Box::new(TypoQuery::new(fields.folded, &word.folded, word.typos)),
-            TYPO_WEIGHT,
-        );
+        add(expanded(Expansion::Typos(word.typos)), TYPO_WEIGHT);
     }
     if word.prefix {
-        add(
-            Box::new(FuzzyTermQuery::new_prefix(folded(), 0, true)),
-            PREFIX_WEIGHT,
-        );
+        add(expanded(Expansion::Prefix), PREFIX_WEIGHT);
     }
     Box::new(BooleanQuery::new(forms))
 }

@@ -29,7 +29,7 @@ pub(crate) fn search(
 ) -> Result<SearchResults, SearchError> {
     let words = checked_query_words(analyzer, &query.text)?;
     let searcher = index.reader.searcher();
-    let page = run(&searcher, &index.fields, &words, query)?;
+    let page = run(&searcher, index, &words, query)?;
     let highlighter = Highlighter::new(analyzer, &words);
     let hits = page
         .addresses
@@ -45,11 +45,11 @@ pub(crate) fn search(
 
 fn run(
     searcher: &Searcher,
-    fields: &Fields,
+    index: &OpenIndex,
     words: &[QueryWord],
     query: &SearchQuery,
 ) -> Result<Page, SearchError> {
-    let tantivy_query = build_query(fields, words, query);
+    let tantivy_query = build_query(&index.fields, &index.expansions, words, query);
     // TopDocs refuses a limit of 0; a page of none still needs the count and the facets.
     let top = TopDocs::with_limit(query.limit.max(1)).and_offset(query.offset);
     let by_relevance = query.sort == SearchSort::Relevance && !words.is_empty();
