@@ -12,6 +12,7 @@ mod schema;
 mod search;
 mod typo_automaton;
 mod word_bonus;
+mod word_query;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};

@@ -4,14 +4,14 @@ use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
 
 use super::expanded_word::{ExpandedWordQuery, Expansion, ExpansionCache};
-use super::schema::{Fields, FormFields};
+use super::schema::Fields;
 use super::word_bonus::WordBonusQuery;
+use super::word_query::{Form, Slot, WordQuery};
 use crate::SearchQuery;
 use crate::query_words::QueryWord;
 use crate::ranking::{
@@ -63,70 +63,34 @@ pub(crate) fn build_query(
 /// in its body), and in the folded words of all texts as typed without Polish letters,
 /// with typos, or as a prefix.
 fn word_query(fields: &Fields, expansions: &ExpansionCache, word: &QueryWord) -> Box<dyn Query> {
-    let per_text = fields
-        .searchable()
-        .iter()
-        .map(|text| {
-            let in_text = word_in_text(text, word);
-            if text.match_bonus > 0.0 {
-                Box::new(WordBonusQuery::new(in_text, text.match_bonus)) as Box<dyn Query>
-            } else {
-                in_text
-            }
-        })
-        .collect();
-    let mut forms: Vec<(Occur, Box<dyn Query>)> = vec![(
-        Occur::Should,
-        Box::new(DisjunctionMaxQuery::with_tie_breaker(
-            per_text,
-            OTHER_TEXTS_SHARE,
-        )),
-    )];
-    let mut add = |query: Box<dyn Query>, weight: f32| {
-        forms.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
-    };
-    add(
-        exact(Term::from_field_text(fields.folded, &word.folded)),
-        WRITTEN_FORM_WEIGHT,
-    );
-    let expanded = |expansion| {
-        Box::new(ExpandedWordQuery::new(
-            fields.folded,
-            &word.folded,
-            expansion,
-            expansions,
-        ))
+    let mut forms = Vec::new();
+    let mut term = |slot, term, weight| forms.push(Form::Term { slot, term, weight });
+    let texts = fields.searchable();
+    for (number, text) in texts.iter().enumerate() {
+        for lemma in &word.lemmas {
+            let lemma = Term::from_field_text(text.lemma, lemma);
+            term(Slot::Text(number), lemma, LEMMA_WEIGHT);
+        }
+        let written = Term::from_field_text(text.original, &word.text);
+        term(Slot::Text(number), written, WRITTEN_FORM_WEIGHT);
+    }
+    let folded = Term::from_field_text(fields.folded, &word.folded);
+    term(Slot::Folded, folded, WRITTEN_FORM_WEIGHT);
+    let mut expanded = |expansion, weight| {
+        let query = ExpandedWordQuery::new(fields.folded, &word.folded, expansion, expansions);
+        forms.push(Form::Query {
+            query: Box::new(query),
+            weight,
+        });
     };
     if word.typos > 0 {
-        add(expanded(Expansion::Typos(word.typos)), TYPO_WEIGHT);
+        expanded(Expansion::Typos(word.typos), TYPO_WEIGHT);
     }
     if word.prefix {
-        add(expanded(Expansion::Prefix), PREFIX_WEIGHT);
+        expanded(Expansion::Prefix, PREFIX_WEIGHT);
     }
-    Box::new(BooleanQuery::new(forms))
-}
-
-/// The forms under which one word matches one text, their scores summed.
-fn word_in_text(text: &FormFields, word: &QueryWord) -> Box<dyn Query> {
-    let mut forms: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut add = |query: Box<dyn Query>, weight: f32| {
-        forms.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
-    };
-    for lemma in &word.lemmas {
-        add(
-            exact(Term::from_field_text(text.lemma, lemma)),
-            LEMMA_WEIGHT,
-        );
-    }
-    add(
-        exact(Term::from_field_text(text.original, &word.text)),
-        WRITTEN_FORM_WEIGHT,
-    );
-    Box::new(BooleanQuery::new(forms))
-}
-
-fn exact(term: Term) -> Box<dyn Query> {
-    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+    let text_bonuses = texts.iter().map(|text| text.match_bonus).collect();
+    Box::new(WordQuery::new(forms, text_bonuses, OTHER_TEXTS_SHARE))
 }
 
 fn filters(fields: &Fields, query: &SearchQuery) -> Vec<Box<dyn Query>> {
