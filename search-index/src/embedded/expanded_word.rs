@@ -48,24 +48,22 @@ struct Key {
 /// The documents of each segment that words expanded to, by segment and word.
 #[derive(Clone)]
 pub(crate) struct ExpansionCache {
-    documents: Cache<Arc<Key>, Arc<BitSet>>,
+    documents: Cache<Key, Arc<BitSet>>,
 }
 
 impl ExpansionCache {
     pub(crate) fn new() -> Self {
-        Self::with_capacity(EXPANSION_CACHE_BYTES)
-    }
-
-    fn with_capacity(bytes: u64) -> Self {
         let documents = Cache::builder()
-            .max_capacity(bytes)
-            .weigher(|key: &Arc<Key>, documents: &Arc<BitSet>| {
+            .max_capacity(EXPANSION_CACHE_BYTES)
+            .weigher(|key: &Key, documents: &Arc<BitSet>| {
                 documents.max_value() / 8 + key.word.len() as u32 + 64
             })
             .build();
         ExpansionCache { documents }
     }
 
+    /// The documents `word` expands to in the reader's segment, found once: searches
+    /// asking for the same word at the same time wait for the one walk.
     fn documents(
         &self,
         reader: &SegmentReader,
@@ -73,23 +71,25 @@ impl ExpansionCache {
         word: &str,
         expansion: Expansion,
     ) -> tantivy::Result<Arc<BitSet>> {
-        let key = Arc::new(Key {
+        let key = Key {
             segment: reader.segment_id(),
             field,
             word: word.to_owned(),
             expansion,
-        });
-        if let Some(documents) = self.documents.get(&key) {
-            return Ok(documents);
-        }
-        let documents = Arc::new(match expansion {
-            Expansion::Typos(typos) => {
-                matching_documents(reader, field, &TypoAutomaton::new(word, typos)?)?
-            }
-            Expansion::Prefix => matching_documents(reader, field, &Prefix(word.as_bytes()))?,
-        });
-        self.documents.insert(key, Arc::clone(&documents));
-        Ok(documents)
+        };
+        self.documents
+            .try_get_with(key, || {
+                let documents = match expansion {
+                    Expansion::Typos(typos) => {
+                        matching_documents(reader, field, &TypoAutomaton::new(word, typos)?)?
+                    }
+                    Expansion::Prefix => {
+                        matching_documents(reader, field, &Prefix(word.as_bytes()))?
+                    }
+                };
+                Ok(Arc::new(documents))
+            })
+            .map_err(|error: Arc<TantivyError>| TantivyError::clone(&error))
     }
 }
 
