@@ -110,14 +110,15 @@ impl Query for WordQuery {
         let mut terms = Vec::new();
         let mut queries = Vec::new();
         let mut folded_forms = 0;
+        // Folded forms are numbered in the order they were given.
+        let place = |slot: Slot, folded_forms: &mut usize| match slot {
+            Slot::Text(text) => Place::Text(text),
+            Slot::Folded => {
+                *folded_forms += 1;
+                Place::Folded(*folded_forms - 1)
+            }
+        };
         for form in &self.forms {
-            let place = |slot: Slot, folded_forms: &mut usize| match slot {
-                Slot::Text(text) => Place::Text(text),
-                Slot::Folded => {
-                    *folded_forms += 1;
-                    Place::Folded(*folded_forms - 1)
-                }
-            };
             match form {
                 Form::Term { slot, term, weight } => {
                     let bm25 =
@@ -368,21 +369,30 @@ impl WordScorer {
         self.next_pending()
     }
 
-    /// Moves to the window's next document not handed out yet, or to the next window.
-    fn next_pending(&mut self) -> DocId {
-        self.release_current();
+    /// Takes the offset of the window's next document not handed out yet.
+    fn pop_pending(&mut self) -> Option<usize> {
         while self.bucket < WINDOW_BUCKETS {
             let bits = self.pending[self.bucket];
             if bits != 0 {
                 self.pending[self.bucket] = bits & (bits - 1);
-                let offset = self.bucket * 64 + bits.trailing_zeros() as usize;
-                self.current = Some(offset);
-                self.doc = self.window_start + offset as DocId;
-                return self.doc;
+                return Some(self.bucket * 64 + bits.trailing_zeros() as usize);
             }
             self.bucket += 1;
         }
-        self.refill()
+        None
+    }
+
+    /// Moves to the window's next document not handed out yet, or to the next window.
+    fn next_pending(&mut self) -> DocId {
+        self.release_current();
+        match self.pop_pending() {
+            Some(offset) => {
+                self.current = Some(offset);
+                self.doc = self.window_start + offset as DocId;
+                self.doc
+            }
+            None => self.refill(),
+        }
     }
 
     /// Clears the current document's entries, so the window can be gathered again.
@@ -396,14 +406,8 @@ impl WordScorer {
     /// Drops every document of the window not handed out yet.
     fn drop_window(&mut self) {
         self.release_current();
-        while self.bucket < WINDOW_BUCKETS {
-            let bits = self.pending[self.bucket];
-            if bits == 0 {
-                self.bucket += 1;
-                continue;
-            }
-            self.pending[self.bucket] = bits & (bits - 1);
-            self.current = Some(self.bucket * 64 + bits.trailing_zeros() as usize);
+        while let Some(offset) = self.pop_pending() {
+            self.current = Some(offset);
             self.release_current();
         }
     }
@@ -582,7 +586,9 @@ mod tests {
         }
     }
 
-    fn word(texts: &Texts) -> (Vec<Form>, Vec<Score>) {
+    /// One word in two texts and the folded field, as a `WordQuery` and as the nested
+    /// queries it replaces.
+    fn word(texts: &Texts) -> (WordQuery, Box<dyn Query>) {
         let term = |slot, field, text: &str, weight| Form::Term {
             slot,
             term: Term::from_field_text(field, text),
@@ -602,15 +608,17 @@ mod tests {
                 weight: 0.3,
             },
         ];
-        (forms, vec![1.0, 0.0])
+        let bonuses = [1.0, 0.0];
+        (
+            WordQuery::new(forms.clone(), bonuses.to_vec(), 0.5),
+            nested(&forms, &bonuses, 0.5),
+        )
     }
 
     #[test]
     fn scores_every_document_as_the_nested_queries_do() {
         let texts = texts();
-        let (forms, bonuses) = word(&texts);
-        let flat = WordQuery::new(forms.clone(), bonuses.clone(), 0.5);
-        let nested = nested(&forms, &bonuses, 0.5);
+        let (flat, nested) = word(&texts);
         let all = TopDocs::with_limit(1_000).order_by_score();
         let search = |query: &dyn Query| -> Vec<(Score, DocAddress)> {
             let mut hits = texts.searcher.search(query, &all).unwrap();
@@ -640,9 +648,7 @@ mod tests {
     #[test]
     fn seeking_skips_to_the_same_documents_and_scores() {
         let texts = texts();
-        let (forms, bonuses) = word(&texts);
-        let flat = WordQuery::new(forms.clone(), bonuses.clone(), 0.5);
-        let nested = nested(&forms, &bonuses, 0.5);
+        let (flat, nested) = word(&texts);
         let scoring = EnableScoring::enabled_from_searcher(&texts.searcher);
         let reader = texts.searcher.segment_reader(0);
         let mut flat = flat.weight(scoring).unwrap().scorer(reader, 1.0).unwrap();
